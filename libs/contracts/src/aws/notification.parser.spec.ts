@@ -1,0 +1,143 @@
+import { parseMarketplaceNotification } from './notification.parser';
+import { NotificationParseError } from './notification.types';
+import * as fixtures from './fixtures/notifications';
+
+describe(parseMarketplaceNotification.name, () => {
+  const sut = (value: unknown) => parseMarketplaceNotification(typeof value === 'string' ? value : JSON.stringify(value));
+
+  it('parses Offer Released from a partner into a CPPO offer event', () => {
+    const parsed = sut(fixtures.offerReleased);
+    expect(parsed).toMatchObject({
+      envelope: 'eventbridge',
+      eventId: fixtures.offerReleased.id,
+      account: fixtures.FIXTURE_ISV_ACCOUNT,
+      detailType: 'Offer Released',
+    });
+    expect(parsed.event).toEqual({
+      kind: 'offer-released',
+      awsOfferId: 'offer-1234567890123',
+      name: 'Offer Name',
+      expirationDate: '2025-08-26T00:00:00Z',
+      productId: 'bbbbaaaa-abcd-1111-abcd-666666666666',
+      productTitle: 'Product Title',
+      manufacturerAccountId: fixtures.FIXTURE_ISV_ACCOUNT,
+      sellerOfRecordAccountId: fixtures.FIXTURE_PARTNER_ACCOUNT,
+      buyerAccountIds: ['999988887777', '111122223333'],
+    });
+  });
+
+  it('parses Purchase Agreement Created - Manufacturer without a product', () => {
+    expect(sut(fixtures.agreementCreatedManufacturer).event).toEqual({
+      kind: 'agreement',
+      action: 'created',
+      role: 'Manufacturer',
+      agreementId: 'agmt-4mwg1nevbokzw95eca5797ixs',
+      intent: 'NEW',
+      status: 'ACTIVE',
+      acceptanceTime: '2024-06-26T21:36:03Z',
+      startTime: '2024-08-30T21:36:03Z',
+      endTime: '2025-05-30T21:36:03Z',
+      previousAgreementId: undefined,
+      autoRenewalEnabled: undefined,
+      resaleAuthorizationId: 'resaleauthz-yaxjqxiskysxa',
+      awsOfferId: 'offer-1234567890123',
+      acceptorAccountId: '845735284135',
+      proposerAccountId: '123456512334',
+      productId: undefined,
+    });
+  });
+
+  it('keeps previousAgreementId of a renewal', () => {
+    expect(sut(fixtures.agreementRenewedManufacturer).event).toMatchObject({
+      intent: 'RENEW',
+      previousAgreementId: 'agmt-4mwg1nevbokzw95eca5797ixs',
+    });
+  });
+
+  it('reads a Proposer event with a null resale authorization and a string boolean', () => {
+    expect(sut(fixtures.agreementAmendedProposer).event).toMatchObject({
+      action: 'amended',
+      role: 'Proposer',
+      resaleAuthorizationId: undefined,
+      autoRenewalEnabled: true,
+      productId: 'prod-abc123',
+    });
+  });
+
+  it('parses the minimal Ended event', () => {
+    expect(sut(fixtures.agreementEndedManufacturer).event).toMatchObject({
+      action: 'ended',
+      status: 'CANCELLED',
+      agreementId: 'agmt-4mwg1nevbokzw95eca5797ixs',
+    });
+  });
+
+  it('adds the missing arn: prefix to licence ARNs', () => {
+    expect(sut(fixtures.licenseUpdatedManufacturer).event).toMatchObject({
+      kind: 'license',
+      action: 'updated',
+      licenseArn: 'arn:aws:license-manager::123456789012:license:l-0123456789abcdef0123456789abcdef',
+      productCode: 'prodcode1234567890abcdef',
+    });
+    expect(sut(fixtures.licenseDeprovisionedManufacturer).event).toMatchObject({ action: 'deprovisioned' });
+  });
+
+  it.each([
+    [fixtures.changeSetSucceeded, 'SUCCEEDED', undefined],
+    [fixtures.changeSetFailed, 'FAILED', 'CLIENT_ERROR'],
+    [fixtures.changeSetCancelled, 'CANCELLED', undefined],
+  ])('reads PascalCase change-set detail (%#)', (fixture, status, failureCode) => {
+    expect(sut(fixture).event).toEqual({
+      kind: 'change-set',
+      status,
+      changeSetId: '76yesvf8y165pa4f98n2rsb5j',
+      changeSetName: 'cppo-hub opportunity 65f0c0ffee',
+      failureCode,
+      startTime: '2024-08-30T21:30:00Z',
+      endTime: '2024-08-30T21:36:03Z',
+    });
+  });
+
+  it('unwraps the SNS envelope and keys it by MessageId', () => {
+    const parsed = sut(fixtures.snsSubscribeSuccess);
+    expect(parsed).toMatchObject({ envelope: 'sns', eventId: fixtures.snsSubscribeSuccess.MessageId });
+    expect(parsed.account).toBeUndefined();
+    expect(parsed.event).toEqual({
+      kind: 'saas-subscription',
+      action: 'subscribe-success',
+      customerIdentifier: 'X01EXAMPLEX',
+      productCode: 'n0123EXAMPLEXXXXXXXXXXXX',
+      offerIdentifier: 'offer-abcexample123',
+      isFreeTrialTermPresent: true,
+    });
+    expect(sut(fixtures.snsEntitlementUpdated).event).toMatchObject({ action: 'entitlement-updated' });
+  });
+
+  it('keys a raw SNS message by a hash of its body, the same for a redelivery', () => {
+    const first = sut(fixtures.saasSubscribeSuccess);
+    expect(first.envelope).toBe('sns-raw');
+    expect(first.eventId).toBe(sut(fixtures.saasSubscribeSuccess).eventId);
+    expect(first.eventId).not.toBe(sut({ ...fixtures.saasSubscribeSuccess, action: 'unsubscribe-pending' }).eventId);
+  });
+
+  it('tolerates unknown extra fields', () => {
+    const withExtras = { ...fixtures.offerReleased, extra: 1, detail: { ...fixtures.offerReleased.detail, more: 'x' } };
+    expect(sut(withExtras).event.kind).toBe('offer-released');
+  });
+
+  it.each(fixtures.invalidNotifications.map((f) => [f.name, f] as const))('rejects %s with a reason', (_, fixture) => {
+    let error: unknown;
+    try {
+      parseMarketplaceNotification(fixture.body);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NotificationParseError);
+    expect((error as NotificationParseError).code).toBe(fixture.code);
+    expect((error as NotificationParseError).reason.length).toBeGreaterThan(5);
+  });
+
+  it('names the bad field in the reason', () => {
+    expect(() => sut({ ...fixtures.offerReleased, account: '1' })).toThrow(/account/);
+  });
+});

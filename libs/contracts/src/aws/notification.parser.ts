@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import { validatePlain } from '../validation';
+import {
+  AgreementDetailShape,
+  ChangeSetDetailShape,
+  EventBridgeEnvelopeShape,
+  LicenseDetailShape,
+  OfferReleasedDetailShape,
+  SaasMessageShape,
+  SnsEnvelopeShape,
+} from './notification.shapes';
+import {
+  NotificationParseError,
+  type AgreementAction,
+  type ChangeSetOutcome,
+  type LicenseAction,
+  type MarketplaceEvent,
+  type ParsedNotification,
+} from './notification.types';
+
+const CATALOG_SOURCE = 'aws.marketplacecatalog';
+const AGREEMENT_SOURCE = 'aws.agreement-marketplace';
+
+const CHANGE_SET_TYPES: Record<string, ChangeSetOutcome> = {
+  'Change Set Succeeded': 'SUCCEEDED',
+  'Change Set Failed': 'FAILED',
+  'Change Set Cancelled': 'CANCELLED',
+};
+const AGREEMENT_TYPE = /^Purchase Agreement (Created|Amended|Ended) - (Manufacturer|Proposer)$/;
+const LICENSE_TYPE = /^License (Updated|Deprovisioned) - Manufacturer$/;
+
+/** Parses one SQS message body carrying an AWS Marketplace notification; throws NotificationParseError. */
+export function parseMarketplaceNotification(body: string): ParsedNotification {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw new NotificationParseError('INVALID_JSON', `body is not JSON: ${(error as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new NotificationParseError('UNKNOWN_SHAPE', 'body is not a JSON object');
+  }
+  const object = json as Record<string, unknown>;
+  if ('detail-type' in object || ('detail' in object && 'source' in object)) return parseEventBridge(object);
+  if (object['Type'] === 'Notification' || 'TopicArn' in object) return parseSnsEnvelope(object);
+  if ('action' in object && 'product-code' in object) {
+    const eventId = `sns-raw-${createHash('sha256').update(body).digest('hex').slice(0, 40)}`;
+    return parseSaasMessage(object, 'sns-raw', eventId, undefined);
+  }
+  throw new NotificationParseError(
+    'UNKNOWN_SHAPE',
+    'neither an EventBridge event (detail-type), an SNS envelope (Type: Notification) nor a raw SaaS message (action)',
+  );
+}
+
+function check<T extends object>(cls: new () => T, plain: unknown, what: string): T {
+  const result = validatePlain(cls, plain);
+  if (!result.ok) throw new NotificationParseError('INVALID_FIELDS', `${what}: ${result.errors.join('; ')}`);
+  return result.value;
+}
+
+function parseEventBridge(object: Record<string, unknown>): ParsedNotification {
+  const envelope = check(EventBridgeEnvelopeShape, object, 'event');
+  const detailType = envelope['detail-type'];
+  const base = {
+    envelope: 'eventbridge' as const,
+    eventId: envelope.id,
+    detailType,
+    source: envelope.source,
+    account: envelope.account,
+    time: envelope.time,
+    region: envelope.region,
+  };
+  return { ...base, event: parseDetail(envelope.source, detailType, envelope.detail) };
+}
+
+function parseDetail(source: string, detailType: string, detail: Record<string, unknown>): MarketplaceEvent {
+  if (source === CATALOG_SOURCE && detailType === 'Offer Released') {
+    const d = check(OfferReleasedDetailShape, detail, 'detail');
+    return {
+      kind: 'offer-released',
+      awsOfferId: d.offer.id,
+      name: d.offer.name,
+      expirationDate: d.offer.expirationDate,
+      productId: d.product.id,
+      productTitle: d.product.title,
+      manufacturerAccountId: d.manufacturer?.accountId,
+      sellerOfRecordAccountId: d.sellerOfRecord.accountId,
+      buyerAccountIds: d.targetedBuyerAccountIds ?? [],
+    };
+  }
+  if (source === CATALOG_SOURCE && detailType in CHANGE_SET_TYPES) {
+    const d = check(ChangeSetDetailShape, camelCaseKeys(detail), 'detail');
+    return {
+      kind: 'change-set',
+      status: CHANGE_SET_TYPES[detailType],
+      changeSetId: d.changeSetId,
+      changeSetName: d.changeSetName,
+      failureCode: d.failureCode,
+      startTime: d.startTime,
+      endTime: d.endTime,
+    };
+  }
+  const agreementMatch = source === AGREEMENT_SOURCE ? AGREEMENT_TYPE.exec(detailType) : null;
+  if (agreementMatch) {
+    const d = check(AgreementDetailShape, detail, 'detail');
+    const rawAgreement = (detail['agreement'] ?? {}) as Record<string, unknown>;
+    return {
+      kind: 'agreement',
+      action: agreementMatch[1].toLowerCase() as AgreementAction,
+      role: agreementMatch[2] as 'Manufacturer' | 'Proposer',
+      agreementId: d.agreement.id,
+      intent: d.agreement.intent,
+      status: d.agreement.status,
+      acceptanceTime: d.agreement.acceptanceTime,
+      startTime: d.agreement.startTime,
+      endTime: d.agreement.endTime,
+      previousAgreementId: d.agreement.previousAgreementId,
+      autoRenewalEnabled: toBoolean(rawAgreement['autoRenewalEnabled']),
+      resaleAuthorizationId: d.resaleAuthorization?.id ?? undefined,
+      awsOfferId: d.offer?.id ?? undefined,
+      acceptorAccountId: d.acceptor?.accountId,
+      proposerAccountId: d.proposer?.accountId,
+      productId: d.product?.id ?? undefined,
+    };
+  }
+  const licenseMatch = source === AGREEMENT_SOURCE ? LICENSE_TYPE.exec(detailType) : null;
+  if (licenseMatch) {
+    const d = check(LicenseDetailShape, detail, 'detail');
+    return {
+      kind: 'license',
+      action: licenseMatch[1].toLowerCase() as LicenseAction,
+      agreementId: d.agreement.id,
+      licenseArn: d.license ? normalizeArn(d.license.arn) : undefined,
+      productId: d.product?.id,
+      productCode: d.product?.code,
+      awsOfferId: d.offer?.id ?? undefined,
+      acceptorAccountId: d.acceptor?.accountId,
+      proposerAccountId: d.proposer?.accountId,
+    };
+  }
+  throw new NotificationParseError(
+    'UNKNOWN_DETAIL_TYPE',
+    `no handler for source "${source}" detail-type "${detailType}"`,
+  );
+}
+
+function parseSnsEnvelope(object: Record<string, unknown>): ParsedNotification {
+  const envelope = check(SnsEnvelopeShape, object, 'SNS envelope');
+  let message: unknown;
+  try {
+    message = JSON.parse(envelope.Message);
+  } catch (error) {
+    throw new NotificationParseError('INVALID_JSON', `SNS Message is not JSON: ${(error as Error).message}`);
+  }
+  // The AWS sample handler parses a second time when the Message itself holds a JSON string.
+  if (typeof message === 'string') {
+    try {
+      message = JSON.parse(message);
+    } catch {
+      throw new NotificationParseError('INVALID_JSON', 'SNS Message is a string that is not JSON');
+    }
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    throw new NotificationParseError('UNKNOWN_SHAPE', 'SNS Message is not a JSON object');
+  }
+  return parseSaasMessage(message as Record<string, unknown>, 'sns', envelope.MessageId, envelope.Timestamp);
+}
+
+function parseSaasMessage(
+  object: Record<string, unknown>,
+  envelope: 'sns' | 'sns-raw',
+  eventId: string,
+  timestamp: string | undefined,
+): ParsedNotification {
+  const m = check(SaasMessageShape, object, 'SNS message');
+  return {
+    envelope,
+    eventId,
+    detailType: m.action,
+    time: timestamp ?? new Date(0).toISOString(),
+    event: {
+      kind: 'saas-subscription',
+      action: m.action,
+      // AWS's own example carries a leading space in customer-identifier.
+      customerIdentifier: m['customer-identifier'].trim(),
+      productCode: m['product-code'].trim(),
+      offerIdentifier: m['offer-identifier'],
+      isFreeTrialTermPresent: toBoolean(m.isFreeTrialTermPresent),
+    },
+  };
+}
+
+/** AWS's License event example carries `aws:license-manager:...` without the leading `arn:`. */
+export function normalizeArn(arn: string): string {
+  return arn.startsWith('arn:') ? arn : `arn:${arn}`;
+}
+
+function toBoolean(value: unknown): boolean | undefined {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return undefined;
+}
+
+function camelCaseKeys(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
+}

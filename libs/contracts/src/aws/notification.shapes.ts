@@ -1,0 +1,282 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  ValidateNested,
+} from 'class-validator';
+import { IsAwsAccountId } from '../validation';
+
+/**
+ * class-validator shapes of the AWS notifications we accept (reference/aws-marketplace.md §B).
+ * Only the fields we use are declared; unknown extra fields are tolerated (AWS adds fields).
+ */
+export class EventBridgeEnvelopeShape {
+  @IsString()
+  @IsNotEmpty()
+  id: string;
+
+  @IsString()
+  @IsNotEmpty()
+  'detail-type': string;
+
+  @IsString()
+  @IsNotEmpty()
+  source: string;
+
+  @IsAwsAccountId()
+  account: string;
+
+  @IsISO8601()
+  time: string;
+
+  @IsOptional()
+  @IsString()
+  region?: string;
+
+  @IsObject()
+  detail: Record<string, unknown>;
+}
+
+class IdRef {
+  @IsString()
+  @IsNotEmpty()
+  id: string;
+}
+
+class OptionalIdRef {
+  @IsOptional()
+  @IsString()
+  id?: string | null;
+}
+
+class AccountRef {
+  @IsAwsAccountId()
+  accountId: string;
+}
+
+class OfferRef extends IdRef {
+  @IsOptional()
+  @IsString()
+  name?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  expirationDate?: string;
+}
+
+class ProductRef extends IdRef {
+  @IsOptional()
+  @IsString()
+  title?: string;
+}
+
+export class OfferReleasedDetailShape {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OfferRef)
+  offer: OfferRef;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ProductRef)
+  product: ProductRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  manufacturer?: AccountRef;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  sellerOfRecord: AccountRef;
+
+  @IsOptional()
+  @IsArray()
+  @IsAwsAccountId({ each: true })
+  targetedBuyerAccountIds?: string[];
+}
+
+/** Change-set details come PascalCase from AWS; the parser lower-cases the first letter of each key. */
+export class ChangeSetDetailShape {
+  @IsString()
+  @IsNotEmpty()
+  changeSetId: string;
+
+  @IsOptional()
+  @IsString()
+  changeSetName?: string;
+
+  @IsOptional()
+  @IsString()
+  failureCode?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  startTime?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  endTime?: string;
+}
+
+class AgreementRef extends IdRef {
+  @IsOptional()
+  @IsIn(['NEW', 'RENEW', 'AMEND', 'REPLACE'])
+  intent?: 'NEW' | 'RENEW' | 'AMEND' | 'REPLACE';
+
+  @IsOptional()
+  @IsString()
+  status?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  acceptanceTime?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  startTime?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  endTime?: string;
+
+  @IsOptional()
+  @IsString()
+  previousAgreementId?: string;
+}
+
+export class AgreementDetailShape {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AgreementRef)
+  agreement: AgreementRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OptionalIdRef)
+  resaleAuthorization?: OptionalIdRef | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  acceptor?: AccountRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  proposer?: AccountRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OptionalIdRef)
+  offer?: OptionalIdRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OptionalIdRef)
+  product?: OptionalIdRef;
+}
+
+class LicenseProductRef {
+  @IsOptional()
+  @IsString()
+  id?: string;
+
+  @IsOptional()
+  @IsString()
+  code?: string;
+}
+
+class LicenseRef {
+  @IsString()
+  @IsNotEmpty()
+  arn: string;
+}
+
+export class LicenseDetailShape {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => IdRef)
+  agreement: IdRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LicenseProductRef)
+  product?: LicenseProductRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LicenseRef)
+  license?: LicenseRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  acceptor?: AccountRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  proposer?: AccountRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OptionalIdRef)
+  offer?: OptionalIdRef;
+}
+
+export class SnsEnvelopeShape {
+  @IsIn(['Notification'])
+  Type: 'Notification';
+
+  @IsString()
+  @IsNotEmpty()
+  MessageId: string;
+
+  @IsOptional()
+  @IsString()
+  TopicArn?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  Message: string;
+
+  @IsOptional()
+  @IsISO8601()
+  Timestamp?: string;
+}
+
+export const SAAS_ACTIONS = [
+  'subscribe-success',
+  'subscribe-fail',
+  'unsubscribe-pending',
+  'unsubscribe-success',
+  'entitlement-updated',
+] as const;
+
+export class SaasMessageShape {
+  @IsIn(SAAS_ACTIONS)
+  action: (typeof SAAS_ACTIONS)[number];
+
+  @IsString()
+  @IsNotEmpty()
+  'customer-identifier': string;
+
+  @IsString()
+  @IsNotEmpty()
+  'product-code': string;
+
+  @IsOptional()
+  @IsString()
+  'offer-identifier'?: string;
+
+  @IsOptional()
+  @IsIn([true, false, 'true', 'false'])
+  isFreeTrialTermPresent?: boolean | 'true' | 'false';
+}

@@ -1,0 +1,108 @@
+/** What the parser makes of one AWS Marketplace notification (an SQS message body). */
+export type NotificationEnvelopeKind = 'eventbridge' | 'sns' | 'sns-raw';
+
+export type AgreementAction = 'created' | 'amended' | 'ended';
+export type LicenseAction = 'updated' | 'deprovisioned';
+export type ChangeSetOutcome = 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export type SaasAction =
+  | 'subscribe-success'
+  | 'subscribe-fail'
+  | 'unsubscribe-pending'
+  | 'unsubscribe-success'
+  | 'entitlement-updated';
+
+export interface OfferReleasedEvent {
+  kind: 'offer-released';
+  awsOfferId: string;
+  name?: string;
+  expirationDate?: string;
+  productId: string;
+  productTitle?: string;
+  manufacturerAccountId?: string;
+  sellerOfRecordAccountId: string;
+  buyerAccountIds: string[];
+}
+
+export interface ChangeSetEvent {
+  kind: 'change-set';
+  status: ChangeSetOutcome;
+  changeSetId: string;
+  changeSetName?: string;
+  failureCode?: string;
+  startTime?: string;
+  endTime?: string;
+}
+
+export interface AgreementEvent {
+  kind: 'agreement';
+  action: AgreementAction;
+  role: 'Manufacturer' | 'Proposer';
+  agreementId: string;
+  intent?: 'NEW' | 'RENEW' | 'AMEND' | 'REPLACE';
+  status?: string;
+  acceptanceTime?: string;
+  startTime?: string;
+  endTime?: string;
+  previousAgreementId?: string;
+  autoRenewalEnabled?: boolean;
+  resaleAuthorizationId?: string;
+  awsOfferId?: string;
+  acceptorAccountId?: string;
+  proposerAccountId?: string;
+  productId?: string;
+}
+
+export interface LicenseEvent {
+  kind: 'license';
+  action: LicenseAction;
+  agreementId: string;
+  licenseArn?: string;
+  productId?: string;
+  productCode?: string;
+  awsOfferId?: string;
+  acceptorAccountId?: string;
+  proposerAccountId?: string;
+}
+
+export interface SaasSubscriptionEvent {
+  kind: 'saas-subscription';
+  action: SaasAction;
+  customerIdentifier: string;
+  productCode: string;
+  offerIdentifier?: string;
+  isFreeTrialTermPresent?: boolean;
+}
+
+export type MarketplaceEvent =
+  | OfferReleasedEvent
+  | ChangeSetEvent
+  | AgreementEvent
+  | LicenseEvent
+  | SaasSubscriptionEvent;
+
+export interface ParsedNotification {
+  envelope: NotificationEnvelopeKind;
+  /** EventBridge `id`, SNS `MessageId`, or for raw SNS a hash of the body: the dedup key. */
+  eventId: string;
+  /** EventBridge `detail-type`, or the SNS `action`. */
+  detailType: string;
+  source?: string;
+  /** The receiving (ISV) account; absent on SNS messages, which map to an org by product code. */
+  account?: string;
+  time: string;
+  region?: string;
+  event: MarketplaceEvent;
+}
+
+export type NotificationErrorCode = 'INVALID_JSON' | 'UNKNOWN_SHAPE' | 'UNKNOWN_DETAIL_TYPE' | 'INVALID_FIELDS';
+
+/** A notification that cannot be used; `reason` is what gets stored in quarantine. */
+export class NotificationParseError extends Error {
+  constructor(
+    readonly code: NotificationErrorCode,
+    readonly reason: string,
+  ) {
+    super(`${code}: ${reason}`);
+    this.name = 'NotificationParseError';
+  }
+}

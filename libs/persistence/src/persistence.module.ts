@@ -1,0 +1,88 @@
+import { Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { ApiKeyRepository } from './repositories/api-key.repository';
+import { AuditEventRepository } from './repositories/audit-event.repository';
+import { EntitlementRepository } from './repositories/entitlement.repository';
+import { IdempotencyRepository } from './repositories/idempotency.repository';
+import { InboxRepository } from './repositories/inbox.repository';
+import { MarketplaceEventRepository } from './repositories/marketplace-event.repository';
+import { MeteringReportRepository } from './repositories/metering-report.repository';
+import { OfferRepository } from './repositories/offer.repository';
+import { OrgRepository } from './repositories/org.repository';
+import { UsageRecordRepository } from './repositories/usage-record.repository';
+import { ApiKey, ApiKeySchema } from './schemas/api-key.schema';
+import { AuditEvent, AuditEventSchema } from './schemas/audit-event.schema';
+import { Entitlement, EntitlementSchema } from './schemas/entitlement.schema';
+import { IdempotencyRecord, IdempotencyRecordSchema } from './schemas/idempotency-record.schema';
+import { InboxMessage, InboxMessageSchema } from './schemas/inbox-message.schema';
+import { MarketplaceEventRecord, MarketplaceEventSchema } from './schemas/marketplace-event.schema';
+import { MeteringReport, MeteringReportSchema } from './schemas/metering-report.schema';
+import { Offer, OfferSchema } from './schemas/offer.schema';
+import { Org, OrgSchema } from './schemas/org.schema';
+import { UsageRecord, UsageRecordSchema } from './schemas/usage-record.schema';
+
+export const SCHEMAS = [
+  { name: Org.name, schema: OrgSchema },
+  { name: ApiKey.name, schema: ApiKeySchema },
+  { name: Offer.name, schema: OfferSchema },
+  { name: Entitlement.name, schema: EntitlementSchema },
+  { name: MarketplaceEventRecord.name, schema: MarketplaceEventSchema },
+  { name: UsageRecord.name, schema: UsageRecordSchema },
+  { name: MeteringReport.name, schema: MeteringReportSchema },
+  { name: AuditEvent.name, schema: AuditEventSchema },
+  { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
+  { name: InboxMessage.name, schema: InboxMessageSchema },
+];
+
+const REPOSITORIES = [
+  OrgRepository,
+  ApiKeyRepository,
+  OfferRepository,
+  EntitlementRepository,
+  MarketplaceEventRepository,
+  UsageRecordRepository,
+  MeteringReportRepository,
+  AuditEventRepository,
+  IdempotencyRepository,
+  InboxRepository,
+];
+
+/**
+ * The Mongo connection (from `MONGO_URL`) and one repository per collection. Index builds finish before
+ * the app starts serving, so a unique index is never missing when the first write arrives.
+ */
+@Global()
+@Module({
+  imports: [
+    MongooseModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        uri: config.getOrThrow<string>('MONGO_URL'),
+        serverSelectionTimeoutMS: 5000,
+        autoIndex: false,
+      }),
+    }),
+    MongooseModule.forFeature(SCHEMAS),
+  ],
+  providers: REPOSITORIES,
+  exports: [MongooseModule, ...REPOSITORIES],
+})
+export class PersistenceModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PersistenceModule.name);
+
+  constructor(@Inject(getConnectionToken()) private readonly connection: Connection) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureIndexes(this.connection);
+    this.logger.log(`indexes ensured on ${Object.keys(this.connection.models).length} collections`);
+  }
+}
+
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  for (const model of Object.values(connection.models)) {
+    await model.createCollection().catch(() => undefined);
+    await model.createIndexes();
+  }
+}

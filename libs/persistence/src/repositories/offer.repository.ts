@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { FilterQuery, Model, UpdateQuery } from 'mongoose';
+import type { OfferStatus, OfferType } from '@cppo/contracts';
+import { Offer } from '../schemas/offer.schema';
+import type { OutboxEvent } from '../schemas/outbox-event.schema';
+import { updateWithEvents } from './outbox.store';
+import { findPage, str, type Page, type PageRequest } from './query';
+
+export interface OfferFilter {
+  type?: OfferType;
+  status?: OfferStatus;
+  productId?: string;
+  resellerAccountId?: string;
+}
+
+@Injectable()
+export class OfferRepository {
+  constructor(@InjectModel(Offer.name) readonly model: Model<Offer>) {}
+
+  findById(orgId: string, id: string): Promise<Offer | null> {
+    return this.model.findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') }).lean().exec();
+  }
+
+  list(orgId: string, filter: OfferFilter, page: PageRequest): Promise<Page<Offer>> {
+    const query: FilterQuery<Offer> = { orgId: str(orgId, 'orgId') };
+    for (const [key, value] of Object.entries(filter)) {
+      if (value !== undefined) (query as Record<string, string>)[key] = str(value, key);
+    }
+    return findPage(this.model, query, page);
+  }
+
+  /** Inserts a new offer with its first events. Throws a duplicate-key error if `dedupKey` exists. */
+  async insert(offer: Omit<Offer, 'outbox' | 'createdAt' | 'updatedAt'>, events: OutboxEvent[]): Promise<Offer> {
+    const doc = await this.model.create({ ...offer, outbox: events });
+    return doc.toObject();
+  }
+
+  /** One atomic state change + its events; `expect` narrows the match (e.g. the status it must be in). */
+  update(
+    orgId: string,
+    id: string,
+    expect: FilterQuery<Offer>,
+    update: UpdateQuery<Offer>,
+    events: OutboxEvent[],
+  ): Promise<Offer | null> {
+    return updateWithEvents(this.model, { ...expect, _id: str(id, 'id'), orgId: str(orgId, 'orgId') }, update, events);
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { newId } from '../ids';
+import { Org } from '../schemas/org.schema';
+import { str } from './query';
+
+export class AwsAccountTakenError extends Error {}
+
+@Injectable()
+export class OrgRepository {
+  constructor(@InjectModel(Org.name) private readonly model: Model<Org>) {}
+
+  async create(input: { name: string; awsAccountIds: string[]; productCodes?: string[] }): Promise<Org> {
+    const taken = await this.model.findOne({ awsAccountIds: { $in: input.awsAccountIds } }).lean().exec();
+    if (taken) {
+      const account = input.awsAccountIds.find((id) => taken.awsAccountIds.includes(id));
+      throw new AwsAccountTakenError(`AWS account ${account} already belongs to org ${taken._id}`);
+    }
+    const doc = await this.model.create({ _id: newId('org'), productCodes: [], ...input });
+    return doc.toObject();
+  }
+
+  findById(orgId: string): Promise<Org | null> {
+    return this.model.findById(str(orgId, 'orgId')).lean().exec();
+  }
+
+  findByAwsAccountId(accountId: string): Promise<Org | null> {
+    return this.model.findOne({ awsAccountIds: str(accountId, 'accountId') }).lean().exec();
+  }
+
+  findByProductCode(productCode: string): Promise<Org | null> {
+    return this.model.findOne({ productCodes: str(productCode, 'productCode') }).lean().exec();
+  }
+}

@@ -1,0 +1,73 @@
+import type { Model, UpdateQuery } from 'mongoose';
+import type { OutboxEvent } from '../schemas/outbox-event.schema';
+
+interface WithOutbox {
+  _id: string;
+  outbox: OutboxEvent[];
+  outboxLeaseUntil?: Date;
+}
+
+/**
+ * Adds events to a document's outbox in the same atomic single-document update as the state change.
+ * Returns the updated document, or null when `filter` matched nothing (nothing changed, no event queued).
+ */
+export function updateWithEvents<T>(
+  model: Model<T>,
+  filter: Record<string, unknown>,
+  update: UpdateQuery<T>,
+  events: OutboxEvent[],
+): Promise<T | null> {
+  const withEvents = events.length
+    ? { ...update, $push: { ...((update.$push as object) ?? {}), outbox: { $each: events } } }
+    : update;
+  return model
+    .findOneAndUpdate(filter, withEvents as UpdateQuery<T>, { new: true })
+    .lean()
+    .exec() as Promise<T | null>;
+}
+
+/**
+ * The relay's view of one collection with an embedded outbox. It works on the driver collection so that
+ * the events removed are byte-for-byte the events read (`$pullAll` matches whole elements; FerretDB does
+ * not evaluate `$pull` conditions).
+ */
+export class OutboxStore {
+  constructor(readonly model: Model<unknown>) {}
+
+  get name(): string {
+    return this.model.collection.collectionName;
+  }
+
+  /**
+   * Claims one document with pending events for `leaseMs`, so that relays in other replicas skip it.
+   * A relay that dies keeps the lease until it expires; then another relay re-publishes.
+   */
+  async claim(now: Date, leaseMs: number): Promise<WithOutbox | null> {
+    const collection = this.model.collection;
+    return (await collection.findOneAndUpdate(
+      {
+        'outbox.0': { $exists: true },
+        $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: { $lt: now } }],
+      },
+      { $set: { outboxLeaseUntil: new Date(now.getTime() + leaseMs) } },
+      { returnDocument: 'after', projection: { outbox: 1, outboxLeaseUntil: 1 } },
+    )) as unknown as WithOutbox | null;
+  }
+
+  /** Removes exactly the published events (new ones appended meanwhile stay) and releases the lease. */
+  async remove(id: string, events: OutboxEvent[]): Promise<void> {
+    await this.model.collection.updateOne({ _id: id as never }, {
+      $pullAll: { outbox: events },
+      $unset: { outboxLeaseUntil: '' },
+    } as never);
+  }
+
+  /** Releases the lease without removing anything (publish failed; try again on the next tick). */
+  async release(id: string): Promise<void> {
+    await this.model.collection.updateOne({ _id: id as never }, { $unset: { outboxLeaseUntil: '' } } as never);
+  }
+
+  pendingCount(): Promise<number> {
+    return this.model.collection.countDocuments({ 'outbox.0': { $exists: true } });
+  }
+}

@@ -1,0 +1,99 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { OfferStatus, OfferType } from '@cppo/contracts';
+import { OutboxEvent, OutboxEventSchema } from './outbox-event.schema';
+
+export class MarketplaceError {
+  code: string;
+  message: string;
+  changeName?: string;
+}
+
+export class OfferMarketplaceState {
+  resaleAuthorizationId?: string;
+  changeSetId?: string;
+  changeSetStatus?: string;
+  clientRequestToken?: string;
+  errors?: MarketplaceError[];
+}
+
+/**
+ * One collection for both offer types. `CPPO_OUT` (written by opportunity): a resell opportunity, an AWS
+ * resale authorization. `CPPO` (written by offer-ingest): a partner's offer, linked by `cppoOutOfferId`.
+ * Commercial terms are kept as sent (`terms`); their shape is owned by the opportunity service's DTOs.
+ */
+@Schema({ collection: 'offers', timestamps: true, minimize: false })
+export class Offer {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
+  orgId: string;
+
+  @Prop({ type: String, enum: Object.values(OfferType), required: true })
+  type: OfferType;
+
+  @Prop({ type: String, enum: Object.values(OfferStatus), required: true })
+  status: OfferStatus;
+
+  /** Uniqueness key within the org: `out:<_id>` for CPPO_OUT, `aws:<awsOfferId>` for CPPO. */
+  @Prop({ required: true })
+  dedupKey: string;
+
+  @Prop()
+  name?: string;
+
+  @Prop()
+  description?: string;
+
+  @Prop({ required: true })
+  productId: string;
+
+  /** CPPO_OUT: the reseller authorized; CPPO: the partner (seller of record). */
+  @Prop({ required: true })
+  resellerAccountId: string;
+
+  @Prop({ type: [String], default: [] })
+  buyerAccountIds: string[];
+
+  @Prop({ type: Object })
+  terms?: Record<string, unknown>;
+
+  /** CPPO_OUT: last day the partner may create offers (YYYY-MM-DD). CPPO: offer expiration. */
+  @Prop()
+  expiryDate?: string;
+
+  @Prop({ type: Object, default: {} })
+  marketplace: OfferMarketplaceState;
+
+  /** CPPO_OUT: number of linked CPPO offers. */
+  @Prop({ default: 0 })
+  offerCount: number;
+
+  /** CPPO: the AWS offer id. */
+  @Prop()
+  awsOfferId?: string;
+
+  /** CPPO: the CPPO_OUT opportunity it was made from, once known. */
+  @Prop()
+  cppoOutOfferId?: string;
+
+  @Prop({ type: [OutboxEventSchema], default: [] })
+  outbox: OutboxEvent[];
+
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export const OfferSchema = SchemaFactory.createForClass(Offer);
+// idempotent CPPO upsert by AWS offer id; one CPPO_OUT per id.
+OfferSchema.index({ orgId: 1, dedupKey: 1 }, { unique: true });
+// GET /v1/offers?type=&status= and /v1/opportunities lists, newest first by _id cursor.
+OfferSchema.index({ orgId: 1, type: 1, _id: -1 });
+// linking a CPPO offer or an agreement to its opportunity by resale authorization id.
+OfferSchema.index({ orgId: 1, 'marketplace.resaleAuthorizationId': 1 });
+// following a submitted change set (notification or poll) back to its opportunity.
+OfferSchema.index({ 'marketplace.changeSetId': 1 });
+// the chain view: CPPO offers of one opportunity.
+OfferSchema.index({ orgId: 1, cppoOutOfferId: 1 });
+// outbox relay: documents with pending events.
+OfferSchema.index({ 'outbox.0.messageId': 1 });

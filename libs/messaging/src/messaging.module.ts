@@ -1,0 +1,118 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { getModelToken } from '@nestjs/mongoose';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import type { Model } from 'mongoose';
+import type { RoutingKey } from '@cppo/contracts';
+import { InboxRepository, OutboxStore } from '@cppo/persistence';
+import { createAmqpConnection } from './amqp-connection';
+import { AmqpServer } from './amqp.server';
+import { EventPublisher } from './event-publisher';
+import { InboxService } from './inbox.service';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
+import { OutboxRelay } from './outbox-relay';
+import { RpcErrorPassthroughFilter } from './rpc-error.filter';
+
+export const AMQP_CONNECTION = Symbol('AMQP_CONNECTION');
+
+export interface MessagingModuleOptions {
+  /** Service name: prefix of its queues and its connection name. */
+  service: string;
+  /** Mongoose model names whose embedded outbox this service's relay publishes. */
+  outboxModels: string[];
+}
+
+/** Reads the messaging settings from the validated config. */
+export function messagingOptionsFrom(config: ConfigService, service: string): MessagingOptions {
+  return {
+    url: config.getOrThrow<string>('RABBITMQ_URL'),
+    exchange: config.getOrThrow<string>('RABBITMQ_EXCHANGE'),
+    service,
+    prefetch: config.getOrThrow<number>('RABBITMQ_PREFETCH'),
+    retryDelayMs: config.getOrThrow<number>('MESSAGE_RETRY_DELAY_MS'),
+    maxAttempts: config.getOrThrow<number>('MESSAGE_MAX_ATTEMPTS'),
+  };
+}
+
+/** Starts the relay with the app and, on shutdown, lets it finish, then closes publisher and connection. */
+@Injectable()
+class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly publisher: EventPublisher,
+    @Inject(AMQP_CONNECTION) private readonly connection: AmqpConnectionManager,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.publisher.close().catch(() => undefined);
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        {
+          provide: MESSAGING_OPTIONS,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => messagingOptionsFrom(config, options.service),
+        },
+        {
+          provide: AMQP_CONNECTION,
+          inject: [MESSAGING_OPTIONS],
+          useFactory: (o: MessagingOptions) => createAmqpConnection(o.url, `${o.service}.publisher`),
+        },
+        {
+          provide: EventPublisher,
+          inject: [AMQP_CONNECTION, MESSAGING_OPTIONS],
+          useFactory: (connection: AmqpConnectionManager, o: MessagingOptions) =>
+            new EventPublisher(connection, o.exchange),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [EventPublisher, ConfigService, ...options.outboxModels.map((name) => getModelToken(name))],
+          useFactory: (publisher: EventPublisher, config: ConfigService, ...models: Model<unknown>[]) =>
+            new OutboxRelay(
+              models.map((model) => new OutboxStore(model)),
+              publisher,
+              { intervalMs: config.getOrThrow<number>('OUTBOX_POLL_MS'), leaseMs: 30_000 },
+            ),
+        },
+        { provide: InboxService, inject: [InboxRepository], useFactory: (repo: InboxRepository) => new InboxService(repo) },
+        MessagingLifecycle,
+      ],
+      exports: [MESSAGING_OPTIONS, AMQP_CONNECTION, EventPublisher, OutboxRelay, InboxService],
+    };
+  }
+}
+
+/**
+ * Attaches a consumer of `<service>.<purpose>` to a Nest app; its `@EventPattern(key)` handlers receive
+ * the validated envelope. Call before `app.startAllMicroservices()`.
+ */
+export function connectConsumer(
+  app: INestApplication,
+  consumer: { purpose: string; subscriptions: readonly RoutingKey[] },
+): AmqpServer {
+  const strategy = new AmqpServer({ ...app.get<MessagingOptions>(MESSAGING_OPTIONS), ...consumer });
+  const microservice = app.connectMicroservice({ strategy });
+  microservice.useGlobalFilters(new RpcErrorPassthroughFilter());
+  return strategy;
+}

@@ -1,0 +1,95 @@
+import { Logger } from '@nestjs/common';
+import type { MessageEnvelope } from '@cppo/contracts';
+import type { OutboxStore } from '@cppo/persistence';
+import { errorMessage } from './errors';
+
+export interface OutboxRelayOptions {
+  /** Poll period when nothing kicks the relay. */
+  intervalMs: number;
+  /** How long a claimed document is reserved for this relay; after that another relay may re-publish. */
+  leaseMs: number;
+}
+
+export interface EnvelopeSink {
+  publishEnvelope(envelope: MessageEnvelope): Promise<void>;
+}
+
+/**
+ * Publishes the events waiting in documents' embedded outboxes, in order, each confirmed by RabbitMQ,
+ * and only then removes them. A crash after the publish and before the removal re-publishes the same
+ * envelope (same messageId) after the lease expires; consumers deduplicate. Nothing is ever lost.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly stores: OutboxStore[],
+    private readonly sink: EnvelopeSink,
+    private readonly options: OutboxRelayOptions,
+    /** Test seam: runs between the confirmed publish and the removal of a document's events. */
+    private readonly beforeRemove: () => Promise<void> = async () => undefined,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Run a cycle now (called after a write that queued events), instead of waiting for the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publishes everything claimable now; returns the number of events published. */
+  async drain(): Promise<number> {
+    let published = 0;
+    for (const store of this.stores) {
+      for (;;) {
+        const doc = await store.claim(new Date(), this.options.leaseMs);
+        if (!doc) break;
+        const events = doc.outbox;
+        try {
+          for (const event of events) await this.sink.publishEnvelope(event as unknown as MessageEnvelope);
+        } catch (error) {
+          await store.release(doc._id).catch(() => undefined);
+          throw error;
+        }
+        await this.beforeRemove();
+        await store.remove(doc._id, events);
+        published += events.length;
+      }
+    }
+    return published;
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.cycle(), delayMs);
+    this.timer.unref?.();
+  }
+
+  private async cycle(): Promise<void> {
+    if (this.stopped || this.running) return;
+    this.running = this.drain()
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.warn(`relay cycle failed, will retry: ${errorMessage(error)}`));
+    await this.running;
+    this.running = undefined;
+    if (this.stopped) return;
+    const again = this.again;
+    this.again = false;
+    this.schedule(again ? 0 : this.options.intervalMs);
+  }
+}

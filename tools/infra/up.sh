@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs and starts what CPPO Hub needs on a development or CI machine. Idempotent: run it at the start
+# of every session. `up.sh` does everything; `up.sh rabbitmq` or `up.sh ferretdb` does one part.
+#   RabbitMQ: Debian's rabbitmq-server, started detached if it is not answering on 127.0.0.1:5672.
+#   FerretDB: built from its Go module into ${CPPO_TOOLS_DIR:-~/.cache/cppo-hub}/bin/ferretdb if absent
+#             (the Mongo provider of the tests and `npm start` finds it there).
+set -euo pipefail
+
+FERRETDB_VERSION=v1.24.2
+TOOLS_DIR="${CPPO_TOOLS_DIR:-$HOME/.cache/cppo-hub}"
+what="${1:-all}"
+
+log() { printf '[infra] %s\n' "$*"; }
+
+rabbit_answers() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+
+up_rabbitmq() {
+  if rabbit_answers; then log "RabbitMQ answers on 127.0.0.1:5672"; return; fi
+  if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
+    log "installing rabbitmq-server (Debian package)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+  fi
+  export PATH="$PATH:/usr/sbin"
+  # The Debian package may start it as a service; otherwise start it detached.
+  for _ in $(seq 1 10); do rabbit_answers && break; sleep 0.5; done
+  if ! rabbit_answers; then
+    log "starting RabbitMQ"
+    as_root rabbitmq-server -detached
+  fi
+  as_root rabbitmqctl await_startup --timeout 120 >/dev/null
+  for _ in $(seq 1 60); do rabbit_answers && break; sleep 0.5; done
+  rabbit_answers || { log "RabbitMQ did not start"; exit 1; }
+  log "RabbitMQ started on 127.0.0.1:5672"
+}
+
+up_ferretdb() {
+  local bin="$TOOLS_DIR/bin/ferretdb"
+  if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then log "FerretDB at $bin"; return; fi
+  if ! command -v go >/dev/null 2>&1; then
+    log "Go is not installed: no FerretDB; tests fall back to mongodb-memory-server (needs internet) or MONGO_URL"
+    return
+  fi
+  log "building FerretDB $FERRETDB_VERSION from its Go module (first time: a few minutes)"
+  # `go install` builds a binary that panics on start: the module ships without build/version/version.txt.
+  # So: fetch the module, write that file in a copy, and build the copy.
+  local src work
+  src=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { log "could not download the FerretDB module"; exit 1; }
+  work=$(mktemp -d)
+  cp -r "$src/." "$work/"
+  chmod -R u+w "$work"
+  echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
+  mkdir -p "$TOOLS_DIR/bin"
+  (cd "$work" && go build -trimpath -o "$bin.tmp" ./cmd/ferretdb)
+  mv "$bin.tmp" "$bin"
+  rm -rf "$work"
+  log "FerretDB built: $("$bin" --version | head -1)"
+}
+
+case "$what" in
+  all) up_rabbitmq; up_ferretdb ;;
+  rabbitmq) up_rabbitmq ;;
+  ferretdb) up_ferretdb ;;
+  *) echo "usage: $0 [all|rabbitmq|ferretdb]" >&2; exit 2 ;;
+esac

@@ -1,4 +1,5 @@
 export * from './ids';
+export * from './document-lock';
 export * from './mongo-server';
 export * from './persistence.module';
 export * from './schemas/outbox-event.schema';

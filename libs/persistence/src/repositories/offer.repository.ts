@@ -44,6 +44,6 @@ export class OfferRepository {
     update: UpdateQuery<Offer>,
     events: OutboxEvent[],
   ): Promise<Offer | null> {
-    return updateWithEvents(this.model, { ...expect, _id: str(id, 'id'), orgId: str(orgId, 'orgId') }, update, events);
+    return updateWithEvents(this.model, str(id, 'id'), { ...expect, orgId: str(orgId, 'orgId') }, update, events);
   }
 }

@@ -1,4 +1,5 @@
 import type { Model, UpdateQuery } from 'mongoose';
+import { documentLock } from '../document-lock';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
 
 interface WithOutbox {
@@ -13,6 +14,7 @@ interface WithOutbox {
  */
 export function updateWithEvents<T>(
   model: Model<T>,
+  id: string,
   filter: Record<string, unknown>,
   update: UpdateQuery<T>,
   events: OutboxEvent[],
@@ -20,10 +22,23 @@ export function updateWithEvents<T>(
   const withEvents = events.length
     ? { ...update, $push: { ...((update.$push as object) ?? {}), outbox: { $each: events } } }
     : update;
-  return model
-    .findOneAndUpdate(filter, withEvents as UpdateQuery<T>, { new: true })
-    .lean()
-    .exec() as Promise<T | null>;
+  return documentLock.run(lockKey(model, id), () =>
+    model
+      .findOneAndUpdate({ ...filter, _id: id }, withEvents as UpdateQuery<T>, { new: true })
+      .lean()
+      .exec() as Promise<T | null>,
+  );
+}
+
+function lockKey(model: { collection: { collectionName: string } }, id: string): string {
+  return `${model.collection.collectionName}:${id}`;
+}
+
+function claimable(now: Date): Record<string, unknown> {
+  return {
+    'outbox.0': { $exists: true },
+    $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: { $lt: now } }],
+  };
 }
 
 /**
@@ -44,27 +59,36 @@ export class OutboxStore {
    */
   async claim(now: Date, leaseMs: number): Promise<WithOutbox | null> {
     const collection = this.model.collection;
-    return (await collection.findOneAndUpdate(
-      {
-        'outbox.0': { $exists: true },
-        $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: { $lt: now } }],
-      },
-      { $set: { outboxLeaseUntil: new Date(now.getTime() + leaseMs) } },
-      { returnDocument: 'after', projection: { outbox: 1, outboxLeaseUntil: 1 } },
-    )) as unknown as WithOutbox | null;
+    const candidate = await collection.findOne(claimable(now), { projection: { _id: 1 } });
+    if (!candidate) return null;
+    const id = String(candidate._id);
+    // Re-checked under the lock: another relay (or this one) may have claimed it in between.
+    return documentLock.run(lockKey(this.model, id), async () => {
+      const claimed = await collection.findOneAndUpdate(
+        { ...claimable(now), _id: id as never },
+        { $set: { outboxLeaseUntil: new Date(now.getTime() + leaseMs) } },
+        // No projection: FerretDB does not implement one on findAndModify.
+        { returnDocument: 'after' },
+      );
+      return claimed as unknown as WithOutbox | null;
+    });
   }
 
   /** Removes exactly the published events (new ones appended meanwhile stay) and releases the lease. */
   async remove(id: string, events: OutboxEvent[]): Promise<void> {
-    await this.model.collection.updateOne({ _id: id as never }, {
-      $pullAll: { outbox: events },
-      $unset: { outboxLeaseUntil: '' },
-    } as never);
+    await documentLock.run(lockKey(this.model, id), () =>
+      this.model.collection.updateOne({ _id: id as never }, {
+        $pullAll: { outbox: events },
+        $unset: { outboxLeaseUntil: '' },
+      } as never),
+    );
   }
 
   /** Releases the lease without removing anything (publish failed; try again on the next tick). */
   async release(id: string): Promise<void> {
-    await this.model.collection.updateOne({ _id: id as never }, { $unset: { outboxLeaseUntil: '' } } as never);
+    await documentLock.run(lockKey(this.model, id), () =>
+      this.model.collection.updateOne({ _id: id as never }, { $unset: { outboxLeaseUntil: '' } } as never),
+    );
   }
 
   pendingCount(): Promise<number> {

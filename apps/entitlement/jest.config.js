@@ -1,0 +1,1 @@
+module.exports = { displayName: 'entitlement', preset: '../../jest.preset.js', rootDir: __dirname };

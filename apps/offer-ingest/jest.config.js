@@ -1,0 +1,1 @@
+module.exports = { displayName: 'offer-ingest', preset: '../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'opportunity', preset: '../../jest.preset.js', rootDir: __dirname };

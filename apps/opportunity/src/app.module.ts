@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '@cppo/messaging';
+import { Offer, PersistenceModule } from '@cppo/persistence';
+import { PlatformModule } from '@cppo/platform';
+import { OpportunityEnv } from './config/opportunity.env';
+import { OffersModule } from './offers/offers.module';
+
+@Module({
+  imports: [
+    PlatformModule.forRoot({ service: 'opportunity', env: OpportunityEnv }),
+    PersistenceModule,
+    MessagingModule.forRoot({ service: 'opportunity', outboxModels: [Offer.name] }),
+    OffersModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { OfferStatus, OfferType } from '@cppo/contracts';
+import type { Offer } from '@cppo/persistence';
+
+export class MarketplaceErrorView {
+  @ApiProperty() code: string;
+  @ApiProperty() message: string;
+  @ApiPropertyOptional() changeName?: string;
+}
+
+export class OfferMarketplaceView {
+  @ApiPropertyOptional() resaleAuthorizationId?: string;
+  @ApiPropertyOptional() changeSetId?: string;
+  @ApiPropertyOptional() changeSetStatus?: string;
+  @ApiPropertyOptional({ type: [MarketplaceErrorView] }) errors?: MarketplaceErrorView[];
+}
+
+/** The public Offer view over both types (`CPPO_OUT` opportunities and partners' `CPPO` offers). */
+export class OfferView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: OfferType }) type: OfferType;
+  @ApiProperty({ enum: OfferStatus }) status: OfferStatus;
+  @ApiPropertyOptional() name?: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty() productId: string;
+  @ApiProperty({ description: 'CPPO_OUT: the authorized reseller; CPPO: the partner (seller of record)' })
+  resellerAccountId: string;
+  @ApiProperty({ type: [String] }) buyerAccountIds: string[];
+  @ApiPropertyOptional({ type: Object }) terms?: Record<string, unknown>;
+  @ApiPropertyOptional() expiryDate?: string;
+  @ApiProperty({ type: OfferMarketplaceView }) marketplace: OfferMarketplaceView;
+  @ApiProperty({ description: 'CPPO_OUT: linked CPPO offers' }) offerCount: number;
+  @ApiPropertyOptional() awsOfferId?: string;
+  @ApiPropertyOptional({ description: 'CPPO: its CPPO_OUT opportunity' }) cppoOutOfferId?: string;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+
+  static from(offer: Offer): OfferView {
+    return {
+      id: offer._id,
+      type: offer.type,
+      status: offer.status,
+      name: offer.name,
+      description: offer.description,
+      productId: offer.productId,
+      resellerAccountId: offer.resellerAccountId,
+      buyerAccountIds: offer.buyerAccountIds,
+      terms: offer.terms,
+      expiryDate: offer.expiryDate,
+      marketplace: offer.marketplace ?? {},
+      offerCount: offer.offerCount ?? 0,
+      awsOfferId: offer.awsOfferId,
+      cppoOutOfferId: offer.cppoOutOfferId,
+      createdAt: (offer.createdAt ?? new Date(0)).toISOString(),
+      updatedAt: (offer.updatedAt ?? new Date(0)).toISOString(),
+    };
+  }
+}
+
+export class OfferPage {
+  @ApiProperty({ type: [OfferView] }) items: OfferView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -1,0 +1,32 @@
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { OfferRepository } from '@cppo/persistence';
+import { OrgId } from '@cppo/platform';
+import { OfferListQuery } from './dto/offer-list.query';
+import { OfferPage, OfferView } from './dto/offer.view';
+
+/** The Offer view over both types: the ISV's opportunities (CPPO_OUT) and partners' CPPO offers. */
+@ApiTags('offers')
+@Controller('v1/offers')
+export class OffersController {
+  constructor(private readonly offers: OfferRepository) {}
+
+  @Get()
+  @ApiOkResponse({ type: OfferPage })
+  async list(@OrgId() orgId: string, @Query() query: OfferListQuery): Promise<OfferPage> {
+    const page = await this.offers.list(
+      orgId,
+      { type: query.type, status: query.status },
+      { limit: query.limit, cursor: query.cursor },
+    );
+    return { items: page.items.map(OfferView.from), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: OfferView })
+  async get(@OrgId() orgId: string, @Param('id') id: string): Promise<OfferView> {
+    const offer = await this.offers.findById(orgId, id);
+    if (!offer) throw new NotFoundException(`offer ${id} not found`);
+    return OfferView.from(offer);
+  }
+}

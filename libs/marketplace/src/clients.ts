@@ -1,0 +1,37 @@
+import { MarketplaceAgreementClient } from '@aws-sdk/client-marketplace-agreement';
+import { MarketplaceCatalogClient } from '@aws-sdk/client-marketplace-catalog';
+import { MarketplaceEntitlementServiceClient } from '@aws-sdk/client-marketplace-entitlement-service';
+import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+export interface AwsClientOptions {
+  /** AWS Marketplace APIs live in us-east-1 only. */
+  region?: string;
+  /** Endpoint override, e.g. the simulator `http://127.0.0.1:4600`; unset = real AWS. */
+  endpoint?: string;
+  /** Explicit credentials (the simulator accepts any); unset = the SDK's default provider chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** SDK-level retries; our own code retries with backoff where it matters, so keep this small. */
+  maxAttempts?: number;
+}
+
+function common(options: AwsClientOptions) {
+  return {
+    region: options.region ?? 'us-east-1',
+    endpoint: options.endpoint,
+    credentials: options.credentials,
+    maxAttempts: options.maxAttempts ?? 3,
+  };
+}
+
+export const createCatalogClient = (o: AwsClientOptions = {}) => new MarketplaceCatalogClient(common(o));
+export const createAgreementClient = (o: AwsClientOptions = {}) => new MarketplaceAgreementClient(common(o));
+export const createEntitlementClient = (o: AwsClientOptions = {}) => new MarketplaceEntitlementServiceClient(common(o));
+export const createMeteringClient = (o: AwsClientOptions = {}) => new MarketplaceMeteringClient(common(o));
+
+/**
+ * SQS: with an endpoint override the client also sends to that endpoint instead of the queue URL's host
+ * (emulators return queue URLs on hostnames that may not resolve).
+ */
+export const createSqsClient = (o: AwsClientOptions = {}) =>
+  new SQSClient({ ...common(o), useQueueUrlAsEndpoint: o.endpoint ? false : undefined });

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import type { INestApplication, Type } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { RoutingKey } from '@cppo/contracts';
+import { connectConsumer } from '@cppo/messaging';
+import { ConfigValidationError } from './config/base.env';
+import { NoOperatorsPipe } from './http/no-operators.pipe';
+import { createValidationPipe } from './http/validation.pipe';
+
+export interface ServiceDefinition {
+  name: string;
+  description: string;
+  module: Type;
+  consumers?: { purpose: string; subscriptions: readonly RoutingKey[] }[];
+}
+
+/** Applies what every service's HTTP side shares: validation pipes and OpenAPI at /docs, /docs-json. */
+export function configureHttp(app: INestApplication, definition: Pick<ServiceDefinition, 'name' | 'description'>): void {
+  app.useGlobalPipes(new NoOperatorsPipe(), createValidationPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`CPPO Hub ${definition.name}`)
+      .setDescription(definition.description)
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
+      .addSecurityRequirements('bearer')
+      .addSecurityRequirements('x-api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Boots a service: config validated first (a bad variable exits 1 naming it), Mongo and RabbitMQ
+ * connected, then consumers, then HTTP. SIGTERM/SIGINT: stop HTTP and consumers, let in-flight work
+ * finish, flush the outbox, close connections; forced exit after SHUTDOWN_TIMEOUT_MS.
+ */
+export async function runService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
+  process.env['TZ'] = 'UTC';
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(
+      definition.module,
+      new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024, trustProxy: true }),
+      { bufferLogs: true, abortOnError: false },
+    );
+  } catch (error) {
+    const message = error instanceof ConfigValidationError ? error.message : (error as Error).stack;
+    process.stderr.write(`${definition.name}: cannot start: ${message}\n`);
+    process.exit(1);
+  }
+  app.useLogger(app.get(Logger));
+  configureHttp(app, definition);
+  app.enableShutdownHooks();
+  const config = app.get(ConfigService);
+  const timeout = config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), timeout).unref());
+  }
+  for (const consumer of definition.consumers ?? []) connectConsumer(app, consumer);
+  await app.startAllMicroservices();
+  await app.listen(config.getOrThrow<number>('PORT'), config.getOrThrow<string>('HOST'));
+  app.get(Logger).log(`${definition.name} listening on ${await app.getUrl()}`, 'Bootstrap');
+  return app;
+}

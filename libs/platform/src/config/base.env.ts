@@ -1,0 +1,88 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { flattenValidationErrors } from '@cppo/contracts';
+
+/** `"true"`/`"false"` → boolean; anything else is left for IsBoolean to reject. */
+export const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/**
+ * Settings every service reads from the environment. Each app extends it; `process.env` is read nowhere
+ * else. A missing or malformed variable stops start-up with a message naming it.
+ */
+export class BaseEnv {
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number;
+
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Human-readable logs (development); JSON lines otherwise. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  LOG_PRETTY = false;
+
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
+  MONGO_URL: string;
+
+  @Matches(/^amqps?:\/\/\S+$/, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
+  RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @Matches(/^[\w.-]+$/, { message: 'RABBITMQ_EXCHANGE must be letters, digits, _ . -' })
+  RABBITMQ_EXCHANGE = 'cppo.events';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  RABBITMQ_PREFETCH = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  MESSAGE_RETRY_DELAY_MS = 5000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MESSAGE_MAX_ATTEMPTS = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_MS = 1000;
+
+  /** Longest a graceful shutdown may take before the process exits anyway. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  SHUTDOWN_TIMEOUT_MS = 20000;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** `ConfigModule.forRoot({ validate })` for an env class; defaults apply to unset variables. */
+export function envValidator<T extends object>(cls: new () => T): (raw: Record<string, unknown>) => T {
+  return (raw) => {
+    const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+    const instance = plainToInstance(cls, defined, { exposeDefaultValues: true });
+    const errors = validateSync(instance, { whitelist: false, forbidUnknownValues: false });
+    if (errors.length) throw new ConfigValidationError(flattenValidationErrors(errors));
+    return instance;
+  };
+}

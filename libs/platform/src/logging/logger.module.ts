@@ -1,0 +1,37 @@
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigService } from '@nestjs/config';
+import type { DynamicModule } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import type { AuthenticatedRequest } from '../auth/auth.decorators';
+
+/** Paths that must never reach a log line: API keys and anything credential-like. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  '*.password',
+  '*.secretAccessKey',
+  '*.apiKey',
+];
+
+/** Structured JSON logs (pino), one line per request with its org, pretty in development. */
+export function loggerModule(service: string): DynamicModule {
+  return LoggerModule.forRootAsync({
+    inject: [ConfigService],
+    useFactory: (config: ConfigService) => ({
+      pinoHttp: {
+        level: config.get<string>('LOG_LEVEL') ?? 'info',
+        base: { service },
+        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+        autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+        customProps: (req: IncomingMessage) => ({ orgId: (req as AuthenticatedRequest).principal?.orgId }),
+        serializers: {
+          req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        },
+        transport: config.get<boolean>('LOG_PRETTY')
+          ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+          : undefined,
+      },
+    }),
+  });
+}

@@ -1,0 +1,118 @@
+import { OfferStatus, OfferType } from '@cppo/contracts';
+import { newId, OfferRepository } from '@cppo/persistence';
+import { createTestOrg, randomAccountId, startTestApp, type TestApp } from '@cppo/testing';
+import { ThingsAppModule } from './testing/things.fixture';
+
+describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ)', () => {
+  let sut: TestApp;
+  let orgA: { orgId: string; apiKey: string };
+  let orgB: { orgId: string; apiKey: string };
+  let recordOfB: string;
+
+  beforeAll(async () => {
+    sut = await startTestApp(ThingsAppModule);
+    orgA = await createTestOrg(sut.app, randomAccountId());
+    orgB = await createTestOrg(sut.app, randomAccountId());
+    recordOfB = newId('opp');
+    await sut.app.get(OfferRepository).insert(
+      {
+        _id: recordOfB,
+        orgId: orgB.orgId,
+        type: OfferType.CPPO_OUT,
+        status: OfferStatus.PENDING,
+        dedupKey: `out:${recordOfB}`,
+        productId: 'prod-1',
+        resellerAccountId: '111122223333',
+        buyerAccountIds: [],
+        marketplace: {},
+        offerCount: 0,
+      },
+      [],
+    );
+  });
+
+  afterAll(() => sut.close());
+
+  it('answers 401 without a key, with an unknown key, and with a malformed header', async () => {
+    expect((await sut.request(`/v1/things/${recordOfB}`)).status).toBe(401);
+    expect((await sut.request(`/v1/things/${recordOfB}`, { apiKey: 'cppo_not-a-real-key' })).status).toBe(401);
+    const basic = await sut.request(`/v1/things/${recordOfB}`, { headers: { authorization: `Basic ${orgB.apiKey}` } });
+    expect(basic.status).toBe(401);
+    expect(basic.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+  });
+
+  it('serves the owner with either header form', async () => {
+    const bearer = await sut.request(`/v1/things/${recordOfB}`, { apiKey: orgB.apiKey });
+    expect(bearer).toEqual({ status: 200, body: { id: recordOfB, orgId: orgB.orgId } });
+    const header = await sut.request(`/v1/things/${recordOfB}`, { headers: { 'x-api-key': orgB.apiKey } });
+    expect(header.status).toBe(200);
+  });
+
+  it("answers 404, never the record, when org A reads org B's record", async () => {
+    const response = await sut.request(`/v1/things/${recordOfB}`, { apiKey: orgA.apiKey });
+    expect(response.status).toBe(404);
+    expect(JSON.stringify(response.body)).not.toContain(orgB.orgId);
+  });
+
+  it('rejects an unknown body field with 400 naming it', async () => {
+    const response = await sut.request('/v1/things', {
+      method: 'POST',
+      apiKey: orgA.apiKey,
+      json: { name: 'x', nested: { quantity: 1 }, isAdmin: true },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toEqual(['property isAdmin should not exist']);
+  });
+
+  it('rejects a Mongo operator anywhere in the body with 400 naming its path', async () => {
+    const top = await sut.request('/v1/things', {
+      method: 'POST',
+      apiKey: orgA.apiKey,
+      json: { name: { $ne: '' }, nested: { quantity: 1 } },
+    });
+    expect(top.status).toBe(400);
+    expect(top.body.message).toEqual(['name.$ne: keys starting with $ are not allowed']);
+    const deep = await sut.request('/v1/things', {
+      method: 'POST',
+      apiKey: orgA.apiKey,
+      json: { name: 'x', nested: { quantity: { $gt: 0 } } },
+    });
+    expect(deep.body.message).toEqual(['nested.quantity.$gt: keys starting with $ are not allowed']);
+  });
+
+  it('names every invalid field, nested ones with their path', async () => {
+    const response = await sut.request('/v1/things', {
+      method: 'POST',
+      apiKey: orgA.apiKey,
+      json: { name: 'a name that is far too long', nested: { quantity: -1 } },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(response.body.message).toEqual([
+      'name must be shorter than or equal to 20 characters',
+      'nested.quantity: quantity must not be less than 0',
+    ]);
+  });
+
+  it('accepts a valid body and scopes it to the caller', async () => {
+    const response = await sut.request('/v1/things', {
+      method: 'POST',
+      apiKey: orgA.apiKey,
+      json: { name: 'ok', nested: { quantity: 2 } },
+    });
+    expect(response).toEqual({ status: 201, body: { orgId: orgA.orgId, received: { name: 'ok', nested: { quantity: 2 } } } });
+  });
+
+  it('serves health, metrics and OpenAPI without a key', async () => {
+    expect(await sut.request('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    const ready = await sut.request('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.details).toEqual({ mongo: { status: 'up' }, rabbitmq: { status: 'up' } });
+    const metrics = await sut.request('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('nodejs_heap_size_total_bytes');
+    const docs = await sut.request('/docs-json');
+    expect(docs.body.paths['/v1/things/{id}']).toBeDefined();
+    expect((await sut.request('/docs')).status).toBe(200);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * `npm start`: the whole platform on this machine, one combined log, Ctrl-C stops everything.
+ *   - checks RabbitMQ first (it is a system service here, not a child);
+ *   - MongoDB: MONGO_URL, else a local FerretDB whose data stays in .data/mongo between runs;
+ *   - the SQS emulator with the notification queue and its DLQ;
+ *   - the four services, run from source.
+ * DEV_STACK_PORT_OFFSET shifts every port (to run a second stack, or the stack's own test).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { startMongoServer, type MongoServer } from '@cppo/persistence';
+import { startSqsEmulator, waitForHttp, type SqsEmulator } from '@cppo/testing';
+
+const root = join(__dirname, '../..');
+const offset = Number(process.env['DEV_STACK_PORT_OFFSET'] ?? 0);
+const dataDir = process.env['DEV_STACK_DATA_DIR'] ?? join(root, '.data');
+const rabbitUrl = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+const NOTIFICATION_QUEUE = 'cppo-marketplace-notifications';
+
+export const SERVICES = [
+  { name: 'opportunity', port: 3001 },
+  { name: 'offer-ingest', port: 3002 },
+  { name: 'entitlement', port: 3003 },
+  { name: 'metering', port: 3004 },
+] as const;
+
+const COLORS = [36, 35, 32, 33, 34, 31];
+const children: { name: string; child: ChildProcess }[] = [];
+let mongo: MongoServer | undefined;
+let sqs: SqsEmulator | undefined;
+let stopping = false;
+
+function log(name: string, line: string, color = 37): void {
+  process.stdout.write(`\x1b[${color}m${name.padEnd(13)}|\x1b[0m ${line}\n`);
+}
+
+function prefixLines(name: string, color: number, stream: NodeJS.ReadableStream | null): void {
+  let buffer = '';
+  stream?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) log(name, line, color);
+  });
+}
+
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port || 5672), hostname);
+    socket.setTimeout(2000, () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function main(): Promise<void> {
+  if (!(await reachable(rabbitUrl))) {
+    log('dev-stack', `RabbitMQ is not reachable at ${new URL(rabbitUrl).host}.`, 31);
+    log('dev-stack', 'Start it with `bash tools/infra/up.sh rabbitmq` (Debian) or `docker compose up -d rabbitmq`,', 31);
+    log('dev-stack', 'or point RABBITMQ_URL at a running broker, then run `npm start` again.', 31);
+    process.exit(1);
+  }
+  log('dev-stack', `RabbitMQ answers at ${new URL(rabbitUrl).host}`);
+
+  mongo = await startMongoServer({
+    dataDir: join(dataDir, 'mongo'),
+    port: 27018 + offset,
+    log: (line) => log('mongo', line),
+  });
+  const mongoUrl = new URL(mongo.url);
+  if (mongoUrl.pathname === '/' || mongoUrl.pathname === '') mongoUrl.pathname = '/cppo';
+
+  sqs = await startSqsEmulator({
+    port: 4566 + offset,
+    queues: [
+      { name: `${NOTIFICATION_QUEUE}-dlq` },
+      {
+        name: NOTIFICATION_QUEUE,
+        attributes: {
+          VisibilityTimeout: '60',
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: `arn:aws:sqs:us-east-1:000000000000:${NOTIFICATION_QUEUE}-dlq`,
+            maxReceiveCount: '10',
+          }),
+        },
+      },
+    ],
+  });
+  log('sqs', `SQS emulator at ${sqs.endpoint}, queue ${NOTIFICATION_QUEUE} (+ -dlq)`);
+
+  const env = {
+    ...process.env,
+    MONGO_URL: mongoUrl.toString(),
+    RABBITMQ_URL: rabbitUrl,
+    LOG_PRETTY: process.env['LOG_PRETTY'] ?? 'true',
+    SQS_QUEUE_URL: sqs.queueUrl(NOTIFICATION_QUEUE),
+    SQS_ENDPOINT: sqs.endpoint,
+    AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
+  };
+  SERVICES.forEach(({ name, port }, i) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', name, 'src/main.ts')], {
+      cwd: root,
+      env: { ...env, PORT: String(port + offset) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    log('dev-stack', `started ${name} (pid ${child.pid}) on port ${port + offset}`);
+    prefixLines(name, COLORS[i], child.stdout);
+    prefixLines(name, COLORS[i], child.stderr);
+    child.once('exit', (code, signal) => {
+      log('dev-stack', `${name} exited (${signal ?? code})`, code === 0 || signal ? 37 : 31);
+      if (!stopping) void shutdown(1);
+    });
+    children.push({ name, child });
+  });
+
+  await Promise.all(SERVICES.map(({ port }) => waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 90_000)));
+  log('dev-stack', 'all services ready. Create an org: npm run org:create -- --name "Acme" --aws-account 123456789012');
+  log('dev-stack', `OpenAPI: ${SERVICES.map(({ name, port }) => `${name} http://127.0.0.1:${port + offset}/docs`).join(', ')}`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('dev-stack', 'stopping...');
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          child.once('exit', () => (clearTimeout(timer), resolve()));
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await sqs?.stop();
+  await mongo?.stop();
+  log('dev-stack', 'stopped');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch((error: unknown) => {
+  log('dev-stack', `failed: ${(error as Error).message}`, 31);
+  void shutdown(1);
+});

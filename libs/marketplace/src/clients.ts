@@ -35,3 +35,13 @@ export const createMeteringClient = (o: AwsClientOptions = {}) => new Marketplac
  */
 export const createSqsClient = (o: AwsClientOptions = {}) =>
   new SQSClient({ ...common(o), useQueueUrlAsEndpoint: o.endpoint ? false : undefined });
+
+/** Region and (optional) static credentials from a service's validated config. */
+export function awsClientOptionsFrom(config: { get<T>(key: string): T | undefined }): AwsClientOptions {
+  const accessKeyId = config.get<string>('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = config.get<string>('AWS_SECRET_ACCESS_KEY');
+  return {
+    region: config.get<string>('AWS_REGION') ?? 'us-east-1',
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+  };
+}

@@ -87,7 +87,7 @@ describe('Outbox (Mongo provider + real RabbitMQ)', () => {
   }
 
   async function pendingOpportunity(): Promise<Offer> {
-    const id = newId('opp');
+    const id = newId('off');
     const doc = await offers.create({
       _id: id,
       orgId: 'org_a',

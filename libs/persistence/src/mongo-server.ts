@@ -85,7 +85,7 @@ async function startFerretDb(
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   await waitForPort(port, child, () => stderr);
   const url = `mongodb://127.0.0.1:${port}/`;
-  log(`mongo: FerretDB ${binary} (SQLite in ${dataDir}) at ${url}`);
+  log(`mongo: FerretDB ${binary} (pid ${child.pid}, SQLite in ${dataDir}) at ${url}`);
   return {
     kind: 'ferretdb',
     url,

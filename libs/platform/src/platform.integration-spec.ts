@@ -13,7 +13,7 @@ describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ
     sut = await startTestApp(ThingsAppModule);
     orgA = await createTestOrg(sut.app, randomAccountId());
     orgB = await createTestOrg(sut.app, randomAccountId());
-    recordOfB = newId('opp');
+    recordOfB = newId('off');
     await sut.app.get(OfferRepository).insert(
       {
         _id: recordOfB,

@@ -12,6 +12,7 @@ export interface SqsQueueSpec {
 export interface SqsEmulator {
   endpoint: string;
   port: number;
+  pid: number | undefined;
   /** The URL of a queue by name (account 000000000000, as the emulator reports it). */
   queueUrl(name: string): string;
   stop(): Promise<void>;
@@ -41,6 +42,7 @@ export async function startSqsEmulator(options: { port?: number; queues?: SqsQue
   return {
     endpoint,
     port,
+    pid: processHandle.child.pid,
     queueUrl: (name) => `http://sqs.us-east-1.localhost:${port}/000000000000/${name}`,
     stop: () => processHandle.stop(),
   };

@@ -20,4 +20,13 @@ export class OfferIngestEnv extends BaseEnv {
 
   @IsString()
   AWS_REGION = 'us-east-1';
+
+  /** Static credentials; unset = the AWS SDK's default chain (instance role, profile, ...). */
+  @IsOptional()
+  @IsString()
+  AWS_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  AWS_SECRET_ACCESS_KEY?: string;
 }

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { createSqsClient } from '@cppo/marketplace';
+import { awsClientOptionsFrom, createSqsClient } from '@cppo/marketplace';
 import type { ReadinessIndicator } from '@cppo/platform';
 
 /** Ready only when the notification queue answers. */
@@ -16,11 +16,7 @@ export class SqsHealthIndicator implements ReadinessIndicator, OnModuleDestroy {
     private readonly indicator: HealthIndicatorService,
   ) {
     this.queueUrl = config.getOrThrow<string>('SQS_QUEUE_URL');
-    this.client = createSqsClient({
-      region: config.getOrThrow<string>('AWS_REGION'),
-      endpoint: config.get<string>('SQS_ENDPOINT'),
-      maxAttempts: 1,
-    });
+    this.client = createSqsClient({ ...awsClientOptionsFrom(config), endpoint: config.get<string>('SQS_ENDPOINT'), maxAttempts: 1 });
   }
 
   async check(): Promise<HealthIndicatorResult> {

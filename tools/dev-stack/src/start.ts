@@ -11,19 +11,14 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startMongoServer, type MongoServer } from '@cppo/persistence';
 import { startSqsEmulator, waitForHttp, type SqsEmulator } from '@cppo/testing';
+import { SERVICES } from './services';
 
-const root = join(__dirname, '../..');
+const root = join(__dirname, '../../..');
 const offset = Number(process.env['DEV_STACK_PORT_OFFSET'] ?? 0);
 const dataDir = process.env['DEV_STACK_DATA_DIR'] ?? join(root, '.data');
 const rabbitUrl = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const NOTIFICATION_QUEUE = 'cppo-marketplace-notifications';
 
-export const SERVICES = [
-  { name: 'opportunity', port: 3001 },
-  { name: 'offer-ingest', port: 3002 },
-  { name: 'entitlement', port: 3003 },
-  { name: 'metering', port: 3004 },
-] as const;
 
 const COLORS = [36, 35, 32, 33, 34, 31];
 const children: { name: string; child: ChildProcess }[] = [];
@@ -88,7 +83,7 @@ async function main(): Promise<void> {
       },
     ],
   });
-  log('sqs', `SQS emulator at ${sqs.endpoint}, queue ${NOTIFICATION_QUEUE} (+ -dlq)`);
+  log('sqs', `SQS emulator (pid ${sqs.pid}) at ${sqs.endpoint}, queue ${NOTIFICATION_QUEUE} (+ -dlq)`);
 
   const env = {
     ...process.env,

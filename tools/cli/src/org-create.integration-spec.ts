@@ -1,0 +1,59 @@
+import mongoose from 'mongoose';
+import { ApiKey, Org } from '@cppo/persistence';
+import { hashApiKey } from '@cppo/platform';
+import { mongoUrl, randomAccountId } from '@cppo/testing';
+import { orgCreate } from './org-create';
+
+describe('npm run org:create', () => {
+  const url = mongoUrl();
+  let lines: string[];
+  const out = (line: string) => lines.push(line);
+
+  beforeEach(() => {
+    lines = [];
+    process.env['MONGO_URL'] = url;
+  });
+
+  afterAll(async () => {
+    delete process.env['MONGO_URL'];
+    const connection = await mongoose.createConnection(url).asPromise();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('creates the org with its accounts and prints a key that only exists hashed', async () => {
+    const account = randomAccountId();
+    expect(await orgCreate(['--name', 'Acme', '--aws-account', account, '--aws-account', account], out)).toBe(0);
+    const key = /API key \(shown once, store it now\): (cppo_\S+)/.exec(lines.join('\n'))?.[1];
+    expect(key).toBeDefined();
+
+    const connection = await mongoose.createConnection(url).asPromise();
+    try {
+      const org = await connection.collection<Org>('orgs').findOne({ awsAccountIds: account });
+      expect(org).toMatchObject({ name: 'Acme', awsAccountIds: [account] });
+      const stored = await connection.collection<ApiKey>('api_keys').findOne({ orgId: org!._id });
+      expect(stored?.keyHash).toBe(hashApiKey(key!));
+      expect(JSON.stringify(stored)).not.toContain(key!);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('refuses an AWS account that already belongs to another org', async () => {
+    const account = randomAccountId();
+    expect(await orgCreate(['--name', 'First', '--aws-account', account], out)).toBe(0);
+    lines = [];
+    expect(await orgCreate(['--name', 'Second', '--aws-account', account], out)).toBe(2);
+    expect(lines.join('\n')).toMatch(new RegExp(`AWS account ${account} already belongs to org org_`));
+  });
+
+  it.each([
+    [['--aws-account', '123456789012'], '--name is required'],
+    [['--name', 'Acme'], '--aws-account is required'],
+    [['--name', 'Acme', '--aws-account', '12345'], '--aws-account 12345 is not a 12-digit AWS account id'],
+    [['--name', 'Acme', '--aws-account', '123456789012', '--bogus'], "Unknown option '--bogus'"],
+  ])('rejects %j', async (args, message) => {
+    expect(await orgCreate(args, out)).toBe(2);
+    expect(lines.join('\n')).toContain(message);
+  });
+});

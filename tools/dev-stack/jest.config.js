@@ -1,0 +1,1 @@
+module.exports = { displayName: 'tools-dev-stack', preset: '../../jest.preset.js', rootDir: __dirname };

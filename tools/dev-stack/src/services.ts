@@ -1,0 +1,7 @@
+/** The services `npm start` runs, with their default ports (design/api.md). */
+export const SERVICES = [
+  { name: 'opportunity', port: 3001 },
+  { name: 'offer-ingest', port: 3002 },
+  { name: 'entitlement', port: 3003 },
+  { name: 'metering', port: 3004 },
+] as const;

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor, waitForHttp } from '@cppo/testing';
+import { SERVICES } from './services';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start (dev stack)', () => {
+  it('brings all four services to ready, and Ctrl-C leaves no process behind', async () => {
+    const offset = 20000 + Math.floor(Math.random() * 9000);
+    const dataDir = mkdtempSync(join(tmpdir(), 'cppo-dev-stack-'));
+    const stack = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'start.ts')], {
+      cwd: join(__dirname, '../../..'),
+      env: { ...process.env, DEV_STACK_PORT_OFFSET: String(offset), DEV_STACK_DATA_DIR: dataDir, MONGO_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so the test can "press Ctrl-C" on the whole group
+    });
+    let output = '';
+    stack.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    stack.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const started = Date.now();
+      await Promise.all(
+        SERVICES.map(({ port }) => waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 60_000, stack)),
+      );
+      expect(Date.now() - started).toBeLessThan(60_000);
+      await waitFor(() => output.includes('all services ready'), { what: 'the ready line' });
+      const pids = [...output.matchAll(/\(pid (\d+)/g)].map((m) => Number(m[1]));
+      expect(pids).toHaveLength(SERVICES.length + 2); // the services, FerretDB, the SQS emulator
+      expect(pids.every(alive)).toBe(true);
+
+      process.kill(-stack.pid!, 'SIGINT');
+      const code = await new Promise<number | null>((resolve) => stack.once('exit', (c) => resolve(c)));
+      expect(code).toBe(0);
+      await waitFor(() => pids.every((pid) => !alive(pid)), { timeoutMs: 5000, what: 'every child to exit' });
+      expect(output).toContain('stopped');
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- dev stack output ---\n${output}`);
+    } finally {
+      if (stack.exitCode === null) process.kill(-stack.pid!, 'SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('exits with a message saying how to start RabbitMQ when it is unreachable', async () => {
+    const stack = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'start.ts')], {
+      cwd: join(__dirname, '../../..'),
+      env: { ...process.env, RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    stack.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => stack.once('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(output).toContain('RabbitMQ is not reachable at 127.0.0.1:1');
+    expect(output).toContain('tools/infra/up.sh rabbitmq');
+  }, 30_000);
+});

@@ -5,7 +5,15 @@
  * dist/apps/<app>/apps/<app>/src/main.js. Type checking is a separate step (`npm run typecheck`).
  * Usage: node tools/build/build-app.js <app>
  */
-const { readFileSync, readdirSync, rmSync, mkdirSync, writeFileSync, statSync, existsSync } = require('node:fs');
+const {
+  readFileSync,
+  readdirSync,
+  rmSync,
+  mkdirSync,
+  writeFileSync,
+  statSync,
+  existsSync,
+} = require('node:fs');
 const { join, relative, dirname } = require('node:path');
 const swc = require('@swc/core');
 

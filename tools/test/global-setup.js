@@ -24,11 +24,15 @@ module.exports = async () => {
   const rabbit = new URL(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
   const port = Number(rabbit.port || 5672);
   if (!(await canConnect(rabbit.hostname, port))) {
-    process.stderr.write(`\nRabbitMQ is not answering on ${rabbit.host}; running tools/infra/up.sh rabbitmq\n`);
+    process.stderr.write(
+      `\nRabbitMQ is not answering on ${rabbit.host}; running tools/infra/up.sh rabbitmq\n`,
+    );
     try {
       execFileSync('bash', [path.join(__dirname, '../infra/up.sh'), 'rabbitmq'], { stdio: 'inherit' });
     } catch {
-      throw new Error(`RabbitMQ is not reachable on ${rabbit.host} and could not be started: run tools/infra/up.sh`);
+      throw new Error(
+        `RabbitMQ is not reachable on ${rabbit.host} and could not be started: run tools/infra/up.sh`,
+      );
     }
   }
   const server = await startMongoServer({ log: (line) => process.stderr.write(`\n${line}\n`) });

@@ -9,7 +9,10 @@ import { SqsHealthIndicator } from './health/sqs.health';
   imports: [
     PlatformModule.forRoot({ service: 'offer-ingest', env: OfferIngestEnv, readiness: [SqsHealthIndicator] }),
     PersistenceModule,
-    MessagingModule.forRoot({ service: 'offer-ingest', outboxModels: [MarketplaceEventRecord.name, Offer.name] }),
+    MessagingModule.forRoot({
+      service: 'offer-ingest',
+      outboxModels: [MarketplaceEventRecord.name, Offer.name],
+    }),
   ],
 })
 export class AppModule {}

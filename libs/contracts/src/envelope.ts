@@ -1,4 +1,13 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
 import { ALL_ROUTING_KEYS, type RoutingKey } from './routing-keys';
 
 /** Every message on `cppo.events` is one of these; `type` equals the routing key. */

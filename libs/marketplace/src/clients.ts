@@ -26,7 +26,8 @@ function common(options: AwsClientOptions) {
 
 export const createCatalogClient = (o: AwsClientOptions = {}) => new MarketplaceCatalogClient(common(o));
 export const createAgreementClient = (o: AwsClientOptions = {}) => new MarketplaceAgreementClient(common(o));
-export const createEntitlementClient = (o: AwsClientOptions = {}) => new MarketplaceEntitlementServiceClient(common(o));
+export const createEntitlementClient = (o: AwsClientOptions = {}) =>
+  new MarketplaceEntitlementServiceClient(common(o));
 export const createMeteringClient = (o: AwsClientOptions = {}) => new MarketplaceMeteringClient(common(o));
 
 /**

@@ -45,9 +45,12 @@ describe('AmqpServer (real RabbitMQ)', () => {
     const raw = await rawAmqp();
     const channel = await raw.createChannel();
     try {
-      const message = await waitFor(async () => (await channel.get(queues.dlq, { noAck: true })) || undefined, {
-        what: 'a message in the DLQ',
-      });
+      const message = await waitFor(
+        async () => (await channel.get(queues.dlq, { noAck: true })) || undefined,
+        {
+          what: 'a message in the DLQ',
+        },
+      );
       return { envelope: JSON.parse(message.content.toString()), headers: message.properties.headers ?? {} };
     } finally {
       await raw.close();
@@ -56,9 +59,14 @@ describe('AmqpServer (real RabbitMQ)', () => {
 
   it('delivers a message published by one app to the queue another app bound, validated', async () => {
     consumer = await startRecordingConsumer(options);
-    const sent = await publisher.publish(RoutingKeys.OfferLinked, linked, { orgId: 'org_a', correlationId: 'c-1' });
+    const sent = await publisher.publish(RoutingKeys.OfferLinked, linked, {
+      orgId: 'org_a',
+      correlationId: 'c-1',
+    });
 
-    const [delivery] = await waitFor(() => (RecordingController.deliveries.length ? RecordingController.deliveries : undefined));
+    const [delivery] = await waitFor(() =>
+      RecordingController.deliveries.length ? RecordingController.deliveries : undefined,
+    );
     expect(delivery.envelope).toMatchObject({
       messageId: sent.messageId,
       orgId: 'org_a',
@@ -139,7 +147,12 @@ describe('AmqpServer (real RabbitMQ)', () => {
   it('redelivers a message whose consumer process was killed before the ack', async () => {
     const child = spawn(
       process.execPath,
-      ['-r', '@swc-node/register', join(__dirname, 'testing/hanging-consumer.main.ts'), JSON.stringify(options)],
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, 'testing/hanging-consumer.main.ts'),
+        JSON.stringify(options),
+      ],
       { cwd: join(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let output = '';
@@ -152,7 +165,9 @@ describe('AmqpServer (real RabbitMQ)', () => {
       await new Promise((r) => child.once('exit', r));
 
       consumer = await startRecordingConsumer(options);
-      const [delivery] = await waitFor(() => (RecordingController.deliveries.length ? RecordingController.deliveries : undefined));
+      const [delivery] = await waitFor(() =>
+        RecordingController.deliveries.length ? RecordingController.deliveries : undefined,
+      );
       expect(delivery.envelope.messageId).toBe(sent.messageId);
       expect(delivery.redelivered).toBe(true);
     } finally {

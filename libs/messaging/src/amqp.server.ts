@@ -3,12 +3,7 @@ import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/mi
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { isObservable, lastValueFrom } from 'rxjs';
-import {
-  MessageEnvelope,
-  PayloadClasses,
-  validatePlain,
-  type RoutingKey,
-} from '@cppo/contracts';
+import { MessageEnvelope, PayloadClasses, validatePlain, type RoutingKey } from '@cppo/contracts';
 import { createAmqpConnection } from './amqp-connection';
 import { errorMessage, isPermanent } from './errors';
 import { queueNames, type ConsumerOptions } from './messaging.options';
@@ -57,7 +52,10 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.checkSubscriptions();
-      this.connection = createAmqpConnection(this.options.url, `${this.options.service}.${this.options.purpose}`);
+      this.connection = createAmqpConnection(
+        this.options.url,
+        `${this.options.service}.${this.options.purpose}`,
+      );
       this.channel = this.connection.createChannel({
         name: this.queues.main,
         confirm: true,
@@ -73,7 +71,9 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         },
       });
       await this.channel.waitForConnect();
-      await this.channel.consume(this.queues.main, (message) => void this.onMessage(message), { noAck: false });
+      await this.channel.consume(this.queues.main, (message) => void this.onMessage(message), {
+        noAck: false,
+      });
       this.logger.log(`consuming ${this.queues.main} (${this.options.subscriptions.join(', ')})`);
       callback();
     } catch (error) {
@@ -113,10 +113,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   private async onMessage(message: ConsumeMessage | null): Promise<void> {
-    if (!message || !this.channel) return;
+    const channel = this.channel;
+    if (!message || !channel) return;
     this.inFlight++;
     try {
-      await this.process(message);
+      await this.process(channel, message);
     } catch (error) {
       // Could not even park or retry (broker gone): leave it unacked; the channel closing redelivers it.
       this.logger.error(`${this.queues.main}: could not settle message: ${errorMessage(error)}`);
@@ -125,21 +126,23 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async process(message: ConsumeMessage): Promise<void> {
+  private async process(channel: ChannelWrapper, message: ConsumeMessage): Promise<void> {
     const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1);
     let json: unknown;
     try {
       json = JSON.parse(message.content.toString('utf8'));
     } catch {
-      return this.park(message, 'invalid: body is not JSON', attempt);
+      return this.park(channel, message, 'invalid: body is not JSON', attempt);
     }
     const envelope = validatePlain(MessageEnvelope, json);
-    if (!envelope.ok) return this.park(message, `invalid envelope: ${envelope.errors.join('; ')}`, attempt);
+    if (!envelope.ok)
+      return this.park(channel, message, `invalid envelope: ${envelope.errors.join('; ')}`, attempt);
     const type = envelope.value.type;
     const handler = this.messageHandlers.get(type);
-    if (!handler) return this.park(message, `no handler for ${type}`, attempt);
+    if (!handler) return this.park(channel, message, `no handler for ${type}`, attempt);
     const payload = validatePlain(PayloadClasses[type] as new () => object, envelope.value.payload);
-    if (!payload.ok) return this.park(message, `invalid payload: ${payload.errors.join('; ')}`, attempt);
+    if (!payload.ok)
+      return this.park(channel, message, `invalid payload: ${payload.errors.join('; ')}`, attempt);
 
     const data = { ...envelope.value, payload: payload.value };
     try {
@@ -147,28 +150,38 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
       const reason = errorMessage(error);
-      if (isPermanent(error)) return this.park(message, `permanent: ${reason}`, attempt);
+      if (isPermanent(error)) return this.park(channel, message, `permanent: ${reason}`, attempt);
       if (attempt >= this.options.maxAttempts) {
-        return this.park(message, `gave up after ${attempt} attempts: ${reason}`, attempt);
+        return this.park(channel, message, `gave up after ${attempt} attempts: ${reason}`, attempt);
       }
-      return this.retry(message, reason, attempt);
+      return this.retry(channel, message, reason, attempt);
     }
-    this.channel!.ack(message);
+    channel.ack(message);
   }
 
-  private async retry(message: ConsumeMessage, reason: string, attempt: number): Promise<void> {
+  private async retry(
+    channel: ChannelWrapper,
+    message: ConsumeMessage,
+    reason: string,
+    attempt: number,
+  ): Promise<void> {
     this.logger.warn(`${this.queues.main}: attempt ${attempt} failed, retrying: ${reason}`);
-    await this.channel!.sendToQueue(this.queues.retry, message.content, {
+    await channel.sendToQueue(this.queues.retry, message.content, {
       ...message.properties,
       persistent: true,
       headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt + 1, 'x-cppo-last-error': reason },
     });
-    this.channel!.ack(message);
+    channel.ack(message);
   }
 
-  private async park(message: ConsumeMessage, reason: string, attempt: number): Promise<void> {
+  private async park(
+    channel: ChannelWrapper,
+    message: ConsumeMessage,
+    reason: string,
+    attempt: number,
+  ): Promise<void> {
     this.logger.error(`${this.queues.main}: parked in ${this.queues.dlq}: ${reason}`);
-    await this.channel!.sendToQueue(this.queues.dlq, message.content, {
+    await channel.sendToQueue(this.queues.dlq, message.content, {
       ...message.properties,
       persistent: true,
       headers: {
@@ -179,6 +192,6 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         'x-cppo-routing-key': message.properties.type ?? message.fields.routingKey,
       },
     });
-    this.channel!.ack(message);
+    channel.ack(message);
   }
 }

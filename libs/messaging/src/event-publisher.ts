@@ -25,7 +25,11 @@ export class EventPublisher {
   }
 
   /** Builds and publishes a new event. */
-  async publish<K extends RoutingKey>(type: K, payload: PayloadOf<K>, meta: EnvelopeMeta): Promise<MessageEnvelope> {
+  async publish<K extends RoutingKey>(
+    type: K,
+    payload: PayloadOf<K>,
+    meta: EnvelopeMeta,
+  ): Promise<MessageEnvelope> {
     const envelope = buildEnvelope(type, payload, meta);
     await this.publishEnvelope(envelope);
     return envelope;

@@ -95,7 +95,11 @@ export class MessagingModule {
               { intervalMs: config.getOrThrow<number>('OUTBOX_POLL_MS'), leaseMs: 30_000 },
             ),
         },
-        { provide: InboxService, inject: [InboxRepository], useFactory: (repo: InboxRepository) => new InboxService(repo) },
+        {
+          provide: InboxService,
+          inject: [InboxRepository],
+          useFactory: (repo: InboxRepository) => new InboxService(repo),
+        },
         MessagingLifecycle,
       ],
       exports: [MESSAGING_OPTIONS, AMQP_CONNECTION, EventPublisher, OutboxRelay, InboxService],

@@ -168,10 +168,14 @@ describe('Outbox (Mongo provider + real RabbitMQ)', () => {
     const offer = await pendingOpportunity();
     await activate(offer);
 
-    const dead = new OutboxRelay([store], { publishEnvelope: () => Promise.reject(new Error('broker gone')) }, {
-      intervalMs: 50,
-      leaseMs: 30_000,
-    });
+    const dead = new OutboxRelay(
+      [store],
+      { publishEnvelope: () => Promise.reject(new Error('broker gone')) },
+      {
+        intervalMs: 50,
+        leaseMs: 30_000,
+      },
+    );
     await expect(dead.drain()).rejects.toThrow('broker gone');
     expect((await offers.findById(offer._id).lean())?.outbox).toHaveLength(1);
 

@@ -15,7 +15,13 @@ export async function assertExchange(channel: Channel | ConfirmChannel, exchange
  */
 export async function assertConsumerTopology(
   channel: Channel | ConfirmChannel,
-  options: { exchange: string; service: string; purpose: string; routingKeys: readonly RoutingKey[]; retryDelayMs: number },
+  options: {
+    exchange: string;
+    service: string;
+    purpose: string;
+    routingKeys: readonly RoutingKey[];
+    retryDelayMs: number;
+  },
 ): Promise<{ main: string; retry: string; dlq: string }> {
   const names = queueNames(options.service, options.purpose);
   await assertExchange(channel, options.exchange);

@@ -49,13 +49,20 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
   const ferret = findFerretDb();
   if (ferret) return startFerretDb(ferret, options, log);
   log('mongo: FerretDB not found (run tools/infra/up.sh); falling back to mongodb-memory-server');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MongoMemoryServer } = require('mongodb-memory-server') as typeof import('mongodb-memory-server');
   const server = await MongoMemoryServer.create({
-    instance: { port: options.port, dbPath: options.dataDir, storageEngine: options.dataDir ? 'wiredTiger' : undefined },
+    instance: {
+      port: options.port,
+      dbPath: options.dataDir,
+      storageEngine: options.dataDir ? 'wiredTiger' : undefined,
+    },
   });
   log(`mongo: mongodb-memory-server at ${server.getUri()}`);
-  return { kind: 'mongodb-memory-server', url: server.getUri(), stop: async () => void (await server.stop()) };
+  return {
+    kind: 'mongodb-memory-server',
+    url: server.getUri(),
+    stop: async () => void (await server.stop()),
+  };
 }
 
 async function startFerretDb(

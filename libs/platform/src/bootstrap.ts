@@ -19,7 +19,10 @@ export interface ServiceDefinition {
 }
 
 /** Applies what every service's HTTP side shares: validation pipes and OpenAPI at /docs, /docs-json. */
-export function configureHttp(app: INestApplication, definition: Pick<ServiceDefinition, 'name' | 'description'>): void {
+export function configureHttp(
+  app: INestApplication,
+  definition: Pick<ServiceDefinition, 'name' | 'description'>,
+): void {
   app.useGlobalPipes(new NoOperatorsPipe(), createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,

@@ -1,6 +1,6 @@
 import { OfferStatus, OfferType } from '@cppo/contracts';
 import { newId, OfferRepository } from '@cppo/persistence';
-import { createTestOrg, randomAccountId, startTestApp, type TestApp } from '@cppo/testing';
+import { createTestOrg, randomAccountId, startTestApp, type TestApp } from './testing';
 import { ThingsAppModule } from './testing/things.fixture';
 
 describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ)', () => {
@@ -35,8 +35,12 @@ describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ
 
   it('answers 401 without a key, with an unknown key, and with a malformed header', async () => {
     expect((await sut.request(`/v1/things/${recordOfB}`)).status).toBe(401);
-    expect((await sut.request(`/v1/things/${recordOfB}`, { apiKey: 'cppo_not-a-real-key' })).status).toBe(401);
-    const basic = await sut.request(`/v1/things/${recordOfB}`, { headers: { authorization: `Basic ${orgB.apiKey}` } });
+    expect((await sut.request(`/v1/things/${recordOfB}`, { apiKey: 'cppo_not-a-real-key' })).status).toBe(
+      401,
+    );
+    const basic = await sut.request(`/v1/things/${recordOfB}`, {
+      headers: { authorization: `Basic ${orgB.apiKey}` },
+    });
     expect(basic.status).toBe(401);
     expect(basic.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
   });
@@ -100,7 +104,10 @@ describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ
       apiKey: orgA.apiKey,
       json: { name: 'ok', nested: { quantity: 2 } },
     });
-    expect(response).toEqual({ status: 201, body: { orgId: orgA.orgId, received: { name: 'ok', nested: { quantity: 2 } } } });
+    expect(response).toEqual({
+      status: 201,
+      body: { orgId: orgA.orgId, received: { name: 'ok', nested: { quantity: 2 } } },
+    });
   });
 
   it('serves health, metrics and OpenAPI without a key', async () => {

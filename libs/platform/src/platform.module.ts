@@ -46,7 +46,11 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         RabbitMqHealthIndicator,
         ...readiness,
-        { provide: READINESS_INDICATORS, inject: readiness, useFactory: (...items: ReadinessIndicator[]) => items },
+        {
+          provide: READINESS_INDICATORS,
+          inject: readiness,
+          useFactory: (...items: ReadinessIndicator[]) => items,
+        },
       ],
       exports: [ConfigModule],
     };

@@ -23,7 +23,9 @@ export function mongoUrl(database = uniqueName('test')): string {
 
 /** A mongoose connection to a fresh database with every schema registered and indexed. */
 export async function connectTestDatabase(): Promise<mongoose.Connection> {
-  const connection = await mongoose.createConnection(mongoUrl(), { serverSelectionTimeoutMS: 5000 }).asPromise();
+  const connection = await mongoose
+    .createConnection(mongoUrl(), { serverSelectionTimeoutMS: 5000 })
+    .asPromise();
   for (const { name, schema } of SCHEMAS) connection.model(name, schema);
   await ensureIndexes(connection);
   return connection;
@@ -36,7 +38,7 @@ export async function dropTestDatabase(connection: mongoose.Connection): Promise
 
 /** A plain amqplib connection for test assertions (reading a DLQ, cleaning up). */
 export function rawAmqp(): Promise<ChannelModel> {
-  return connect(rabbitUrl()) ;
+  return connect(rabbitUrl());
 }
 
 /** Deletes the test's exchange and queues. */

@@ -22,16 +22,27 @@ export interface SqsEmulator {
  * Starts the SQS emulator (fauxqs, an npm package; ESM-only, so it runs as its own process) with the
  * given queues. In memory: every start is empty.
  */
-export async function startSqsEmulator(options: { port?: number; queues?: SqsQueueSpec[] } = {}): Promise<SqsEmulator> {
+export async function startSqsEmulator(
+  options: { port?: number; queues?: SqsQueueSpec[] } = {},
+): Promise<SqsEmulator> {
   const port = options.port ?? (await freePort());
   const init = join(mkdtempSync(join(tmpdir(), 'cppo-sqs-')), 'init.json');
   writeFileSync(init, JSON.stringify({ queues: options.queues ?? [] }));
   const cli = fauxqsCli();
   const processHandle = startProcess(process.execPath, [cli], {
-    env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_LOGGER: 'false', FAUXQS_INIT: init, FAUXQS_HOST: 'localhost' },
+    env: {
+      ...process.env,
+      FAUXQS_PORT: String(port),
+      FAUXQS_LOGGER: 'false',
+      FAUXQS_INIT: init,
+      FAUXQS_HOST: 'localhost',
+    },
   });
   let stderr = '';
-  processHandle.child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  processHandle.child.stderr?.on(
+    'data',
+    (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${endpoint}/health`, 20_000, processHandle.child);

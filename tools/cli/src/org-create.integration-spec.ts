@@ -1,7 +1,8 @@
 import mongoose from 'mongoose';
 import { ApiKey, Org } from '@cppo/persistence';
 import { hashApiKey } from '@cppo/platform';
-import { mongoUrl, randomAccountId } from '@cppo/testing';
+import { randomAccountId } from '@cppo/platform/testing';
+import { mongoUrl } from '@cppo/testing';
 import { orgCreate } from './org-create';
 
 describe('npm run org:create', () => {
@@ -23,7 +24,9 @@ describe('npm run org:create', () => {
 
   it('creates the org with its accounts and prints a key that only exists hashed', async () => {
     const account = randomAccountId();
-    expect(await orgCreate(['--name', 'Acme', '--aws-account', account, '--aws-account', account], out)).toBe(0);
+    expect(await orgCreate(['--name', 'Acme', '--aws-account', account, '--aws-account', account], out)).toBe(
+      0,
+    );
     const key = /API key \(shown once, store it now\): (cppo_\S+)/.exec(lines.join('\n'))?.[1];
     expect(key).toBeDefined();
 

@@ -19,7 +19,8 @@ import { generateApiKey } from '@cppo/platform';
 
 export const DEFAULT_DEV_MONGO_URL = 'mongodb://127.0.0.1:27018/cppo';
 
-const USAGE = 'usage: npm run org:create -- --name "Acme" --aws-account 123456789012 [--aws-account ...] [--product-code CODE ...]';
+const USAGE =
+  'usage: npm run org:create -- --name "Acme" --aws-account 123456789012 [--aws-account ...] [--product-code CODE ...]';
 
 export async function orgCreate(argv: string[], out: (line: string) => void): Promise<number> {
   let values: { name?: string; 'aws-account'?: string[]; 'product-code'?: string[]; 'key-name'?: string };
@@ -45,17 +46,26 @@ export async function orgCreate(argv: string[], out: (line: string) => void): Pr
   if (bad) return fail(out, `--aws-account ${bad} is not a 12-digit AWS account id`);
 
   const url = process.env['MONGO_URL'] ?? DEFAULT_DEV_MONGO_URL;
-  const connection = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 3000 }).asPromise().catch((error: Error) => {
-    out(`cannot reach MongoDB at ${url} (${error.message}): start the stack with \`npm start\` or set MONGO_URL`);
-    return undefined;
-  });
+  const connection = await mongoose
+    .createConnection(url, { serverSelectionTimeoutMS: 3000 })
+    .asPromise()
+    .catch((error: Error) => {
+      out(
+        `cannot reach MongoDB at ${url} (${error.message}): start the stack with \`npm start\` or set MONGO_URL`,
+      );
+      return undefined;
+    });
   if (!connection) return 1;
   try {
     for (const { name: model, schema } of SCHEMAS) connection.model(model, schema);
     await ensureIndexes(connection);
     const orgs = new OrgRepository(connection.model<Org>(Org.name));
     const keys = new ApiKeyRepository(connection.model<ApiKey>(ApiKey.name));
-    const org = await orgs.create({ name, awsAccountIds: [...new Set(accounts)], productCodes: values['product-code'] });
+    const org = await orgs.create({
+      name,
+      awsAccountIds: [...new Set(accounts)],
+      productCodes: values['product-code'],
+    });
     const apiKey = generateApiKey();
     await keys.create(org._id, apiKey.hash, apiKey.prefix, values['key-name'] ?? 'default');
     out(`org created: ${org._id} (${org.name}), AWS accounts ${org.awsAccountIds.join(', ')}`);

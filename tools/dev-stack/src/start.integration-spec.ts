@@ -20,7 +20,12 @@ describe('npm start (dev stack)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cppo-dev-stack-'));
     const stack = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'start.ts')], {
       cwd: join(__dirname, '../../..'),
-      env: { ...process.env, DEV_STACK_PORT_OFFSET: String(offset), DEV_STACK_DATA_DIR: dataDir, MONGO_URL: '' },
+      env: {
+        ...process.env,
+        DEV_STACK_PORT_OFFSET: String(offset),
+        DEV_STACK_DATA_DIR: dataDir,
+        MONGO_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so the test can "press Ctrl-C" on the whole group
     });
@@ -30,7 +35,9 @@ describe('npm start (dev stack)', () => {
     try {
       const started = Date.now();
       await Promise.all(
-        SERVICES.map(({ port }) => waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 60_000, stack)),
+        SERVICES.map(({ port }) =>
+          waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 60_000, stack),
+        ),
       );
       expect(Date.now() - started).toBeLessThan(60_000);
       await waitFor(() => output.includes('all services ready'), { what: 'the ready line' });

@@ -19,7 +19,6 @@ const dataDir = process.env['DEV_STACK_DATA_DIR'] ?? join(root, '.data');
 const rabbitUrl = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const NOTIFICATION_QUEUE = 'cppo-marketplace-notifications';
 
-
 const COLORS = [36, 35, 32, 33, 34, 31];
 const children: { name: string; child: ChildProcess }[] = [];
 let mongo: MongoServer | undefined;
@@ -53,7 +52,11 @@ function reachable(url: string): Promise<boolean> {
 async function main(): Promise<void> {
   if (!(await reachable(rabbitUrl))) {
     log('dev-stack', `RabbitMQ is not reachable at ${new URL(rabbitUrl).host}.`, 31);
-    log('dev-stack', 'Start it with `bash tools/infra/up.sh rabbitmq` (Debian) or `docker compose up -d rabbitmq`,', 31);
+    log(
+      'dev-stack',
+      'Start it with `bash tools/infra/up.sh rabbitmq` (Debian) or `docker compose up -d rabbitmq`,',
+      31,
+    );
     log('dev-stack', 'or point RABBITMQ_URL at a running broker, then run `npm start` again.', 31);
     process.exit(1);
   }
@@ -96,11 +99,15 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
   };
   SERVICES.forEach(({ name, port }, i) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', name, 'src/main.ts')], {
-      cwd: root,
-      env: { ...env, PORT: String(port + offset) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(root, 'apps', name, 'src/main.ts')],
+      {
+        cwd: root,
+        env: { ...env, PORT: String(port + offset) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     log('dev-stack', `started ${name} (pid ${child.pid}) on port ${port + offset}`);
     prefixLines(name, COLORS[i], child.stdout);
     prefixLines(name, COLORS[i], child.stderr);
@@ -111,9 +118,17 @@ async function main(): Promise<void> {
     children.push({ name, child });
   });
 
-  await Promise.all(SERVICES.map(({ port }) => waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 90_000)));
-  log('dev-stack', 'all services ready. Create an org: npm run org:create -- --name "Acme" --aws-account 123456789012');
-  log('dev-stack', `OpenAPI: ${SERVICES.map(({ name, port }) => `${name} http://127.0.0.1:${port + offset}/docs`).join(', ')}`);
+  await Promise.all(
+    SERVICES.map(({ port }) => waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 90_000)),
+  );
+  log(
+    'dev-stack',
+    'all services ready. Create an org: npm run org:create -- --name "Acme" --aws-account 123456789012',
+  );
+  log(
+    'dev-stack',
+    `OpenAPI: ${SERVICES.map(({ name, port }) => `${name} http://127.0.0.1:${port + offset}/docs`).join(', ')}`,
+  );
 }
 
 async function shutdown(code: number): Promise<void> {

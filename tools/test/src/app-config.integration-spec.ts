@@ -6,11 +6,15 @@ const root = join(__dirname, '../../..');
 
 function start(app: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')], {
-      cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')],
+      {
+        cwd: root,
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('exit', (code) => resolve({ code, stderr }));
@@ -20,12 +24,16 @@ function start(app: string, env: Record<string, string>): Promise<{ code: number
 describe('config: a service with a bad variable refuses to start, naming it', () => {
   const good = () => ({ MONGO_URL: mongoUrl(), SQS_QUEUE_URL: 'http://127.0.0.1:1/000000000000/q' });
 
-  it.each(['opportunity', 'offer-ingest', 'entitlement', 'metering'])('%s: PORT=abc', async (app) => {
-    const { code, stderr } = await start(app, { ...good(), PORT: 'abc' });
-    expect(code).toBe(1);
-    expect(stderr).toContain(`${app}: cannot start: Invalid configuration`);
-    expect(stderr).toContain('PORT must be an integer number');
-  }, 30_000);
+  it.each(['opportunity', 'offer-ingest', 'entitlement', 'metering'])(
+    '%s: PORT=abc',
+    async (app) => {
+      const { code, stderr } = await start(app, { ...good(), PORT: 'abc' });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${app}: cannot start: Invalid configuration`);
+      expect(stderr).toContain('PORT must be an integer number');
+    },
+    30_000,
+  );
 
   it('names a missing MONGO_URL and a malformed RABBITMQ_URL together', async () => {
     const { code, stderr } = await start('metering', { RABBITMQ_URL: 'http://nope' });

@@ -1,4 +1,5 @@
-import { startSqsEmulator, startTestApp, type SqsEmulator, type TestApp } from '@cppo/testing';
+import { startTestApp, type TestApp } from '@cppo/platform/testing';
+import { startSqsEmulator, type SqsEmulator } from '@cppo/testing';
 import { AppModule } from '../app.module';
 
 describe('offer-ingest readiness includes SQS', () => {
@@ -23,7 +24,11 @@ describe('offer-ingest readiness includes SQS', () => {
   it('is ready with Mongo, RabbitMQ and the queue up, and 503 naming SQS when the queue is gone', async () => {
     const ready = await sut.request('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.details).toEqual({ mongo: { status: 'up' }, rabbitmq: { status: 'up' }, sqs: { status: 'up' } });
+    expect(ready.body.details).toEqual({
+      mongo: { status: 'up' },
+      rabbitmq: { status: 'up' },
+      sqs: { status: 'up' },
+    });
 
     await sqs.stop();
     const down = await sut.request('/health/ready');

@@ -16,14 +16,21 @@ export class SqsHealthIndicator implements ReadinessIndicator, OnModuleDestroy {
     private readonly indicator: HealthIndicatorService,
   ) {
     this.queueUrl = config.getOrThrow<string>('SQS_QUEUE_URL');
-    this.client = createSqsClient({ ...awsClientOptionsFrom(config), endpoint: config.get<string>('SQS_ENDPOINT'), maxAttempts: 1 });
+    this.client = createSqsClient({
+      ...awsClientOptionsFrom(config),
+      endpoint: config.get<string>('SQS_ENDPOINT'),
+      maxAttempts: 1,
+    });
   }
 
   async check(): Promise<HealthIndicatorResult> {
     const check = this.indicator.check('sqs');
     try {
       await this.client.send(
-        new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: this.queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
         { abortSignal: AbortSignal.timeout(2000) },
       );
       return check.up();

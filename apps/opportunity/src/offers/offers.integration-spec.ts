@@ -1,6 +1,6 @@
 import { OfferStatus, OfferType } from '@cppo/contracts';
 import { newId, OfferRepository } from '@cppo/persistence';
-import { createTestOrg, randomAccountId, startTestApp, type TestApp } from '@cppo/testing';
+import { createTestOrg, randomAccountId, startTestApp, type TestApp } from '@cppo/platform/testing';
 import { AppModule } from '../app.module';
 
 describe('GET /v1/offers (opportunity app)', () => {
@@ -39,13 +39,16 @@ describe('GET /v1/offers (opportunity app)', () => {
 
   it('lists only the caller’s offers, newest first, paginated by cursor, filtered by type', async () => {
     const ids = [];
-    for (let i = 0; i < 5; i++) ids.push(await insert(org.orgId, i % 2 ? OfferType.CPPO : OfferType.CPPO_OUT, OfferStatus.ACTIVE));
+    for (let i = 0; i < 5; i++)
+      ids.push(await insert(org.orgId, i % 2 ? OfferType.CPPO : OfferType.CPPO_OUT, OfferStatus.ACTIVE));
     await insert(other.orgId, OfferType.CPPO_OUT, OfferStatus.ACTIVE);
 
     const first = await sut.request('/v1/offers?limit=3', { apiKey: org.apiKey });
     expect(first.status).toBe(200);
     expect(first.body.items.map((o: { id: string }) => o.id)).toEqual([ids[4], ids[3], ids[2]]);
-    const second = await sut.request(`/v1/offers?limit=3&cursor=${first.body.nextCursor}`, { apiKey: org.apiKey });
+    const second = await sut.request(`/v1/offers?limit=3&cursor=${first.body.nextCursor}`, {
+      apiKey: org.apiKey,
+    });
     expect(second.body.items.map((o: { id: string }) => o.id)).toEqual([ids[1], ids[0]]);
     expect(second.body.nextCursor).toBeNull();
 
@@ -59,7 +62,12 @@ describe('GET /v1/offers (opportunity app)', () => {
   it('gets one offer; another org’s is 404', async () => {
     const id = await insert(org.orgId, OfferType.CPPO_OUT, OfferStatus.PENDING);
     const mine = await sut.request(`/v1/offers/${id}`, { apiKey: org.apiKey });
-    expect(mine.body).toMatchObject({ id, type: 'CPPO_OUT', status: 'PENDING', buyerAccountIds: ['444455556666'] });
+    expect(mine.body).toMatchObject({
+      id,
+      type: 'CPPO_OUT',
+      status: 'PENDING',
+      buyerAccountIds: ['444455556666'],
+    });
     expect((await sut.request(`/v1/offers/${id}`, { apiKey: other.apiKey })).status).toBe(404);
   });
 

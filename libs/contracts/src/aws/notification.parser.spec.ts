@@ -3,7 +3,8 @@ import { NotificationParseError } from './notification.types';
 import * as fixtures from './fixtures/notifications';
 
 describe(parseMarketplaceNotification.name, () => {
-  const sut = (value: unknown) => parseMarketplaceNotification(typeof value === 'string' ? value : JSON.stringify(value));
+  const sut = (value: unknown) =>
+    parseMarketplaceNotification(typeof value === 'string' ? value : JSON.stringify(value));
 
   it('parses Offer Released from a partner into a CPPO offer event', () => {
     const parsed = sut(fixtures.offerReleased);
@@ -117,25 +118,34 @@ describe(parseMarketplaceNotification.name, () => {
     const first = sut(fixtures.saasSubscribeSuccess);
     expect(first.envelope).toBe('sns-raw');
     expect(first.eventId).toBe(sut(fixtures.saasSubscribeSuccess).eventId);
-    expect(first.eventId).not.toBe(sut({ ...fixtures.saasSubscribeSuccess, action: 'unsubscribe-pending' }).eventId);
+    expect(first.eventId).not.toBe(
+      sut({ ...fixtures.saasSubscribeSuccess, action: 'unsubscribe-pending' }).eventId,
+    );
   });
 
   it('tolerates unknown extra fields', () => {
-    const withExtras = { ...fixtures.offerReleased, extra: 1, detail: { ...fixtures.offerReleased.detail, more: 'x' } };
+    const withExtras = {
+      ...fixtures.offerReleased,
+      extra: 1,
+      detail: { ...fixtures.offerReleased.detail, more: 'x' },
+    };
     expect(sut(withExtras).event.kind).toBe('offer-released');
   });
 
-  it.each(fixtures.invalidNotifications.map((f) => [f.name, f] as const))('rejects %s with a reason', (_, fixture) => {
-    let error: unknown;
-    try {
-      parseMarketplaceNotification(fixture.body);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(NotificationParseError);
-    expect((error as NotificationParseError).code).toBe(fixture.code);
-    expect((error as NotificationParseError).reason.length).toBeGreaterThan(5);
-  });
+  it.each(fixtures.invalidNotifications.map((f) => [f.name, f] as const))(
+    'rejects %s with a reason',
+    (_, fixture) => {
+      let error: unknown;
+      try {
+        parseMarketplaceNotification(fixture.body);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(NotificationParseError);
+      expect((error as NotificationParseError).code).toBe(fixture.code);
+      expect((error as NotificationParseError).reason.length).toBeGreaterThan(5);
+    },
+  );
 
   it('names the bad field in the reason', () => {
     expect(() => sut({ ...fixtures.offerReleased, account: '1' })).toThrow(/account/);

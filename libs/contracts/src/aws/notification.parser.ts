@@ -203,5 +203,7 @@ function toBoolean(value: unknown): boolean | undefined {
 }
 
 function camelCaseKeys(object: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
+  return Object.fromEntries(
+    Object.entries(object).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]),
+  );
 }

@@ -94,7 +94,11 @@ export interface ParsedNotification {
   event: MarketplaceEvent;
 }
 
-export type NotificationErrorCode = 'INVALID_JSON' | 'UNKNOWN_SHAPE' | 'UNKNOWN_DETAIL_TYPE' | 'INVALID_FIELDS';
+export type NotificationErrorCode =
+  | 'INVALID_JSON'
+  | 'UNKNOWN_SHAPE'
+  | 'UNKNOWN_DETAIL_TYPE'
+  | 'INVALID_FIELDS';
 
 /** A notification that cannot be used; `reason` is what gets stored in quarantine. */
 export class NotificationParseError extends Error {

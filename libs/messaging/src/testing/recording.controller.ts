@@ -17,7 +17,10 @@ export class RecordingController {
   static behaviour: (delivery: Delivery) => Promise<void> = async () => undefined;
 
   @EventPattern(RoutingKeys.OfferLinked)
-  async onLinked(@Payload() envelope: MessageEnvelope<OfferLinkedV1>, @Ctx() context: AmqpContext): Promise<void> {
+  async onLinked(
+    @Payload() envelope: MessageEnvelope<OfferLinkedV1>,
+    @Ctx() context: AmqpContext,
+  ): Promise<void> {
     const delivery = {
       envelope,
       attempt: context.attempt,

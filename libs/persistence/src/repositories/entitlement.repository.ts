@@ -13,7 +13,10 @@ export class EntitlementRepository {
   constructor(@InjectModel(Entitlement.name) readonly model: Model<Entitlement>) {}
 
   findById(orgId: string, id: string): Promise<Entitlement | null> {
-    return this.model.findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') }).lean().exec();
+    return this.model
+      .findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') })
+      .lean()
+      .exec();
   }
 
   list(orgId: string, filter: EntitlementFilter, page: PageRequest): Promise<Page<Entitlement>> {

@@ -20,7 +20,11 @@ export class InboxRepository {
   }
 
   async isProcessed(consumer: string, messageId: string): Promise<boolean> {
-    return (await this.model.countDocuments({ _id: `${str(consumer, 'consumer')}:${str(messageId, 'messageId')}` })) > 0;
+    return (
+      (await this.model.countDocuments({
+        _id: `${str(consumer, 'consumer')}:${str(messageId, 'messageId')}`,
+      })) > 0
+    );
   }
 
   async forget(consumer: string, messageId: string): Promise<void> {

@@ -9,7 +9,10 @@ export class MeteringReportRepository {
   constructor(@InjectModel(MeteringReport.name) readonly model: Model<MeteringReport>) {}
 
   findById(orgId: string, id: string): Promise<MeteringReport | null> {
-    return this.model.findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') }).lean().exec();
+    return this.model
+      .findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') })
+      .lean()
+      .exec();
   }
 
   list(orgId: string, status: string | undefined, page: PageRequest): Promise<Page<MeteringReport>> {

@@ -19,7 +19,10 @@ export class OfferRepository {
   constructor(@InjectModel(Offer.name) readonly model: Model<Offer>) {}
 
   findById(orgId: string, id: string): Promise<Offer | null> {
-    return this.model.findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') }).lean().exec();
+    return this.model
+      .findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') })
+      .lean()
+      .exec();
   }
 
   list(orgId: string, filter: OfferFilter, page: PageRequest): Promise<Page<Offer>> {
@@ -31,7 +34,10 @@ export class OfferRepository {
   }
 
   /** Inserts a new offer with its first events. Throws a duplicate-key error if `dedupKey` exists. */
-  async insert(offer: Omit<Offer, 'outbox' | 'createdAt' | 'updatedAt'>, events: OutboxEvent[]): Promise<Offer> {
+  async insert(
+    offer: Omit<Offer, 'outbox' | 'createdAt' | 'updatedAt'>,
+    events: OutboxEvent[],
+  ): Promise<Offer> {
     const doc = await this.model.create({ ...offer, outbox: events });
     return doc.toObject();
   }
@@ -44,6 +50,12 @@ export class OfferRepository {
     update: UpdateQuery<Offer>,
     events: OutboxEvent[],
   ): Promise<Offer | null> {
-    return updateWithEvents(this.model, str(id, 'id'), { ...expect, orgId: str(orgId, 'orgId') }, update, events);
+    return updateWithEvents(
+      this.model,
+      str(id, 'id'),
+      { ...expect, orgId: str(orgId, 'orgId') },
+      update,
+      events,
+    );
   }
 }

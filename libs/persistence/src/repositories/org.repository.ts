@@ -12,7 +12,10 @@ export class OrgRepository {
   constructor(@InjectModel(Org.name) private readonly model: Model<Org>) {}
 
   async create(input: { name: string; awsAccountIds: string[]; productCodes?: string[] }): Promise<Org> {
-    const taken = await this.model.findOne({ awsAccountIds: { $in: input.awsAccountIds } }).lean().exec();
+    const taken = await this.model
+      .findOne({ awsAccountIds: { $in: input.awsAccountIds } })
+      .lean()
+      .exec();
     if (taken) {
       const account = input.awsAccountIds.find((id) => taken.awsAccountIds.includes(id));
       throw new AwsAccountTakenError(`AWS account ${account} already belongs to org ${taken._id}`);
@@ -26,10 +29,16 @@ export class OrgRepository {
   }
 
   findByAwsAccountId(accountId: string): Promise<Org | null> {
-    return this.model.findOne({ awsAccountIds: str(accountId, 'accountId') }).lean().exec();
+    return this.model
+      .findOne({ awsAccountIds: str(accountId, 'accountId') })
+      .lean()
+      .exec();
   }
 
   findByProductCode(productCode: string): Promise<Org | null> {
-    return this.model.findOne({ productCodes: str(productCode, 'productCode') }).lean().exec();
+    return this.model
+      .findOne({ productCodes: str(productCode, 'productCode') })
+      .lean()
+      .exec();
   }
 }

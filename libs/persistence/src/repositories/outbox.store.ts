@@ -22,11 +22,13 @@ export function updateWithEvents<T>(
   const withEvents = events.length
     ? { ...update, $push: { ...((update.$push as object) ?? {}), outbox: { $each: events } } }
     : update;
-  return documentLock.run(lockKey(model, id), () =>
-    model
-      .findOneAndUpdate({ ...filter, _id: id }, withEvents as UpdateQuery<T>, { new: true })
-      .lean()
-      .exec() as Promise<T | null>,
+  return documentLock.run(
+    lockKey(model, id),
+    () =>
+      model
+        .findOneAndUpdate({ ...filter, _id: id }, withEvents as UpdateQuery<T>, { new: true })
+        .lean()
+        .exec() as Promise<T | null>,
   );
 }
 

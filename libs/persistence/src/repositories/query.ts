@@ -20,8 +20,14 @@ export function str(value: unknown, name: string): string {
 }
 
 /** Newest first, cursor = the last `_id` of the previous page (ids are time-ordered). */
-export async function findPage<T>(model: Model<T>, filter: FilterQuery<T>, page: PageRequest): Promise<Page<T>> {
-  const query: FilterQuery<T> = page.cursor ? { ...filter, _id: { $lt: str(page.cursor, 'cursor') } } : filter;
+export async function findPage<T>(
+  model: Model<T>,
+  filter: FilterQuery<T>,
+  page: PageRequest,
+): Promise<Page<T>> {
+  const query: FilterQuery<T> = page.cursor
+    ? { ...filter, _id: { $lt: str(page.cursor, 'cursor') } }
+    : filter;
   const docs = (await model
     .find(query)
     .sort({ _id: -1 })

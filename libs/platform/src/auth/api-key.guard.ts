@@ -26,10 +26,14 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Headers; raw?: AuthenticatedRequest }>();
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]))
+      return true;
+    const request = context
+      .switchToHttp()
+      .getRequest<AuthenticatedRequest & { headers: Headers; raw?: AuthenticatedRequest }>();
     const key = extractKey(request.headers);
-    if (!key) throw new UnauthorizedException('missing API key: send Authorization: Bearer <key> or x-api-key');
+    if (!key)
+      throw new UnauthorizedException('missing API key: send Authorization: Bearer <key> or x-api-key');
     const principal = await this.lookup(hashApiKey(key));
     if (!principal) throw new UnauthorizedException('unknown or revoked API key');
     request.principal = principal;

@@ -26,7 +26,11 @@ export function loggerModule(service: string): DynamicModule {
         autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
         customProps: (req: IncomingMessage) => ({ orgId: (req as AuthenticatedRequest).principal?.orgId }),
         serializers: {
-          req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+          req: (req: { id: unknown; method: string; url: string }) => ({
+            id: req.id,
+            method: req.method,
+            url: req.url,
+          }),
         },
         transport: config.get<boolean>('LOG_PRETTY')
           ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }

@@ -1,14 +1,17 @@
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configureHttp } from '@cppo/platform';
-import { mongoUrl, rabbitUrl, uniqueName } from './infra';
+import { mongoUrl, rabbitUrl, uniqueName } from '@cppo/testing';
+import { configureHttp } from '../bootstrap';
 
 export interface TestApp {
   app: NestFastifyApplication;
   url: string;
   /** fetch against the app with an optional API key. */
-  request(path: string, init?: RequestInit & { apiKey?: string; json?: unknown }): Promise<{ status: number; body: any }>;
+  request(
+    path: string,
+    init?: RequestInit & { apiKey?: string; json?: unknown },
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 

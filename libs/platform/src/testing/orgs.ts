@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ApiKeyRepository, OrgRepository } from '@cppo/persistence';
-import { generateApiKey } from '@cppo/platform';
+import { generateApiKey } from '../auth/api-key';
 
 /** Creates an org and an API key for it, as `npm run org:create` does. */
 export async function createTestOrg(

@@ -1,0 +1,3 @@
+/** Test helpers that boot apps the way runService does: `@cppo/platform/testing`. */
+export * from './app';
+export * from './orgs';

@@ -18,4 +18,5 @@ module.exports = {
   projects,
   globalSetup: '<rootDir>/tools/test/global-setup.js',
   globalTeardown: '<rootDir>/tools/test/global-teardown.js',
+  reporters: ['default', '<rootDir>/tools/test/summary-reporter.js'],
 };

@@ -7,17 +7,18 @@
  * DEV_STACK_PORT_OFFSET shifts every port (to run a second stack, or the stack's own test).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startMongoServer, type MongoServer } from '@cppo/persistence';
-import { startSqsEmulator, waitForHttp, type SqsEmulator } from '@cppo/testing';
+import { startSqsEmulator, waitForHttp, type SqsEmulator, type SqsQueueSpec } from '@cppo/testing';
 import { SERVICES } from './services';
 
 const root = join(__dirname, '../../..');
 const offset = Number(process.env['DEV_STACK_PORT_OFFSET'] ?? 0);
 const dataDir = process.env['DEV_STACK_DATA_DIR'] ?? join(root, '.data');
 const rabbitUrl = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
-const NOTIFICATION_QUEUE = 'cppo-marketplace-notifications';
+const NOTIFICATION_QUEUE = 'cppo-marketplace-notifications'; // see ../sqs-init.json
 
 const COLORS = [36, 35, 32, 33, 34, 31];
 const children: { name: string; child: ChildProcess }[] = [];
@@ -70,22 +71,11 @@ async function main(): Promise<void> {
   const mongoUrl = new URL(mongo.url);
   if (mongoUrl.pathname === '/' || mongoUrl.pathname === '') mongoUrl.pathname = '/cppo';
 
-  sqs = await startSqsEmulator({
-    port: 4566 + offset,
-    queues: [
-      { name: `${NOTIFICATION_QUEUE}-dlq` },
-      {
-        name: NOTIFICATION_QUEUE,
-        attributes: {
-          VisibilityTimeout: '60',
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: `arn:aws:sqs:us-east-1:000000000000:${NOTIFICATION_QUEUE}-dlq`,
-            maxReceiveCount: '10',
-          }),
-        },
-      },
-    ],
-  });
+  // The same queues as docker-compose's emulator: the notification queue with a redrive policy to its DLQ.
+  const { queues } = JSON.parse(readFileSync(join(__dirname, '../sqs-init.json'), 'utf8')) as {
+    queues: SqsQueueSpec[];
+  };
+  sqs = await startSqsEmulator({ port: 4566 + offset, queues });
   log('sqs', `SQS emulator (pid ${sqs.pid}) at ${sqs.endpoint}, queue ${NOTIFICATION_QUEUE} (+ -dlq)`);
 
   const env = {

@@ -1,0 +1,31 @@
+# One image per service: docker build --build-arg APP=opportunity -t cppo-hub/opportunity .
+# APP is one of opportunity, offer-ingest, entitlement, metering.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /repo
+COPY package.json package-lock.json ./
+# --ignore-scripts: the `node` npm package (Node 22 for dev machines) is not needed on a node:22 image.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
+FROM deps AS build
+ARG APP
+COPY . .
+RUN test -n "${APP}" && node tools/build/build-app.js "${APP}"
+
+FROM ${NODE_IMAGE} AS runtime-deps
+WORKDIR /repo
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE}
+ARG APP
+ENV NODE_ENV=production APP=${APP} TZ=UTC
+WORKDIR /app
+COPY --from=runtime-deps /repo/node_modules ./node_modules
+COPY --from=build /repo/dist/apps/${APP} ./
+USER node
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# exec: node is PID 1's child-less replacement, so SIGTERM reaches it and shutdown is graceful.
+CMD ["sh", "-c", "exec node --enable-source-maps apps/${APP}/src/main.js"]

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'marketplace-sim', preset: '../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,79 @@
+import { AwsError } from './aws-errors';
+
+/**
+ * Fault injection per operation (`StartChangeSet`, `BatchMeterUsage`, ... or `*`):
+ * - `throttle` / `5xx`: fail the next `count` calls, or every `every`-th call (or every call if neither);
+ * - `latency`: delay every matching call by `latencyMs`.
+ */
+export interface FaultRule {
+  operation: string;
+  type: 'throttle' | '5xx' | 'latency';
+  count?: number;
+  every?: number;
+  latencyMs?: number;
+}
+
+export type ServiceKind = 'catalog' | 'agreement' | 'entitlement' | 'metering';
+
+const SERVER_ERROR: Record<ServiceKind, string> = {
+  catalog: 'InternalServiceException',
+  agreement: 'InternalServerException',
+  entitlement: 'InternalServiceErrorException',
+  metering: 'InternalServiceErrorException',
+};
+
+export class Faults {
+  private rules: (FaultRule & { seen: number; remaining?: number })[] = [];
+
+  set(rules: FaultRule[]): void {
+    for (const rule of rules) {
+      if (!rule.operation || !['throttle', '5xx', 'latency'].includes(rule.type)) {
+        throw new Error('each fault needs operation and type (throttle, 5xx or latency)');
+      }
+    }
+    this.rules = rules.map((rule) => ({ ...rule, seen: 0, remaining: rule.count }));
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map(({ operation, type, count, every, latencyMs, remaining }) => ({
+      operation,
+      type,
+      count,
+      every,
+      latencyMs,
+      remaining,
+    }));
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  async apply(operation: string, service: ServiceKind): Promise<void> {
+    const matching = this.rules.filter((rule) => rule.operation === operation || rule.operation === '*');
+    // Latency first, so that a delayed call can still fail afterwards.
+    for (const rule of matching.filter((r) => r.type === 'latency')) {
+      rule.seen += 1;
+      await new Promise((r) => setTimeout(r, rule.latencyMs ?? 1000));
+    }
+    for (const rule of matching.filter((r) => r.type !== 'latency')) {
+      rule.seen += 1;
+      let fire: boolean;
+      if (rule.remaining !== undefined) {
+        fire = rule.remaining > 0;
+        if (fire) rule.remaining -= 1;
+      } else {
+        fire = rule.every ? rule.seen % rule.every === 0 : true;
+      }
+      if (!fire) continue;
+      if (rule.type === 'throttle') {
+        throw new AwsError(
+          'ThrottlingException',
+          service === 'catalog' ? 429 : 400,
+          'Rate exceeded (injected by marketplace-sim)',
+        );
+      }
+      throw new AwsError(SERVER_ERROR[service], 500, 'Internal error (injected by marketplace-sim)');
+    }
+  }
+}

@@ -1,0 +1,274 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AwsError } from './aws-errors';
+import { CatalogService } from './catalog/catalog.service';
+import { CommerceService, ScenarioError } from './commerce.service';
+import { EventBus, type DeliveryOptions } from './events';
+import { Faults, type FaultRule, type ServiceKind } from './faults';
+import { DEFAULT_CONFIG, SimState, type AgreementStatus, type SimConfig } from './state';
+import { loadWorld, validateWorld, type World } from './world';
+
+type Doc = Record<string, unknown>;
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  world?: World;
+  config?: Partial<SimConfig>;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  state: SimState;
+  close(): Promise<void>;
+}
+
+/** X-Amz-Target prefixes of the JSON-protocol services served on the same port as the Catalog API. */
+const TARGETS: Record<string, { service: ServiceKind; json: '1.0' | '1.1' }> = {
+  AWSMPCommerceService_v20200301: { service: 'agreement', json: '1.0' },
+  AWSMPEntitlementService: { service: 'entitlement', json: '1.1' },
+  AWSMPMeteringService: { service: 'metering', json: '1.1' },
+};
+
+/**
+ * The caller's account: the access key id of the SigV4 credential when it is the account id of a party
+ * of the world (tests use that to act as a given ISV or partner), else the world's first seller.
+ */
+function callerAccount(request: FastifyRequest, world: World): string {
+  const credential = /Credential=([^/,\s]+)/.exec(String(request.headers['authorization'] ?? ''))?.[1];
+  const known = [...world.sellers, ...world.resellers, ...world.buyers];
+  if (credential && known.some((party) => party.accountId === credential)) return credential;
+  return world.sellers[0].accountId;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const state = new SimState(options.world ?? loadWorld());
+  state.config = { ...DEFAULT_CONFIG, ...options.config };
+  const events = new EventBus(state);
+  const catalog = new CatalogService(state, events);
+  const commerce = new CommerceService(state, events);
+  const faults = new Faults();
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+
+  for (const type of ['application/x-amz-json-1.0', 'application/x-amz-json-1.1']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, body ? JSON.parse(body as string) : {});
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+  }
+
+  /** Runs an AWS operation: counts it, applies faults, and answers in the service's error format. */
+  const aws =
+    (
+      operation: string,
+      service: ServiceKind,
+      handler: (caller: string, input: Doc, request: FastifyRequest) => Doc | Promise<Doc>,
+      json?: '1.0' | '1.1',
+    ) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      state.countCall(operation);
+      const contentType = json ? `application/x-amz-json-${json}` : 'application/json';
+      try {
+        await faults.apply(operation, service);
+        const input = { ...((request.query as Doc) ?? {}), ...((request.body as Doc) ?? {}) };
+        const output = await handler(callerAccount(request, state.world), input, request);
+        return reply.header('content-type', contentType).send(JSON.stringify(dropUndefined(output)));
+      } catch (error) {
+        if (!(error instanceof AwsError)) throw error;
+        const body = json
+          ? { __type: error.type, message: error.message, ...error.extra }
+          : { Message: error.message, ...error.extra };
+        return reply
+          .code(error.status)
+          .header('x-amzn-errortype', error.type)
+          .header('content-type', contentType)
+          .send(JSON.stringify(body));
+      }
+    };
+
+  // ----- Catalog API (restJson1)
+  app.post(
+    '/StartChangeSet',
+    aws('StartChangeSet', 'catalog', (caller, input) => catalog.startChangeSet(caller, input)),
+  );
+  app.get(
+    '/DescribeChangeSet',
+    aws('DescribeChangeSet', 'catalog', (caller, q) =>
+      catalog.describeChangeSet(caller, q['catalog'], q['changeSetId']),
+    ),
+  );
+  app.patch(
+    '/CancelChangeSet',
+    aws('CancelChangeSet', 'catalog', (caller, q) =>
+      catalog.cancelChangeSet(caller, q['catalog'], q['changeSetId']),
+    ),
+  );
+  app.post(
+    '/ListChangeSets',
+    aws('ListChangeSets', 'catalog', (caller, input) => catalog.listChangeSets(caller, input)),
+  );
+  app.get(
+    '/DescribeEntity',
+    aws('DescribeEntity', 'catalog', (caller, q) =>
+      catalog.describeEntity(caller, q['catalog'], q['entityId']),
+    ),
+  );
+  app.post(
+    '/ListEntities',
+    aws('ListEntities', 'catalog', (caller, input) => catalog.listEntities(caller, input)),
+  );
+
+  // ----- Agreement (JSON 1.0), Entitlement and Metering (JSON 1.1): POST / with X-Amz-Target
+  const operations: Record<string, (caller: string, input: Doc) => Doc> = {
+    'AWSMPCommerceService_v20200301.DescribeAgreement': (c, i) => commerce.describeAgreement(c, i),
+    'AWSMPCommerceService_v20200301.GetAgreementTerms': (c, i) => commerce.getAgreementTerms(c, i),
+    'AWSMPCommerceService_v20200301.SearchAgreements': (c, i) => commerce.searchAgreements(c, i),
+    'AWSMPEntitlementService.GetEntitlements': (c, i) => commerce.getEntitlements(c, i),
+    'AWSMPMeteringService.BatchMeterUsage': (c, i) => commerce.batchMeterUsage(c, i),
+    'AWSMPMeteringService.ResolveCustomer': (_c, i) => commerce.resolveCustomer(i),
+  };
+  app.post('/', async (request, reply) => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const [prefix, operation] = target.split('.');
+    const service = TARGETS[prefix];
+    const handler = operations[target];
+    if (!service || !handler) {
+      return reply
+        .code(400)
+        .header('x-amzn-errortype', 'UnknownOperationException')
+        .send({
+          __type: 'UnknownOperationException',
+          message: `marketplace-sim does not implement ${target || 'this request'}`,
+        });
+    }
+    return aws(operation, service.service, handler, service.json)(request, reply);
+  });
+
+  // ----- Scenario API: plays the partner and the buyer, controls the simulator
+  const scenario =
+    (handler: (body: Doc, params: Record<string, string>) => unknown) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const result = await handler(
+          (request.body as Doc) ?? {},
+          (request.params as Record<string, string>) ?? {},
+        );
+        return reply.send(result ?? { ok: true });
+      } catch (error) {
+        if (error instanceof ScenarioError)
+          return reply.code(error.status).send({ error: 'ScenarioError', message: error.message });
+        if (error instanceof Error && !(error instanceof AwsError))
+          return reply.code(400).send({ error: 'BadRequest', message: error.message });
+        throw error;
+      }
+    };
+  const delivery = (body: Doc) => body['delivery'] as DeliveryOptions | undefined;
+
+  app.get('/_sim/health', async () => ({ status: 'ok' }));
+  app.post(
+    '/_sim/reset',
+    scenario((body) => {
+      state.reset(body['world'] ? validateWorld(body['world'] as World) : state.world);
+      faults.clear();
+      return { ok: true };
+    }),
+  );
+  app.get('/_sim/world', async () => state.world);
+  app.get('/_sim/config', async () => state.config);
+  app.put(
+    '/_sim/config',
+    scenario((body) => {
+      const known = Object.keys(DEFAULT_CONFIG).concat(['sqsEndpoint', 'sqsQueueUrl']);
+      const unknown = Object.keys(body).filter((k) => !known.includes(k));
+      if (unknown.length) throw new ScenarioError(400, `unknown config keys: ${unknown.join(', ')}`);
+      state.config = { ...state.config, ...(body as Partial<SimConfig>) };
+      return state.config;
+    }),
+  );
+  app.get('/_sim/faults', async () => faults.list());
+  app.put(
+    '/_sim/faults',
+    scenario((body) => (faults.set((body['rules'] as FaultRule[]) ?? []), faults.list())),
+  );
+  app.delete(
+    '/_sim/faults',
+    scenario(() => faults.clear()),
+  );
+  app.get('/_sim/calls', async () => state.calls);
+  app.get('/_sim/resale-authorizations', async () => [...state.resaleAuthorizations.values()]);
+  app.get('/_sim/change-sets', async () =>
+    [...state.changeSets.values()].map(({ timers: _timers, ...rest }) => rest),
+  );
+  app.get('/_sim/offers', async () => [...state.offers.values()]);
+  app.get('/_sim/agreements', async () => [...state.agreements.values()]);
+  app.get(
+    '/_sim/agreements/:id',
+    scenario((_b, p) => {
+      const agreement = state.agreements.get(p['id']);
+      if (!agreement) throw new ScenarioError(404, `agreement ${p['id']} not found`);
+      return agreement;
+    }),
+  );
+  app.post(
+    '/_sim/partner/offers',
+    scenario((body) => commerce.createPartnerOffer(body, delivery(body))),
+  );
+  app.post(
+    '/_sim/buyer/accept',
+    scenario((body) => commerce.accept(body, delivery(body))),
+  );
+  app.post(
+    '/_sim/agreements/:id/amend',
+    scenario((body, p) => commerce.amend(p['id'], body, delivery(body))),
+  );
+  app.post(
+    '/_sim/agreements/:id/cancel',
+    scenario((body, p) => commerce.end(p['id'], 'CANCELLED', delivery(body))),
+  );
+  app.post(
+    '/_sim/agreements/:id/end',
+    scenario((body, p) =>
+      commerce.end(p['id'], String(body['status'] ?? 'EXPIRED') as AgreementStatus, delivery(body)),
+    ),
+  );
+  app.post(
+    '/_sim/agreements/:id/renew',
+    scenario((body, p) => commerce.accept({ ...body, previousAgreementId: p['id'] }, delivery(body))),
+  );
+  app.post(
+    '/_sim/agreements/:id/deprovision',
+    scenario((body, p) => commerce.deprovision(p['id'], delivery(body))),
+  );
+  app.post(
+    '/_sim/notifications/sns',
+    scenario((body) => commerce.snsNotification(body, delivery(body))),
+  );
+  app.get('/_sim/events', async () =>
+    state.events.map((e) => ({ ...e, body: JSON.parse(e.body) as unknown })),
+  );
+  app.post(
+    '/_sim/events/release',
+    scenario(async () => ({ released: await events.releaseHeld() })),
+  );
+  app.get('/_sim/metering-records', async () => [...state.meteringRecords.values()]);
+
+  const address = await app.listen({ port: options.port ?? 4600, host: options.host ?? '127.0.0.1' });
+  const port = Number(new URL(address).port);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    state,
+    close: async () => {
+      state.reset();
+      events.close();
+      await app.close();
+    },
+  };
+}
+
+function dropUndefined(value: Doc): Doc {
+  return JSON.parse(JSON.stringify(value)) as Doc;
+}

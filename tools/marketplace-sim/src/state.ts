@@ -1,0 +1,179 @@
+import type { ErrorDetail, ResaleAuthorization } from './catalog/resale-authorization';
+import type { World } from './world';
+
+export interface SimConfig {
+  /** PREPARING → APPLYING at half of it, terminal at the end. */
+  changeSetDelayMs: number;
+  /** Where notifications go (EventBridge → SQS); unset = only recorded in /_sim/events. */
+  sqsEndpoint?: string;
+  sqsQueueUrl?: string;
+  /** BatchMeterUsage acceptance window (24 h per the SDK model docs). */
+  meteringWindowHours: number;
+  /** UNVERIFIED in AWS docs whether an ISV may DescribeEntity a partner's CPPO offer: default denied. */
+  manufacturerCanDescribePartnerOffers: boolean;
+  /** UNVERIFIED whether a Manufacturer-only ISV may read CPPO agreements: default allowed, can be denied. */
+  manufacturerCanReadAgreements: boolean;
+}
+
+export const DEFAULT_CONFIG: SimConfig = {
+  changeSetDelayMs: 2000,
+  meteringWindowHours: 24,
+  manufacturerCanDescribePartnerOffers: false,
+  manufacturerCanReadAgreements: true,
+};
+
+export interface ChangeRecord {
+  ChangeType: string;
+  ChangeName?: string;
+  Entity: { Type: string; Identifier?: string };
+  DetailsDocument: Record<string, unknown>;
+  ErrorDetailList: ErrorDetail[];
+}
+
+export type ChangeSetStatus = 'PREPARING' | 'APPLYING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export interface ChangeSetRecord {
+  id: string;
+  arn: string;
+  name?: string;
+  accountId: string;
+  status: ChangeSetStatus;
+  startTime: string;
+  endTime?: string;
+  failureCode?: 'CLIENT_ERROR' | 'SERVER_FAULT';
+  failureDescription?: string;
+  changes: ChangeRecord[];
+  /** Existing entities it locks until it ends. */
+  lockedEntityIds: string[];
+  timers: NodeJS.Timeout[];
+}
+
+export interface PartnerOffer {
+  id: string;
+  name: string;
+  partnerAccountId: string;
+  manufacturerAccountId: string;
+  resaleAuthorizationId: string;
+  productId: string;
+  buyerAccountIds: string[];
+  expirationDate?: string;
+  markupPercentage?: string;
+  state: 'Released';
+  createdDate: string;
+  /** For CreateReplacementOfferUsingResaleAuthorization: the agreement it replaces. */
+  replacesAgreementId?: string;
+}
+
+export type AgreementStatus =
+  | 'ACTIVE'
+  | 'ARCHIVED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'RENEWED'
+  | 'REPLACED'
+  | 'ROLLED_BACK'
+  | 'SUPERSEDED'
+  | 'TERMINATED';
+
+export interface AgreementRecord {
+  id: string;
+  offerId: string;
+  resaleAuthorizationId?: string;
+  productId: string;
+  productCode: string;
+  manufacturerAccountId: string;
+  proposerAccountId: string;
+  acceptorAccountId: string;
+  status: AgreementStatus;
+  intent: 'NEW' | 'RENEW' | 'AMEND';
+  acceptanceTime: string;
+  startTime: string;
+  endTime?: string;
+  previousAgreementId?: string;
+  licenseArn: string;
+  customerIdentifier: string;
+  registrationToken: string;
+  /** Entitled quantities the buyer bought (from the authorization's grants). */
+  grants: { dimensionKey: string; quantity: number }[];
+  /** Accepted terms in the Agreement API's union shape. */
+  acceptedTerms: Record<string, unknown>[];
+  agreementValue: string;
+  currencyCode: string;
+  licenseDeprovisioned: boolean;
+}
+
+export interface MeteringRecord {
+  meteringRecordId: string;
+  productCode: string;
+  customer: string;
+  /** `LicenseArn` (Concurrent Agreements) or `ProductCode` (legacy) identification. */
+  path: 'LicenseArn' | 'ProductCode';
+  licenseArn?: string;
+  customerAWSAccountId?: string;
+  customerIdentifier?: string;
+  dimension: string;
+  quantity: number;
+  timestamp: string;
+  hour: string;
+  acceptedAt: string;
+  /** Set when the same customer and hour was also metered through the other path: AWS bills both. */
+  doubleBilling?: boolean;
+}
+
+export interface EmittedEvent {
+  seq: number;
+  kind: 'eventbridge' | 'sns' | 'sns-raw';
+  detailType: string;
+  body: string;
+  status: 'delivered' | 'held' | 'pending' | 'failed';
+  copies: number;
+  error?: string;
+}
+
+/** Everything the simulator knows; `reset()` returns it to the world file. */
+export class SimState {
+  config: SimConfig = { ...DEFAULT_CONFIG };
+  resaleAuthorizations = new Map<string, ResaleAuthorization>();
+  changeSets = new Map<string, ChangeSetRecord>();
+  /** `<account>:<ClientRequestToken>` → change set id and a hash of the request. */
+  clientTokens = new Map<string, { changeSetId: string; requestHash: string }>();
+  offers = new Map<string, PartnerOffer>();
+  agreements = new Map<string, AgreementRecord>();
+  meteringRecords = new Map<string, MeteringRecord>();
+  events: EmittedEvent[] = [];
+  calls: Record<string, number> = {};
+
+  constructor(public world: World) {}
+
+  reset(world: World = this.world): void {
+    for (const changeSet of this.changeSets.values()) changeSet.timers.forEach(clearTimeout);
+    this.world = world;
+    this.config = {
+      ...DEFAULT_CONFIG,
+      sqsEndpoint: this.config.sqsEndpoint,
+      sqsQueueUrl: this.config.sqsQueueUrl,
+    };
+    this.resaleAuthorizations.clear();
+    this.changeSets.clear();
+    this.clientTokens.clear();
+    this.offers.clear();
+    this.agreements.clear();
+    this.meteringRecords.clear();
+    this.events = [];
+    this.calls = {};
+  }
+
+  countCall(operation: string): void {
+    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+  }
+
+  /** Entity ids locked by change sets still running. */
+  lockedEntities(): Set<string> {
+    const locked = new Set<string>();
+    for (const changeSet of this.changeSets.values()) {
+      if (changeSet.status === 'PREPARING' || changeSet.status === 'APPLYING')
+        changeSet.lockedEntityIds.forEach((id) => locked.add(id));
+    }
+    return locked;
+  }
+}

@@ -1,0 +1,223 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DescribeChangeSetCommand,
+  StartChangeSetCommand,
+  type Change,
+  type DescribeChangeSetCommandOutput,
+  type MarketplaceCatalogClient,
+} from '@aws-sdk/client-marketplace-catalog';
+import {
+  createAgreementClient,
+  createCatalogClient,
+  createEntitlementClient,
+  createMeteringClient,
+  createSqsClient,
+} from '@cppo/marketplace';
+import { startSqsEmulator, waitFor, type SqsEmulator } from '@cppo/testing';
+import { startSimulator, type Simulator } from '../simulator';
+
+export const ISV = '123456789012';
+export const OTHER_ISV = '210987654321';
+export const PARTNER = '111122223333';
+export const BUYER = '444455556666';
+export const PRODUCT = 'prod-acmeanalytics01';
+export const PRODUCT_CODE = 'acmeanalytics0000000000001';
+const RA = 'ResaleAuthorization@1.0';
+
+export function daysFromNow(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The simulator, an SQS emulator queue it delivers to, and real SDK clients acting as `account`. */
+export interface Harness {
+  sim: Simulator;
+  sqs: SqsEmulator;
+  queueUrl: string;
+  sqsClient: SQSClient;
+  clients(account?: string): {
+    catalog: MarketplaceCatalogClient;
+    agreement: ReturnType<typeof createAgreementClient>;
+    entitlement: ReturnType<typeof createEntitlementClient>;
+    metering: ReturnType<typeof createMeteringClient>;
+  };
+  scenario<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Receives (and deletes) notifications until `count` arrived. */
+  receive(count: number, timeoutMs?: number): Promise<string[]>;
+  /** Deletes every notification waiting in the queue. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const sqs = await startSqsEmulator({ queues: [{ name: 'marketplace-notifications' }] });
+  const queueUrl = sqs.queueUrl('marketplace-notifications');
+  const sim = await startSimulator({
+    port: 0,
+    config: { changeSetDelayMs: 100, sqsEndpoint: sqs.endpoint, sqsQueueUrl: queueUrl },
+  });
+  const sqsClient = createSqsClient({
+    endpoint: sqs.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const made: { destroy(): void }[] = [sqsClient];
+  return {
+    sim,
+    sqs,
+    queueUrl,
+    sqsClient,
+    clients(account = ISV) {
+      const options = {
+        endpoint: sim.url,
+        credentials: { accessKeyId: account, secretAccessKey: 'any' },
+        maxAttempts: 1,
+      };
+      const clients = {
+        catalog: createCatalogClient(options),
+        agreement: createAgreementClient(options),
+        entitlement: createEntitlementClient(options),
+        metering: createMeteringClient(options),
+      };
+      made.push(...Object.values(clients));
+      return clients;
+    },
+    async scenario<T = any>(method: string, path: string, body?: unknown) {
+      const response = await fetch(`${sim.url}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
+    async receive(count, timeoutMs = 10_000) {
+      const bodies: string[] = [];
+      await waitFor(
+        async () => {
+          const { Messages = [] } = await sqsClient.send(
+            new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+          );
+          bodies.push(...Messages.map((m) => m.Body!));
+          if (Messages.length) {
+            await sqsClient.send(
+              new DeleteMessageBatchCommand({
+                QueueUrl: queueUrl,
+                Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+              }),
+            );
+          }
+          return bodies.length >= count;
+        },
+        { timeoutMs, what: `${count} notifications` },
+      );
+      return bodies;
+    },
+    async drain() {
+      for (;;) {
+        const { Messages = [] } = await sqsClient.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        );
+        if (!Messages.length) return;
+        await sqsClient.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
+      }
+    },
+    async close() {
+      made.forEach((client) => client.destroy());
+      await sim.close();
+      await sqs.stop();
+    },
+  };
+}
+
+// ------------------------------------------------------------------ change builders
+
+export const create = (details: Record<string, unknown> = {}): Change => ({
+  ChangeType: 'CreateResaleAuthorization',
+  ChangeName: 'ResaleAuthorization',
+  Entity: { Type: RA },
+  DetailsDocument: { ProductId: PRODUCT, Name: 'Acme via Partner X', ResellerAccountId: PARTNER, ...details },
+});
+
+export const update = (
+  changeType: string,
+  details: Record<string, unknown>,
+  identifier = '$ResaleAuthorization.Entity.Identifier',
+): Change => ({
+  ChangeType: changeType,
+  Entity: { Type: RA, Identifier: identifier },
+  DetailsDocument: details as never,
+});
+
+export const release = (identifier?: string) => update('ReleaseResaleAuthorization', {}, identifier);
+export const standardEula = () =>
+  update('UpdateLegalTerms', { Terms: [{ Type: 'BuyerLegalTerm', Documents: [{ Type: 'StandardEula' }] }] });
+export const contractPricing = (price = '1200.00') =>
+  update('UpdatePricingTerms', {
+    PricingModel: 'Contract',
+    Terms: [
+      {
+        Type: 'ResaleFixedUpfrontPricingTerm',
+        CurrencyCode: 'USD',
+        Duration: 'P12M',
+        Price: price,
+        Grants: [{ DimensionKey: 'users', MaxQuantity: 10 }],
+      },
+      {
+        Type: 'ResaleUsageBasedPricingTerm',
+        CurrencyCode: 'USD',
+        RateCards: [
+          {
+            RateCard: [
+              { DimensionKey: 'api_calls', Price: '0.002' },
+              { DimensionKey: 'storage_gb', Price: '0.10' },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+
+/** Starts a change set and waits for its terminal status. */
+export async function runChangeSet(
+  catalog: MarketplaceCatalogClient,
+  changes: Change[],
+  extra: Record<string, unknown> = {},
+): Promise<DescribeChangeSetCommandOutput> {
+  const { ChangeSetId } = await catalog.send(
+    new StartChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSet: changes, ...extra }),
+  );
+  return waitFor(
+    async () => {
+      const described = await catalog.send(
+        new DescribeChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSetId }),
+      );
+      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(described.Status!) ? described : undefined;
+    },
+    { what: `change set ${ChangeSetId}` },
+  );
+}
+
+/** A released (Active) authorization: contract with usage prices, standard EULA. */
+export async function activeAuthorization(
+  catalog: MarketplaceCatalogClient,
+  extra: Change[] = [],
+  details: Record<string, unknown> = {},
+): Promise<string> {
+  const result = await runChangeSet(catalog, [
+    create(details),
+    release(),
+    contractPricing(),
+    standardEula(),
+    ...extra,
+  ]);
+  if (result.Status !== 'SUCCEEDED')
+    throw new Error(`authorization failed: ${JSON.stringify(result.ChangeSet)}`);
+  return result.ChangeSet![0].Entity!.Identifier!;
+}
+
+export function errorCodes(result: DescribeChangeSetCommandOutput): string[] {
+  return (result.ChangeSet ?? []).flatMap((c) => (c.ErrorDetailList ?? []).map((e) => e.ErrorCode!));
+}

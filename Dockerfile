@@ -1,5 +1,5 @@
 # One image per service: docker build --build-arg APP=opportunity -t cppo-hub/opportunity .
-# APP is one of opportunity, offer-ingest, entitlement, metering.
+# APP is one of opportunity, offer-ingest, entitlement, metering, marketplace-sim.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
@@ -26,6 +26,6 @@ COPY --from=runtime-deps /repo/node_modules ./node_modules
 COPY --from=build /repo/dist/apps/${APP} ./
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# exec: node is PID 1's child-less replacement, so SIGTERM reaches it and shutdown is graceful.
-CMD ["sh", "-c", "exec node --enable-source-maps apps/${APP}/src/main.js"]
+  CMD node -e "fetch(process.env.HEALTHCHECK_URL||('http://127.0.0.1:'+process.env.PORT+'/health/ready')).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# node is PID 1 (no shell in between), so SIGTERM reaches it and shutdown is graceful.
+CMD ["node", "--enable-source-maps", "main.js"]

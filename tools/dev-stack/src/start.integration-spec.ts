@@ -15,7 +15,7 @@ function alive(pid: number): boolean {
 }
 
 describe('npm start (dev stack)', () => {
-  it('brings all four services to ready, and Ctrl-C leaves no process behind', async () => {
+  it('brings all four services (and the simulator) to ready, and Ctrl-C leaves no process behind', async () => {
     const offset = 20000 + Math.floor(Math.random() * 9000);
     const dataDir = mkdtempSync(join(tmpdir(), 'cppo-dev-stack-'));
     const stack = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'start.ts')], {
@@ -42,7 +42,8 @@ describe('npm start (dev stack)', () => {
       expect(Date.now() - started).toBeLessThan(60_000);
       await waitFor(() => output.includes('all services ready'), { what: 'the ready line' });
       const pids = [...output.matchAll(/\(pid (\d+)/g)].map((m) => Number(m[1]));
-      expect(pids).toHaveLength(SERVICES.length + 2); // the services, FerretDB, the SQS emulator
+      expect(pids).toHaveLength(SERVICES.length + 3); // the services, FerretDB, the SQS emulator, the simulator
+      expect((await fetch(`http://127.0.0.1:${4600 + offset}/_sim/health`)).ok).toBe(true);
       expect(pids.every(alive)).toBe(true);
 
       process.kill(-stack.pid!, 'SIGINT');

@@ -3,7 +3,8 @@
  *   - checks RabbitMQ first (it is a system service here, not a child);
  *   - MongoDB: MONGO_URL, else a local FerretDB whose data stays in .data/mongo between runs;
  *   - the SQS emulator with the notification queue and its DLQ;
- *   - the four services, run from source.
+ *   - the AWS Marketplace simulator (tools/marketplace-sim), delivering notifications to that queue;
+ *   - the four services, run from source, pointed at the simulator.
  * DEV_STACK_PORT_OFFSET shifts every port (to run a second stack, or the stack's own test).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -78,6 +79,17 @@ async function main(): Promise<void> {
   sqs = await startSqsEmulator({ port: 4566 + offset, queues });
   log('sqs', `SQS emulator (pid ${sqs.pid}) at ${sqs.endpoint}, queue ${NOTIFICATION_QUEUE} (+ -dlq)`);
 
+  const simPort = 4600 + offset;
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  startChild('marketplace-sim', 37, join(root, 'tools/marketplace-sim/src/main.ts'), {
+    ...process.env,
+    SIM_PORT: String(simPort),
+    SIM_SQS_ENDPOINT: sqs.endpoint,
+    SIM_SQS_QUEUE_URL: sqs.queueUrl(NOTIFICATION_QUEUE),
+  });
+  await waitForHttp(`${simUrl}/_sim/health`, 30_000);
+  log('dev-stack', `AWS Marketplace simulator at ${simUrl} (scenario API: ${simUrl}/_sim/...)`);
+
   const env = {
     ...process.env,
     MONGO_URL: mongoUrl.toString(),
@@ -85,27 +97,15 @@ async function main(): Promise<void> {
     LOG_PRETTY: process.env['LOG_PRETTY'] ?? 'true',
     SQS_QUEUE_URL: sqs.queueUrl(NOTIFICATION_QUEUE),
     SQS_ENDPOINT: sqs.endpoint,
+    MARKETPLACE_ENDPOINT: simUrl,
     AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
     AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
   };
   SERVICES.forEach(({ name, port }, i) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join(root, 'apps', name, 'src/main.ts')],
-      {
-        cwd: root,
-        env: { ...env, PORT: String(port + offset) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    log('dev-stack', `started ${name} (pid ${child.pid}) on port ${port + offset}`);
-    prefixLines(name, COLORS[i], child.stdout);
-    prefixLines(name, COLORS[i], child.stderr);
-    child.once('exit', (code, signal) => {
-      log('dev-stack', `${name} exited (${signal ?? code})`, code === 0 || signal ? 37 : 31);
-      if (!stopping) void shutdown(1);
+    startChild(name, COLORS[i], join(root, 'apps', name, 'src/main.ts'), {
+      ...env,
+      PORT: String(port + offset),
     });
-    children.push({ name, child });
   });
 
   await Promise.all(
@@ -119,6 +119,22 @@ async function main(): Promise<void> {
     'dev-stack',
     `OpenAPI: ${SERVICES.map(({ name, port }) => `${name} http://127.0.0.1:${port + offset}/docs`).join(', ')}`,
   );
+}
+
+function startChild(name: string, color: number, entry: string, env: NodeJS.ProcessEnv): void {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  log('dev-stack', `started ${name} (pid ${child.pid})${env['PORT'] ? ` on port ${env['PORT']}` : ''}`);
+  prefixLines(name, color, child.stdout);
+  prefixLines(name, color, child.stderr);
+  child.once('exit', (code, signal) => {
+    log('dev-stack', `${name} exited (${signal ?? code})`, code === 0 || signal ? 37 : 31);
+    if (!stopping) void shutdown(1);
+  });
+  children.push({ name, child });
 }
 
 async function shutdown(code: number): Promise<void> {

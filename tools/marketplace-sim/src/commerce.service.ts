@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError } from './aws-errors';
+import { must } from './must';
 import { isoSeconds, randomId } from './catalog/catalog.service';
 import type { ResaleAuthorization, Term } from './catalog/resale-authorization';
 import { eventBridgeEvent, type DeliveryOptions, type EventBus } from './events';
@@ -63,8 +64,9 @@ export class CommerceService {
     ) {
       throw new ScenarioError(400, 'buyerAccountIds must list 1-25 12-digit account ids');
     }
-    if (ra.buyerAccounts?.length) {
-      const outside = buyers.filter((b) => !ra.buyerAccounts!.includes(b));
+    const targeted = ra.buyerAccounts ?? [];
+    if (targeted.length) {
+      const outside = buyers.filter((b) => !targeted.includes(b));
       if (outside.length)
         throw new ScenarioError(
           409,
@@ -90,7 +92,7 @@ export class CommerceService {
     this.state.offers.set(offer.id, offer);
     ra.offersCreated += 1;
     ra.revision += 1;
-    const product = findProduct(this.state.world, ra.productId)!;
+    const product = must(findProduct(this.state.world, ra.productId), `product ${ra.productId}`);
     await this.events.emit(
       'eventbridge',
       'Offer Released',
@@ -135,11 +137,14 @@ export class CommerceService {
       throw new ScenarioError(403, `offer ${offer.id} is not targeted to ${buyer}`);
     if (offer.expirationDate && offer.expirationDate < new Date().toISOString())
       throw new ScenarioError(409, `offer ${offer.id} expired`);
-    const ra = this.state.resaleAuthorizations.get(offer.resaleAuthorizationId)!;
+    const ra = must(
+      this.state.resaleAuthorizations.get(offer.resaleAuthorizationId),
+      offer.resaleAuthorizationId,
+    );
     const previousId = (input['previousAgreementId'] as string | undefined) ?? offer.replacesAgreementId;
     const previous = previousId ? this.state.agreements.get(previousId) : undefined;
     if (previousId && !previous) throw new ScenarioError(404, `agreement ${previousId} not found`);
-    const product = findProduct(this.state.world, offer.productId)!.product;
+    const product = must(findProduct(this.state.world, offer.productId), offer.productId).product;
     const fixed = ra.pricingTerms.find((t) => t.Type === 'ResaleFixedUpfrontPricingTerm');
     const start = (input['startTime'] as string | undefined) ?? isoSeconds();
     const duration = String(fixed?.['Duration'] ?? '');
@@ -366,8 +371,8 @@ export class CommerceService {
       AcceptorAccountId: (a, v) => a.acceptorAccountId === v,
       ResourceIdentifier: (a, v) => a.productId === v,
       ResourceType: (_a, v) => v === 'SaaSProduct',
-      BeforeEndTime: (a, v) => !!a.endTime && epoch(a.endTime)! <= Number(v),
-      AfterEndTime: (a, v) => !!a.endTime && epoch(a.endTime)! >= Number(v),
+      BeforeEndTime: (a, v) => !!a.endTime && Date.parse(a.endTime) / 1000 <= Number(v),
+      AfterEndTime: (a, v) => !!a.endTime && Date.parse(a.endTime) / 1000 >= Number(v),
     };
     for (const filter of filters) {
       const name = String(filter['name']);
@@ -525,7 +530,7 @@ export class CommerceService {
         throw jsonError('InvalidLicenseException', `LicenseArn ${licenseArn} is not valid`);
       return result('CustomerNotSubscribed');
     }
-    const product = findProduct(this.state.world, agreement.productId)!.product;
+    const product = must(findProduct(this.state.world, agreement.productId), agreement.productId).product;
     if (!product.dimensions.some((d) => d.key === dimension && d.types.includes('Metered'))) {
       throw jsonError(
         'InvalidUsageDimensionException',

@@ -39,7 +39,7 @@ export interface World {
   buyers: Party[];
 }
 
-export const DEFAULT_WORLD_PATH = join(__dirname, '../world/default-world.json');
+export const DEFAULT_WORLD_PATH = join(__dirname, 'default-world.json');
 
 export function loadWorld(path = DEFAULT_WORLD_PATH): World {
   return validateWorld(JSON.parse(readFileSync(path, 'utf8')) as World);

@@ -622,15 +622,13 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
           OfferExtendedStatus: 'Not Started',
         },
       });
-      const shared = await h
-        .clients(PARTNER)
-        .catalog.send(
-          new ListEntitiesCommand({
-            Catalog: 'AWSMarketplace',
-            EntityType: 'ResaleAuthorization',
-            OwnershipType: 'SHARED',
-          }),
-        );
+      const shared = await h.clients(PARTNER).catalog.send(
+        new ListEntitiesCommand({
+          Catalog: 'AWSMarketplace',
+          EntityType: 'ResaleAuthorization',
+          OwnershipType: 'SHARED',
+        }),
+      );
       expect(shared.EntitySummaryList!.map((e) => e.EntityId)).toContain(id);
       const product = await catalog.send(
         new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: PRODUCT }),

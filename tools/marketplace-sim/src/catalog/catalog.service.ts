@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { catalogError } from '../aws-errors';
+import { must } from '../must';
 import { eventBridgeEvent, type EventBus } from '../events';
 import type { ChangeRecord, ChangeSetRecord, SimState } from '../state';
 import { findProduct, legalName } from '../world';
@@ -234,18 +235,18 @@ export class CatalogService {
         if (change.ChangeName) byName.set(change.ChangeName, id);
       } else {
         const reference = REFERENCE.exec(change.Entity.Identifier ?? '');
-        id = reference ? byName.get(reference[1])! : change.Entity.Identifier!;
+        id = must(reference ? byName.get(reference[1]) : change.Entity.Identifier, 'change entity');
         if (!working.has(id)) {
-          const current = this.state.resaleAuthorizations.get(id)!;
+          const current = must(this.state.resaleAuthorizations.get(id), `authorization ${id}`);
           working.set(id, { ra: cloneRa(current), statusBefore: current.status });
         }
-        applyChange(working.get(id)!.ra, change.ChangeType as RaChangeType, change.DetailsDocument);
+        applyChange(must(working.get(id), id).ra, change.ChangeType as RaChangeType, change.DetailsDocument);
       }
       resolved.push(id);
     }
     let failed = false;
     record.changes.forEach((change, i) => {
-      const entry = working.get(resolved[i])!;
+      const entry = must(working.get(resolved[i]), resolved[i]);
       const product = findProduct(this.state.world, entry.ra.productId)?.product;
       change.ErrorDetailList = businessErrors(entry.ra, change.ChangeType as RaChangeType, {
         world: this.state.world,

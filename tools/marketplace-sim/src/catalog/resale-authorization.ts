@@ -376,9 +376,10 @@ export function businessErrors(
       break;
     case 'UpdateAvailability':
       if (ra.availabilityEndDate !== undefined) {
-        if (ra.availabilityEndDate <= ctx.today)
+        const end = ra.availabilityEndDate;
+        if (end <= ctx.today)
           errors.push(err('INVALID_AVAILABILITY_END_DATE', 'Provide a future AvailabilityEndDate'));
-        if (chargeDates.some((date) => date <= ra.availabilityEndDate!))
+        if (chargeDates.some((date) => date <= end))
           errors.push(
             err(
               'INVALID_AVAILABILITY_END_DATE',
@@ -451,14 +452,15 @@ export function businessErrors(
         );
       else if (fixed['CurrencyCode'] !== ra.paymentScheduleTerm?.['CurrencyCode'])
         errors.push(err('INVALID_CURRENCY_CODE', 'Use the same currency in all pricing and payment terms'));
-      if (ra.offersMaxQuantity === undefined || ra.availabilityEndDate === undefined)
+      const end = ra.availabilityEndDate;
+      if (ra.offersMaxQuantity === undefined || end === undefined)
         errors.push(
           err(
             'INCOMPATIBLE_TERMS',
             'OffersMaxQuantity and AvailabilityEndDate must be present with ResalePaymentScheduleTerm',
           ),
         );
-      else if (chargeDates.some((date) => date <= ra.availabilityEndDate!))
+      else if (chargeDates.some((date) => date <= end))
         errors.push(
           err(
             'INVALID_AVAILABILITY_END_DATE',

@@ -1,0 +1,388 @@
+import {
+  AccessDeniedException,
+  DescribeAgreementCommand,
+  GetAgreementTermsCommand,
+  ResourceNotFoundException,
+  SearchAgreementsCommand,
+  ValidationException,
+} from '@aws-sdk/client-marketplace-agreement';
+import {
+  DescribeEntityCommand,
+  AccessDeniedException as CatalogAccessDenied,
+} from '@aws-sdk/client-marketplace-catalog';
+import {
+  GetEntitlementsCommand,
+  InvalidParameterException,
+} from '@aws-sdk/client-marketplace-entitlement-service';
+import { parseMarketplaceNotification, type ParsedNotification } from '@cppo/contracts';
+import {
+  activeAuthorization,
+  BUYER,
+  daysFromNow,
+  ISV,
+  PARTNER,
+  PRODUCT,
+  PRODUCT_CODE,
+  startHarness,
+  update,
+  type Harness,
+} from './testing/harness';
+
+const BUYER_TWO = '555566667777';
+
+describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
+  let h: Harness;
+  let clients: ReturnType<Harness['clients']>;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    clients = h.clients();
+  });
+
+  afterAll(() => h.close());
+
+  beforeEach(() => h.drain());
+
+  async function notifications(count: number): Promise<ParsedNotification[]> {
+    return (await h.receive(count)).map(parseMarketplaceNotification);
+  }
+
+  async function offerFrom(raId: string, body: Record<string, unknown> = {}) {
+    const response = await h.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: raId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [BUYER],
+      ...body,
+    });
+    expect(response.status).toBe(200);
+    return response.body as { id: string };
+  }
+
+  it('partner releases a CPPO offer → Offer Released to the ISV, OfferCreatedCount follows', async () => {
+    const raId = await activeAuthorization(clients.catalog);
+    await h.drain();
+    const offer = await offerFrom(raId, { name: 'Acme for Buyer One' });
+    const [released] = await notifications(1);
+    expect(released).toMatchObject({ envelope: 'eventbridge', account: ISV, detailType: 'Offer Released' });
+    expect(released.event).toEqual({
+      kind: 'offer-released',
+      awsOfferId: offer.id,
+      name: 'Acme for Buyer One',
+      expirationDate: undefined,
+      productId: PRODUCT,
+      productTitle: 'Acme Analytics',
+      manufacturerAccountId: ISV,
+      sellerOfRecordAccountId: PARTNER,
+      buyerAccountIds: [BUYER],
+    });
+    const details = (
+      await clients.catalog.send(new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: raId }))
+    ).DetailsDocument as any;
+    expect(details.OfferDetails).toEqual({ OfferExtendedStatus: 'Completed-Usable', OfferCreatedCount: 1 });
+  });
+
+  it('enforces the authorization: active, targeted partner, not expired, single use, buyers within its buyers', async () => {
+    const draft = (
+      await h.scenario('POST', '/_sim/partner/offers', {
+        resaleAuthorizationId: 'resaleauthz-nope',
+        partnerAccountId: PARTNER,
+        buyerAccountIds: [BUYER],
+      })
+    ).status;
+    expect(draft).toBe(404);
+    const raId = await activeAuthorization(clients.catalog, [
+      update('UpdateBuyerTargetingTerms', {
+        Terms: [{ Type: 'BuyerTargetingTerm', PositiveTargeting: { BuyerAccounts: [BUYER] } }],
+      }),
+      update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(30), OffersMaxQuantity: 1 }),
+    ]);
+    const wrongPartner = await h.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: raId,
+      partnerAccountId: '777788889999',
+      buyerAccountIds: [BUYER],
+    });
+    expect(wrongPartner).toMatchObject({
+      status: 403,
+      body: { message: expect.stringContaining('not targeted to 777788889999') },
+    });
+    const outsider = await h.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: raId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [BUYER_TWO],
+    });
+    expect(outsider).toMatchObject({
+      status: 409,
+      body: { message: expect.stringContaining('INCOMPATIBLE_RESALE_AUTHORIZATION') },
+    });
+    await offerFrom(raId);
+    const again = await h.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: raId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [BUYER],
+    });
+    expect(again).toMatchObject({
+      status: 409,
+      body: { message: expect.stringContaining('single use and already used') },
+    });
+    const details = (
+      await clients.catalog.send(new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: raId }))
+    ).DetailsDocument as any;
+    expect(details.OfferDetails.OfferExtendedStatus).toBe('Completed-Used');
+  });
+
+  it('buyer accepts → Purchase Agreement Created and License Updated (Manufacturer), readable through the APIs', async () => {
+    const raId = await activeAuthorization(clients.catalog);
+    const offer = await offerFrom(raId);
+    await h.drain();
+    const accepted = (
+      await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id, buyerAccountId: BUYER })
+    ).body;
+    const events = await notifications(2);
+    const created = events.find((e) => e.event.kind === 'agreement')!;
+    const license = events.find((e) => e.event.kind === 'license')!;
+    expect(created.detailType).toBe('Purchase Agreement Created - Manufacturer');
+    expect(created.event).toMatchObject({
+      action: 'created',
+      role: 'Manufacturer',
+      agreementId: accepted.id,
+      intent: 'NEW',
+      status: 'ACTIVE',
+      resaleAuthorizationId: raId,
+      awsOfferId: offer.id,
+      acceptorAccountId: BUYER,
+      proposerAccountId: PARTNER,
+      productId: undefined,
+    });
+    expect(license.event).toMatchObject({
+      action: 'updated',
+      agreementId: accepted.id,
+      licenseArn: accepted.licenseArn,
+      productCode: PRODUCT_CODE,
+    });
+
+    const described = await clients.agreement.send(
+      new DescribeAgreementCommand({ agreementId: accepted.id }),
+    );
+    expect(described).toMatchObject({
+      agreementId: accepted.id,
+      acceptor: { accountId: BUYER },
+      proposer: { accountId: PARTNER },
+      status: 'ACTIVE',
+      agreementType: 'PurchaseAgreement',
+      proposalSummary: { offerId: offer.id, resources: [{ id: PRODUCT, type: 'SaaSProduct' }] },
+      estimatedCharges: { currencyCode: 'USD', agreementValue: '1200.00' },
+    });
+    expect(described.startTime).toBeInstanceOf(Date);
+    const terms = await clients.agreement.send(new GetAgreementTermsCommand({ agreementId: accepted.id }));
+    expect(terms.acceptedTerms).toContainEqual({
+      usageBasedPricingTerm: expect.objectContaining({
+        currencyCode: 'USD',
+        rateCards: [
+          {
+            rateCard: [
+              { dimensionKey: 'api_calls', price: '0.002' },
+              { dimensionKey: 'storage_gb', price: '0.10' },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(terms.acceptedTerms).toContainEqual({
+      legalTerm: expect.objectContaining({ documents: [{ type: 'StandardEula', version: '2022-07-14' }] }),
+    });
+
+    const search = await h.clients(PARTNER).agreement.send(
+      new SearchAgreementsCommand({
+        catalog: 'AWSMarketplace',
+        filters: [
+          { name: 'PartyType', values: ['Proposer'] },
+          { name: 'OfferId', values: [offer.id] },
+        ],
+      }),
+    );
+    expect(search.agreementViewSummaries!.map((a) => a.agreementId)).toEqual([accepted.id]);
+
+    const entitlements = await clients.entitlement.send(
+      new GetEntitlementsCommand({
+        ProductCode: PRODUCT_CODE,
+        Filter: { CUSTOMER_AWS_ACCOUNT_ID: [BUYER], LICENSE_ARN: [accepted.licenseArn] },
+      }),
+    );
+    expect(entitlements.Entitlements).toEqual([
+      expect.objectContaining({
+        ProductCode: PRODUCT_CODE,
+        Dimension: 'users',
+        CustomerAWSAccountId: BUYER,
+        Value: { IntegerValue: 10 },
+        LicenseArn: accepted.licenseArn,
+      }),
+    ]);
+  });
+
+  it('answers the Agreement and Entitlement APIs’ typed errors', async () => {
+    await expect(
+      clients.agreement.send(new DescribeAgreementCommand({ agreementId: 'agmt-doesnotexist' })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    const invalid = await clients.agreement
+      .send(new DescribeAgreementCommand({ agreementId: 'not an id' }))
+      .catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ValidationException);
+    expect((invalid as ValidationException).reason).toBe('INVALID_AGREEMENT_ID');
+    await expect(
+      clients.agreement.send(
+        new SearchAgreementsCommand({
+          catalog: 'AWSMarketplace',
+          filters: [{ name: 'OfferId', values: ['offer-1'] }],
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ValidationException);
+    await expect(
+      clients.entitlement.send(new GetEntitlementsCommand({ ProductCode: 'not-mine' })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+
+    const raId = await activeAuthorization(clients.catalog);
+    const offer = await offerFrom(raId);
+    const accepted = (await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id })).body;
+    await h.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: false });
+    try {
+      await expect(
+        clients.agreement.send(new DescribeAgreementCommand({ agreementId: accepted.id })),
+      ).rejects.toBeInstanceOf(AccessDeniedException);
+    } finally {
+      await h.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: true });
+    }
+    // Whether an ISV may describe a partner's CPPO offer is unverified: denied by default, switchable.
+    await expect(
+      clients.catalog.send(new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: offer.id })),
+    ).rejects.toBeInstanceOf(CatalogAccessDenied);
+    await h.scenario('PUT', '/_sim/config', { manufacturerCanDescribePartnerOffers: true });
+    const described = await clients.catalog.send(
+      new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: offer.id }),
+    );
+    expect(described.DetailsDocument).toMatchObject({ ResaleAuthorizationId: raId, State: 'Released' });
+    await h.scenario('PUT', '/_sim/config', { manufacturerCanDescribePartnerOffers: false });
+  });
+
+  it('amends, renews (intent RENEW with previousAgreementId), cancels, deprovisions', async () => {
+    const raId = await activeAuthorization(clients.catalog);
+    const offer = await offerFrom(raId);
+    const first = (await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id })).body;
+    await h.drain();
+
+    await h.scenario('POST', `/_sim/agreements/${first.id}/amend`, {
+      grants: [{ dimensionKey: 'users', quantity: 20 }],
+    });
+    const amended = await notifications(2);
+    expect(amended.map((e) => e.detailType).sort()).toEqual([
+      'License Updated - Manufacturer',
+      'Purchase Agreement Amended - Manufacturer',
+    ]);
+    expect(amended.find((e) => e.event.kind === 'agreement')!.event).toMatchObject({
+      intent: 'AMEND',
+      agreementId: first.id,
+    });
+
+    const renewOffer = await offerFrom(raId);
+    const renewed = (
+      await h.scenario('POST', `/_sim/agreements/${first.id}/renew`, { offerId: renewOffer.id })
+    ).body;
+    const renewal = (await notifications(2)).find((e) => e.event.kind === 'agreement')!;
+    expect(renewal.event).toMatchObject({
+      action: 'created',
+      intent: 'RENEW',
+      agreementId: renewed.id,
+      previousAgreementId: first.id,
+    });
+    expect((await h.scenario('GET', `/_sim/agreements/${first.id}`)).body.status).toBe('RENEWED');
+
+    await h.scenario('POST', `/_sim/agreements/${renewed.id}/cancel`, {});
+    const [ended] = await notifications(1);
+    expect(ended.detailType).toBe('Purchase Agreement Ended - Manufacturer');
+    expect(ended.event).toMatchObject({
+      action: 'ended',
+      status: 'CANCELLED',
+      agreementId: renewed.id,
+      resaleAuthorizationId: raId,
+    });
+
+    await h.scenario('POST', `/_sim/agreements/${renewed.id}/deprovision`, {});
+    const [deprovisioned] = await notifications(1);
+    expect(deprovisioned.event).toMatchObject({
+      kind: 'license',
+      action: 'deprovisioned',
+      agreementId: renewed.id,
+    });
+    expect((await h.scenario('POST', `/_sim/agreements/${renewed.id}/cancel`, {})).status).toBe(409);
+  });
+
+  it('delivers duplicates, delays, and held events out of order', async () => {
+    const raId = await activeAuthorization(clients.catalog);
+    await h.drain();
+    const offer = await offerFrom(raId, { delivery: { duplicate: 2 } });
+    const copies = await notifications(3);
+    expect(new Set(copies.map((c) => c.eventId)).size).toBe(1);
+    expect(copies.every((c) => c.event.kind === 'offer-released' && c.event.awsOfferId === offer.id)).toBe(
+      true,
+    );
+
+    // The buyer's acceptance arrives before the partner's Offer Released.
+    const heldOffer = await offerFrom(raId, { delivery: { hold: true } });
+    await h.scenario('POST', '/_sim/buyer/accept', { offerId: heldOffer.id, delivery: { hold: true } });
+    expect((await h.scenario('POST', '/_sim/events/release')).body).toEqual({ released: 3 });
+    const order = (await notifications(3)).map((e) => e.detailType);
+    expect(order).toEqual([
+      'License Updated - Manufacturer',
+      'Purchase Agreement Created - Manufacturer',
+      'Offer Released',
+    ]);
+
+    const started = Date.now();
+    await h.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: raId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [BUYER],
+      delivery: { delayMs: 500 },
+    });
+    await notifications(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  });
+
+  it('emits legacy SNS notifications, enveloped and raw', async () => {
+    await h.scenario('POST', '/_sim/notifications/sns', {
+      action: 'subscribe-success',
+      customerIdentifier: 'cust-1',
+      productCode: PRODUCT_CODE,
+      isFreeTrialTermPresent: true,
+    });
+    await h.scenario('POST', '/_sim/notifications/sns', {
+      action: 'entitlement-updated',
+      customerIdentifier: 'cust-1',
+      productCode: PRODUCT_CODE,
+      raw: true,
+    });
+    const [enveloped, raw] = await notifications(2);
+    expect(enveloped).toMatchObject({
+      envelope: 'sns',
+      event: {
+        kind: 'saas-subscription',
+        action: 'subscribe-success',
+        productCode: PRODUCT_CODE,
+        isFreeTrialTermPresent: true,
+      },
+    });
+    expect(raw).toMatchObject({
+      envelope: 'sns-raw',
+      event: { action: 'entitlement-updated', customerIdentifier: 'cust-1' },
+    });
+  });
+
+  it('resets its state between tests', async () => {
+    await activeAuthorization(clients.catalog);
+    expect((await h.scenario('GET', '/_sim/resale-authorizations')).body.length).toBeGreaterThan(0);
+    await h.scenario('POST', '/_sim/reset');
+    expect((await h.scenario('GET', '/_sim/resale-authorizations')).body).toEqual([]);
+    expect((await h.scenario('GET', '/_sim/config')).body.sqsQueueUrl).toBe(h.queueUrl);
+    await h.scenario('PUT', '/_sim/config', { changeSetDelayMs: 100 });
+    expect((await h.scenario('PUT', '/_sim/config', { bogus: 1 })).status).toBe(400);
+  });
+});

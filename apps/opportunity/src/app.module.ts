@@ -4,6 +4,7 @@ import { Offer, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { OpportunityEnv } from './config/opportunity.env';
 import { OffersModule } from './offers/offers.module';
+import { OpportunitiesModule } from './opportunities/opportunities.module';
 
 @Module({
   imports: [
@@ -11,6 +12,7 @@ import { OffersModule } from './offers/offers.module';
     PersistenceModule,
     MessagingModule.forRoot({ service: 'opportunity', outboxModels: [Offer.name] }),
     OffersModule,
+    OpportunitiesModule,
   ],
 })
 export class AppModule {}

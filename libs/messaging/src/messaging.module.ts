@@ -35,7 +35,7 @@ export function messagingOptionsFrom(config: ConfigService, service: string): Me
   return {
     url: config.getOrThrow<string>('RABBITMQ_URL'),
     exchange: config.getOrThrow<string>('RABBITMQ_EXCHANGE'),
-    service,
+    service: config.get<string>('RABBITMQ_QUEUE_PREFIX') ?? service,
     prefetch: config.getOrThrow<number>('RABBITMQ_PREFETCH'),
     retryDelayMs: config.getOrThrow<number>('MESSAGE_RETRY_DELAY_MS'),
     maxAttempts: config.getOrThrow<number>('MESSAGE_MAX_ATTEMPTS'),

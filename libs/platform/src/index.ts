@@ -4,6 +4,7 @@ export * from './auth/auth.decorators';
 export * from './auth/api-key.guard';
 export * from './http/no-operators.pipe';
 export * from './http/validation.pipe';
+export * from './http/idempotency.interceptor';
 export * from './http/pagination.dto';
 export * from './health/readiness';
 export * from './health/rabbitmq.health';

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { envValidator, type BaseEnv } from './config/base.env';
 import { HealthController } from './health/health.controller';
 import { RabbitMqHealthIndicator } from './health/rabbitmq.health';
 import { READINESS_INDICATORS, type ReadinessIndicator } from './health/readiness';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { loggerModule } from './logging/logger.module';
 import { MetricsController } from './metrics/metrics.controller';
 
@@ -44,6 +45,7 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         RabbitMqHealthIndicator,
         ...readiness,
         {

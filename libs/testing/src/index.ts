@@ -1,3 +1,4 @@
 export * from './infra';
 export * from './child-process';
 export * from './sqs-emulator';
+export * from './marketplace-sim';

@@ -12,6 +12,7 @@ export interface OfferFilter {
   status?: OfferStatus;
   productId?: string;
   resellerAccountId?: string;
+  cppoOutOfferId?: string;
 }
 
 @Injectable()
@@ -31,6 +32,23 @@ export class OfferRepository {
       if (value !== undefined) (query as Record<string, string>)[key] = str(value, key);
     }
     return findPage(this.model, query, page);
+  }
+
+  /** The opportunity a change set belongs to (publish or restrict), within the org. */
+  findByChangeSetId(orgId: string, changeSetId: string): Promise<Offer | null> {
+    const id = str(changeSetId, 'changeSetId');
+    return this.model
+      .findOne({
+        orgId: str(orgId, 'orgId'),
+        $or: [{ 'marketplace.changeSetId': id }, { 'marketplace.restrict.changeSetId': id }],
+      })
+      .lean()
+      .exec();
+  }
+
+  /** Background work lists across orgs (the services' own jobs, never an API query). */
+  findWork(filter: FilterQuery<Offer>, limit: number): Promise<Offer[]> {
+    return this.model.find(filter).sort({ _id: 1 }).limit(limit).lean().exec();
   }
 
   /** Inserts a new offer with its first events. Throws a duplicate-key error if `dedupKey` exists. */

@@ -8,12 +8,28 @@ export class MarketplaceError {
   changeName?: string;
 }
 
+export class RestrictRequest {
+  requestedAt: Date;
+  clientRequestToken: string;
+  changeSetId?: string;
+  status?: string;
+  errors?: MarketplaceError[];
+}
+
 export class OfferMarketplaceState {
   resaleAuthorizationId?: string;
   changeSetId?: string;
   changeSetStatus?: string;
   clientRequestToken?: string;
   errors?: MarketplaceError[];
+  /** Publisher: when a failed submit may be retried. */
+  submitAfter?: Date;
+  submitAttempts?: number;
+  /** Publisher: when the running change set is next polled (fallback to notifications). */
+  pollAfter?: Date;
+  pollAttempts?: number;
+  restrict?: RestrictRequest;
+  reconciledAt?: Date;
 }
 
 /**
@@ -69,6 +85,10 @@ export class Offer {
   @Prop({ default: 0 })
   offerCount: number;
 
+  /** CPPO_OUT: the linked CPPO offers counted in offerCount (each counted once). */
+  @Prop({ type: [String], default: undefined })
+  linkedOfferIds?: string[];
+
   /** CPPO: the AWS offer id. */
   @Prop()
   awsOfferId?: string;
@@ -93,6 +113,9 @@ OfferSchema.index({ orgId: 1, type: 1, _id: -1 });
 OfferSchema.index({ orgId: 1, 'marketplace.resaleAuthorizationId': 1 });
 // following a submitted change set (notification or poll) back to its opportunity.
 OfferSchema.index({ 'marketplace.changeSetId': 1 });
+OfferSchema.index({ 'marketplace.restrict.changeSetId': 1 });
+// the publisher's and the expiry job's work lists (PENDING / ACTIVE opportunities).
+OfferSchema.index({ type: 1, status: 1 });
 // the chain view: CPPO offers of one opportunity.
 OfferSchema.index({ orgId: 1, cppoOutOfferId: 1 });
 // outbox relay: documents with pending events.

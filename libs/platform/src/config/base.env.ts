@@ -40,6 +40,11 @@ export class BaseEnv {
   @Matches(/^[\w.-]+$/, { message: 'RABBITMQ_EXCHANGE must be letters, digits, _ . -' })
   RABBITMQ_EXCHANGE = 'cppo.events';
 
+  /** Prefix of this service's queue names; default the service name (tests use their own). */
+  @IsOptional()
+  @Matches(/^[\w.-]+$/, { message: 'RABBITMQ_QUEUE_PREFIX must be letters, digits, _ . -' })
+  RABBITMQ_QUEUE_PREFIX?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -2,11 +2,15 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mongoUrl, rabbitUrl, uniqueName } from '@cppo/testing';
+import type { RoutingKey } from '@cppo/contracts';
+import { connectConsumer } from '@cppo/messaging';
 import { configureHttp } from '../bootstrap';
 
 export interface TestApp {
   app: NestFastifyApplication;
   url: string;
+  /** The settings it was started with (MONGO_URL, RABBITMQ_EXCHANGE, ...). */
+  env: Record<string, string>;
   /** fetch against the app with an optional API key. */
   request(
     path: string,
@@ -19,12 +23,17 @@ export interface TestApp {
  * Boots an app module in this process as `runService` would (same pipes, guard, OpenAPI), on a random
  * port, against a fresh database and a private exchange. `env` overrides the environment.
  */
-export async function startTestApp(module: Type, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  module: Type,
+  env: Record<string, string> = {},
+  consumers: { purpose: string; subscriptions: readonly RoutingKey[] }[] = [],
+): Promise<TestApp> {
   const settings: Record<string, string> = {
     PORT: '1',
     MONGO_URL: mongoUrl(),
     RABBITMQ_URL: rabbitUrl(),
     RABBITMQ_EXCHANGE: uniqueName('cppo.events.test'),
+    RABBITMQ_QUEUE_PREFIX: uniqueName('test'),
     LOG_LEVEL: 'error',
     OUTBOX_POLL_MS: '100',
     ...env,
@@ -37,12 +46,14 @@ export async function startTestApp(module: Type, env: Record<string, string> = {
       abortOnError: false,
     });
     configureHttp(app, { name: 'test', description: 'test' });
+    for (const consumer of consumers) connectConsumer(app, consumer);
     await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
     const url = await app.getUrl();
     return {
       app,
       url,
+      env: settings,
       async request(path, init = {}) {
         const headers = new Headers(init.headers);
         if (init.apiKey) headers.set('authorization', `Bearer ${init.apiKey}`);

@@ -1,0 +1,85 @@
+import { buildPublishChangeSet, buildRestrictChangeSet } from './change-set.builder';
+
+describe(buildPublishChangeSet.name, () => {
+  it('references the created entity and releases in the same change set', () => {
+    const sut = buildPublishChangeSet({
+      name: 'N',
+      productId: 'prod-1',
+      resellerAccountId: '111122223333',
+      usageDimensionPrices: [{ dimensionKey: 'api', price: '0.1' }],
+    });
+    expect(sut.map((c) => c.ChangeType)).toEqual([
+      'CreateResaleAuthorization',
+      'UpdatePricingTerms',
+      'UpdateLegalTerms',
+      'ReleaseResaleAuthorization',
+    ]);
+    expect(sut[0]).toMatchObject({
+      ChangeName: 'ResaleAuthorization',
+      Entity: { Type: 'ResaleAuthorization@1.0' },
+    });
+    expect(sut.slice(1).every((c) => c.Entity?.Identifier === '$ResaleAuthorization.Entity.Identifier')).toBe(
+      true,
+    );
+    expect(sut[1].DetailsDocument).toEqual({
+      PricingModel: 'Usage',
+      Terms: [
+        {
+          Type: 'ResaleUsageBasedPricingTerm',
+          CurrencyCode: 'USD',
+          RateCards: [{ RateCard: [{ DimensionKey: 'api', Price: '0.1' }] }],
+        },
+      ],
+    });
+    expect(sut[2].DetailsDocument).toEqual({
+      Terms: [{ Type: 'BuyerLegalTerm', Documents: [{ Type: 'StandardEula' }] }],
+    });
+  });
+
+  it('carries installments in a payment schedule with a zero fixed price', () => {
+    const sut = buildPublishChangeSet({
+      name: 'N',
+      productId: 'prod-1',
+      resellerAccountId: '111122223333',
+      commitAmount: {
+        amount: '100',
+        currency: 'EUR',
+        duration: 'P1Y',
+        grants: [{ dimensionKey: 'u', quantity: 5 }],
+      },
+      installments: [{ chargeDate: '2030-01-01', amount: '100' }],
+      expiryDate: '2029-12-01',
+      singleUse: true,
+    });
+    const pricing = sut.find((c) => c.ChangeType === 'UpdatePricingTerms')!.DetailsDocument as any;
+    expect(pricing.Terms[0]).toMatchObject({
+      Type: 'ResaleFixedUpfrontPricingTerm',
+      Price: '0.00',
+      CurrencyCode: 'EUR',
+      Grants: [{ DimensionKey: 'u', MaxQuantity: 5 }],
+    });
+    expect(sut.find((c) => c.ChangeType === 'UpdatePaymentScheduleTerms')!.DetailsDocument).toEqual({
+      Terms: [
+        {
+          Type: 'ResalePaymentScheduleTerm',
+          CurrencyCode: 'EUR',
+          Schedule: [{ ChargeDate: '2030-01-01', ChargeAmount: '100' }],
+        },
+      ],
+    });
+    expect(sut.find((c) => c.ChangeType === 'UpdateAvailability')!.DetailsDocument).toEqual({
+      AvailabilityEndDate: '2029-12-01',
+      OffersMaxQuantity: 1,
+    });
+  });
+
+  it('restricts by id', () => {
+    expect(buildRestrictChangeSet('resaleauthz-1')).toEqual([
+      {
+        ChangeType: 'RestrictResaleAuthorization',
+        Entity: { Type: 'ResaleAuthorization@1.0', Identifier: 'resaleauthz-1' },
+        DetailsDocument: {},
+      },
+    ]);
+  });
+});

@@ -1,0 +1,72 @@
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import {
+  RoutingKeys,
+  type ChangeSetEventV1,
+  type MessageEnvelope,
+  type OfferLinkedV1,
+} from '@cppo/contracts';
+import { InboxService } from '@cppo/messaging';
+import { OfferRepository } from '@cppo/persistence';
+import { CatalogGateway } from '../marketplace/catalog.gateway';
+import { OpportunitiesService } from './opportunities.service';
+
+export const OPPORTUNITY_SUBSCRIPTIONS = [
+  RoutingKeys.ChangeSetSucceeded,
+  RoutingKeys.ChangeSetFailed,
+  RoutingKeys.ChangeSetCancelled,
+  RoutingKeys.OfferLinked,
+] as const;
+
+/**
+ * Queue `opportunity.events`: change-set results forwarded by offer-ingest (the fast path; polling is the
+ * fallback) and CPPO offers linked to an opportunity (offerCount).
+ */
+@Controller()
+export class OpportunityEventsConsumer {
+  private readonly logger = new Logger(OpportunityEventsConsumer.name);
+
+  constructor(
+    private readonly offers: OfferRepository,
+    private readonly catalog: CatalogGateway,
+    private readonly opportunities: OpportunitiesService,
+    private readonly inbox: InboxService,
+  ) {}
+
+  @EventPattern(RoutingKeys.ChangeSetSucceeded)
+  succeeded(@Payload() envelope: MessageEnvelope<ChangeSetEventV1>): Promise<void> {
+    return this.onChangeSet(envelope);
+  }
+
+  @EventPattern(RoutingKeys.ChangeSetFailed)
+  failed(@Payload() envelope: MessageEnvelope<ChangeSetEventV1>): Promise<void> {
+    return this.onChangeSet(envelope);
+  }
+
+  @EventPattern(RoutingKeys.ChangeSetCancelled)
+  cancelled(@Payload() envelope: MessageEnvelope<ChangeSetEventV1>): Promise<void> {
+    return this.onChangeSet(envelope);
+  }
+
+  @EventPattern(RoutingKeys.OfferLinked)
+  async linked(@Payload() envelope: MessageEnvelope<OfferLinkedV1>): Promise<void> {
+    await this.inbox.once('opportunity.offer-linked', envelope.messageId, () =>
+      this.opportunities.countLinkedOffer(
+        envelope.orgId,
+        envelope.payload.opportunityId,
+        envelope.payload.offerId,
+      ),
+    );
+  }
+
+  /** The notification says only how it ended; DescribeChangeSet says what AWS created or rejected. */
+  private async onChangeSet(envelope: MessageEnvelope<ChangeSetEventV1>): Promise<void> {
+    const offer = await this.offers.findByChangeSetId(envelope.orgId, envelope.payload.changeSetId);
+    if (!offer) {
+      this.logger.debug(`change set ${envelope.payload.changeSetId} is not an opportunity's; ignored`);
+      return;
+    }
+    const described = await this.catalog.describeChangeSet(envelope.payload.changeSetId);
+    await this.opportunities.applyChangeSet(offer, described, `aws:${envelope.payload.eventId}`);
+  }
+}

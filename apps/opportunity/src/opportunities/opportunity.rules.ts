@@ -1,0 +1,100 @@
+import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
+
+export interface ProductDimensions {
+  entitled: string[];
+  metered: string[];
+}
+
+/** Decimal string → integer micro-units, exact (amounts have at most 6 decimals). */
+export function toMicros(amount: string): bigint {
+  const [whole, fraction = ''] = amount.split('.');
+  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6));
+}
+
+/**
+ * The rules AWS enforces asynchronously (after minutes, as a FAILED change set), checked up front with
+ * messages that name the field. `today` is YYYY-MM-DD (UTC).
+ */
+export function opportunityProblems(dto: CreateOpportunityDto, today: string): string[] {
+  const problems: string[] = [];
+  const buyers = dto.buyerAccountIds ?? [];
+  if (dto.renewal && !buyers.length) problems.push('buyerAccountIds: a renewal requires at least one buyer');
+  if (dto.expiryDate !== undefined && dto.expiryDate <= today)
+    problems.push('expiryDate must be in the future');
+  if (!dto.commitAmount && !dto.usageDimensionPrices?.length) {
+    problems.push(
+      'commitAmount: provide commitAmount and/or usageDimensionPrices (a resale authorization needs a price)',
+    );
+  }
+  if (dto.usageDimensionPrices?.length && dto.commitAmount && dto.commitAmount.currency !== 'USD') {
+    problems.push(
+      'commitAmount.currency must be USD when usageDimensionPrices are set (AWS prices usage in USD only)',
+    );
+  }
+  duplicates(dto.usageDimensionPrices?.map((p) => p.dimensionKey) ?? []).forEach((key) =>
+    problems.push(`usageDimensionPrices: dimension ${key} appears more than once`),
+  );
+  duplicates(dto.commitAmount?.grants.map((g) => g.dimensionKey) ?? []).forEach((key) =>
+    problems.push(`commitAmount.grants: dimension ${key} appears more than once`),
+  );
+  if (dto.eula?.type === 'STANDARD' && dto.eula.url)
+    problems.push('eula.url is only allowed for a CUSTOM EULA');
+  if (dto.resellerContract?.type === 'STANDARD' && dto.resellerContract.url) {
+    problems.push('resellerContract.url is only allowed for a CUSTOM reseller contract');
+  }
+  const installments = dto.installments ?? [];
+  if (installments.length) {
+    if (!dto.commitAmount) problems.push('installments require commitAmount');
+    if (dto.singleUse !== true) problems.push('installments require singleUse: true');
+    if (!dto.expiryDate) problems.push('installments require expiryDate (before every chargeDate)');
+    duplicates(installments.map((i) => i.chargeDate)).forEach((date) =>
+      problems.push(`installments: chargeDate ${date} appears more than once`),
+    );
+    installments.forEach((installment, i) => {
+      if (installment.chargeDate <= today)
+        problems.push(`installments.${i}.chargeDate must be in the future`);
+      if (dto.expiryDate && installment.chargeDate <= dto.expiryDate) {
+        problems.push(`installments.${i}.chargeDate must be after expiryDate ${dto.expiryDate}`);
+      }
+    });
+    if (dto.commitAmount) {
+      const total = installments.reduce((sum, i) => sum + toMicros(i.amount), 0n);
+      if (total !== toMicros(dto.commitAmount.amount)) {
+        problems.push(`installments: amounts must add up to commitAmount.amount ${dto.commitAmount.amount}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Rules that need the product's dimensions (read from the Catalog API). */
+export function dimensionProblems(dto: CreateOpportunityDto, product: ProductDimensions): string[] {
+  const problems: string[] = [];
+  const priced = dto.usageDimensionPrices?.map((p) => p.dimensionKey) ?? [];
+  for (const key of priced) {
+    if (!product.metered.includes(key)) {
+      problems.push(
+        `usageDimensionPrices: ${key} is not a metered dimension of the product (metered: ${product.metered.join(', ') || 'none'})`,
+      );
+    }
+  }
+  if (priced.length) {
+    const missing = product.metered.filter((key) => !priced.includes(key));
+    if (missing.length)
+      problems.push(
+        `usageDimensionPrices: a price is required for every metered dimension; missing ${missing.join(', ')}`,
+      );
+  }
+  for (const grant of dto.commitAmount?.grants ?? []) {
+    if (!product.entitled.includes(grant.dimensionKey)) {
+      problems.push(
+        `commitAmount.grants: ${grant.dimensionKey} is not an entitled dimension of the product (entitled: ${product.entitled.join(', ') || 'none'})`,
+      );
+    }
+  }
+  return problems;
+}
+
+function duplicates(values: string[]): string[] {
+  return [...new Set(values.filter((value, i) => values.indexOf(value) !== i))];
+}

@@ -40,7 +40,13 @@ export default [
   },
   {
     // tests and test helpers: assertions on shapes they just checked
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'libs/testing/**/*.ts', 'libs/*/src/testing/**/*.ts', 'tools/*/src/testing/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.integration-spec.ts',
+      'libs/testing/**/*.ts',
+      'libs/*/src/testing/**/*.ts',
+      'tools/*/src/testing/**/*.ts',
+    ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -19,4 +19,6 @@ module.exports = {
   globalSetup: '<rootDir>/tools/test/global-setup.js',
   globalTeardown: '<rootDir>/tools/test/global-teardown.js',
   reporters: ['default', '<rootDir>/tools/test/summary-reporter.js'],
+  // testTimeout is a global option: in a project's config jest ignores it
+  testTimeout: 30000,
 };

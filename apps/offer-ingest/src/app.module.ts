@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { OfferType } from '@cppo/contracts';
 import { MessagingModule } from '@cppo/messaging';
 import { MarketplaceEventRecord, Offer, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { OfferIngestEnv } from './config/offer-ingest.env';
 import { SqsHealthIndicator } from './health/sqs.health';
+import { IngestModule } from './ingest/ingest.module';
 
 @Module({
   imports: [
@@ -11,8 +13,10 @@ import { SqsHealthIndicator } from './health/sqs.health';
     PersistenceModule,
     MessagingModule.forRoot({
       service: 'offer-ingest',
-      outboxModels: [MarketplaceEventRecord.name, Offer.name],
+      // offers is shared with the opportunity service: this relay only touches the CPPO documents it writes.
+      outboxModels: [MarketplaceEventRecord.name, { model: Offer.name, filter: { type: OfferType.CPPO } }],
     }),
+    IngestModule,
   ],
 })
 export class AppModule {}

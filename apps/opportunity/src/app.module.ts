@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OfferType } from '@cppo/contracts';
 import { MessagingModule } from '@cppo/messaging';
 import { Offer, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
@@ -10,7 +11,10 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
   imports: [
     PlatformModule.forRoot({ service: 'opportunity', env: OpportunityEnv }),
     PersistenceModule,
-    MessagingModule.forRoot({ service: 'opportunity', outboxModels: [Offer.name] }),
+    MessagingModule.forRoot({
+      service: 'opportunity',
+      outboxModels: [{ model: Offer.name, filter: { type: OfferType.CPPO_OUT } }],
+    }),
     OffersModule,
     OpportunitiesModule,
   ],

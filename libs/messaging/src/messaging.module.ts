@@ -26,8 +26,11 @@ export const AMQP_CONNECTION = Symbol('AMQP_CONNECTION');
 export interface MessagingModuleOptions {
   /** Service name: prefix of its queues and its connection name. */
   service: string;
-  /** Mongoose model names whose embedded outbox this service's relay publishes. */
-  outboxModels: string[];
+  /**
+   * Models whose embedded outbox this service's relay publishes; with a filter when a collection is
+   * shared, so that the relay only touches the documents this service writes.
+   */
+  outboxModels: (string | { model: string; filter: Record<string, unknown> })[];
 }
 
 /** Reads the messaging settings from the validated config. */
@@ -65,6 +68,9 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
+    const outboxes = options.outboxModels.map((entry) =>
+      typeof entry === 'string' ? { model: entry, filter: {} } : entry,
+    );
     return {
       module: MessagingModule,
       global: true,
@@ -87,10 +93,10 @@ export class MessagingModule {
         },
         {
           provide: OutboxRelay,
-          inject: [EventPublisher, ConfigService, ...options.outboxModels.map((name) => getModelToken(name))],
+          inject: [EventPublisher, ConfigService, ...outboxes.map(({ model }) => getModelToken(model))],
           useFactory: (publisher: EventPublisher, config: ConfigService, ...models: Model<unknown>[]) =>
             new OutboxRelay(
-              models.map((model) => new OutboxStore(model)),
+              models.map((model, i) => new OutboxStore(model, outboxes[i].filter)),
               publisher,
               { intervalMs: config.getOrThrow<number>('OUTBOX_POLL_MS'), leaseMs: 30_000 },
             ),

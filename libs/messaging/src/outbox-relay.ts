@@ -57,18 +57,26 @@ export class OutboxRelay {
     let published = 0;
     for (const store of this.stores) {
       for (;;) {
-        const doc = await store.claim(new Date(), this.options.leaseMs);
-        if (!doc) break;
-        const events = doc.outbox;
-        try {
-          for (const event of events) await this.sink.publishEnvelope(event as unknown as MessageEnvelope);
-        } catch (error) {
-          await store.release(doc._id).catch(() => undefined);
-          throw error;
+        const now = new Date();
+        const ids = await store.pending(now, 100);
+        if (!ids.length) break;
+        let progressed = false;
+        for (const id of ids) {
+          const doc = await store.claimById(id, now, this.options.leaseMs);
+          if (!doc) continue;
+          progressed = true;
+          const events = doc.outbox;
+          try {
+            for (const event of events) await this.sink.publishEnvelope(event as unknown as MessageEnvelope);
+          } catch (error) {
+            await store.release(doc._id).catch(() => undefined);
+            throw error;
+          }
+          await this.beforeRemove();
+          await store.remove(doc._id, events);
+          published += events.length;
         }
-        await this.beforeRemove();
-        await store.remove(doc._id, events);
-        published += events.length;
+        if (!progressed) break;
       }
     }
     return published;

@@ -78,7 +78,9 @@ async function startFerretDb(
     binary,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
+      // WAL (FerretDB's default) with synchronous=NORMAL: no fsync per commit; safe against a crash of
+      // this process, not of the machine — right for tests and a developer's stack.
+      `--sqlite-url=file:${dataDir}/?_pragma=synchronous(normal)`,
       `--listen-addr=127.0.0.1:${port}`,
       '--telemetry=disable',
       `--state-dir=${dataDir}`,

@@ -2,3 +2,4 @@ export * from './infra';
 export * from './child-process';
 export * from './sqs-emulator';
 export * from './marketplace-sim';
+export * from './tcp-proxy';

@@ -29,4 +29,35 @@ export class OfferIngestEnv extends BaseEnv {
   @IsOptional()
   @IsString()
   AWS_SECRET_ACCESS_KEY?: string;
+
+  /** Catalog endpoint override (the simulator) for linking partner offers; unset = real AWS. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'MARKETPLACE_ENDPOINT must be an http(s) URL' })
+  MARKETPLACE_ENDPOINT?: string;
+
+  /** Receive loops per replica (each long-polls up to SQS_BATCH_SIZE messages). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  INGEST_CONCURRENCY = 4;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  SQS_BATCH_SIZE = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  SQS_WAIT_TIME_SECONDS = 20;
+
+  /** Visibility timeout while a message is processed; extended by a heartbeat while work goes on. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(43200)
+  SQS_VISIBILITY_TIMEOUT = 60;
 }

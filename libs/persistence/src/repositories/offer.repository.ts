@@ -4,7 +4,7 @@ import type { FilterQuery, Model, UpdateQuery } from 'mongoose';
 import type { OfferStatus, OfferType } from '@cppo/contracts';
 import { Offer } from '../schemas/offer.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
-import { updateWithEvents } from './outbox.store';
+import { updateWithEvents, withOutbox } from './outbox.store';
 import { findPage, str, type Page, type PageRequest } from './query';
 
 export interface OfferFilter {
@@ -34,6 +34,13 @@ export class OfferRepository {
     return findPage(this.model, query, page);
   }
 
+  findByDedupKey(orgId: string, dedupKey: string): Promise<Offer | null> {
+    return this.model
+      .findOne({ orgId: str(orgId, 'orgId'), dedupKey: str(dedupKey, 'dedupKey') })
+      .lean()
+      .exec();
+  }
+
   /** The opportunity a change set belongs to (publish or restrict), within the org. */
   findByChangeSetId(orgId: string, changeSetId: string): Promise<Offer | null> {
     const id = str(changeSetId, 'changeSetId');
@@ -56,7 +63,7 @@ export class OfferRepository {
     offer: Omit<Offer, 'outbox' | 'createdAt' | 'updatedAt'>,
     events: OutboxEvent[],
   ): Promise<Offer> {
-    const doc = await this.model.create({ ...offer, outbox: events });
+    const doc = await this.model.create(withOutbox(offer, events));
     return doc.toObject();
   }
 

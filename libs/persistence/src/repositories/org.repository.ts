@@ -24,6 +24,16 @@ export class OrgRepository {
     return doc.toObject();
   }
 
+  /** Legacy SNS notifications carry a product code, not an account: they map to an org by these. */
+  async addProductCodes(orgId: string, productCodes: string[]): Promise<void> {
+    await this.model
+      .updateOne(
+        { _id: str(orgId, 'orgId') },
+        { $addToSet: { productCodes: { $each: productCodes.map((c) => str(c, 'productCode')) } } },
+      )
+      .exec();
+  }
+
   findById(orgId: string): Promise<Org | null> {
     return this.model.findById(str(orgId, 'orgId')).lean().exec();
   }

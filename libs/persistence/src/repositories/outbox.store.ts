@@ -20,7 +20,11 @@ export function updateWithEvents<T>(
   events: OutboxEvent[],
 ): Promise<T | null> {
   const withEvents = events.length
-    ? { ...update, $push: { ...((update.$push as object) ?? {}), outbox: { $each: events } } }
+    ? {
+        ...update,
+        $set: { ...((update.$set as object) ?? {}), outboxPending: true },
+        $push: { ...((update.$push as object) ?? {}), outbox: { $each: events } },
+      }
     : update;
   return documentLock.run(
     lockKey(model, id),
@@ -38,9 +42,17 @@ function lockKey(model: { collection: { collectionName: string } }, id: string):
 
 function claimable(now: Date): Record<string, unknown> {
   return {
-    'outbox.0': { $exists: true },
+    outboxPending: true,
     $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: { $lt: now } }],
   };
+}
+
+/** The fields a new document gets with its first events. */
+export function withOutbox<T extends object>(
+  doc: T,
+  events: OutboxEvent[],
+): T & { outbox: OutboxEvent[]; outboxPending?: true } {
+  return events.length ? { ...doc, outbox: events, outboxPending: true } : { ...doc, outbox: [] };
 }
 
 /**
@@ -49,7 +61,11 @@ function claimable(now: Date): Record<string, unknown> {
  * not evaluate `$pull` conditions).
  */
 export class OutboxStore {
-  constructor(readonly model: Model<unknown>) {}
+  /** `filter` narrows the documents this store's relay touches (a collection shared by two services). */
+  constructor(
+    readonly model: Model<unknown>,
+    private readonly filter: Record<string, unknown> = {},
+  ) {}
 
   get name(): string {
     return this.model.collection.collectionName;
@@ -60,30 +76,56 @@ export class OutboxStore {
    * A relay that dies keeps the lease until it expires; then another relay re-publishes.
    */
   async claim(now: Date, leaseMs: number): Promise<WithOutbox | null> {
-    const collection = this.model.collection;
-    const candidate = await collection.findOne(claimable(now), { projection: { _id: 1 } });
-    if (!candidate) return null;
-    const id = String(candidate._id);
-    // Re-checked under the lock: another relay (or this one) may have claimed it in between.
-    return documentLock.run(lockKey(this.model, id), async () => {
-      const claimed = await collection.findOneAndUpdate(
-        { ...claimable(now), _id: id as never },
+    for (const id of await this.pending(now, 50)) {
+      const claimed = await this.claimById(id, now, leaseMs);
+      if (claimed) return claimed;
+    }
+    return null;
+  }
+
+  /**
+   * Ids of documents with events and no live lease. A plain equality on an indexed field: MongoDB uses
+   * the sparse index; FerretDB scans, which is why the relay claims a whole batch per scan.
+   */
+  async pending(now: Date, limit: number): Promise<string[]> {
+    const candidates = await this.model.collection
+      .find({ ...this.filter, outboxPending: true }, { projection: { _id: 1, outboxLeaseUntil: 1 } })
+      .limit(limit)
+      .toArray();
+    return candidates
+      .filter((c) => !(c['outboxLeaseUntil'] instanceof Date) || (c['outboxLeaseUntil'] as Date) < now)
+      .map((c) => String(c._id));
+  }
+
+  /** Takes the lease on one document (re-checked under the lock: another relay may have taken it). */
+  async claimById(id: string, now: Date, leaseMs: number): Promise<WithOutbox | null> {
+    const claimed = await documentLock.run(lockKey(this.model, id), () =>
+      this.model.collection.findOneAndUpdate(
+        { _id: id as never, ...claimable(now) },
         { $set: { outboxLeaseUntil: new Date(now.getTime() + leaseMs) } },
         // No projection: FerretDB does not implement one on findAndModify.
         { returnDocument: 'after' },
-      );
-      return claimed as unknown as WithOutbox | null;
-    });
+      ),
+    );
+    return claimed as unknown as WithOutbox | null;
   }
 
-  /** Removes exactly the published events (new ones appended meanwhile stay) and releases the lease. */
+  /**
+   * Removes exactly the published events (new ones appended meanwhile stay), releases the lease, and
+   * clears the pending flag once the outbox is empty (a crash in between leaves an empty claim, harmless).
+   */
   async remove(id: string, events: OutboxEvent[]): Promise<void> {
-    await documentLock.run(lockKey(this.model, id), () =>
-      this.model.collection.updateOne({ _id: id as never }, {
+    await documentLock.run(lockKey(this.model, id), async () => {
+      const collection = this.model.collection;
+      await collection.updateOne({ _id: id as never }, {
         $pullAll: { outbox: events },
         $unset: { outboxLeaseUntil: '' },
-      } as never),
-    );
+      } as never);
+      await collection.updateOne(
+        { _id: id as never, outbox: { $size: 0 } } as never,
+        { $unset: { outboxPending: '' } } as never,
+      );
+    });
   }
 
   /** Releases the lease without removing anything (publish failed; try again on the next tick). */
@@ -94,6 +136,6 @@ export class OutboxStore {
   }
 
   pendingCount(): Promise<number> {
-    return this.model.collection.countDocuments({ 'outbox.0': { $exists: true } });
+    return this.model.collection.countDocuments({ ...this.filter, outboxPending: true });
   }
 }

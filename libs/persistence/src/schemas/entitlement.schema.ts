@@ -73,6 +73,10 @@ export class Entitlement {
   @Prop({ type: [OutboxEventSchema], default: [] })
   outbox: OutboxEvent[];
 
+  /** Set while `outbox` has events: the relay's indexed work list. */
+  @Prop()
+  outboxPending?: boolean;
+
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -85,5 +89,5 @@ EntitlementSchema.index({ orgId: 1, _id: -1 });
 // chain view and reconciler: entitlements of an opportunity / offer.
 EntitlementSchema.index({ orgId: 1, opportunityId: 1 });
 EntitlementSchema.index({ orgId: 1, awsOfferId: 1 });
-// outbox relay: documents with pending events.
-EntitlementSchema.index({ 'outbox.0.messageId': 1 });
+// outbox relay: documents with pending events (sparse: only those have the field).
+EntitlementSchema.index({ outboxPending: 1 }, { sparse: true });

@@ -45,6 +45,10 @@ export class MarketplaceEventRecord {
   @Prop({ type: [OutboxEventSchema], default: [] })
   outbox: OutboxEvent[];
 
+  /** Set while `outbox` has events: the relay's indexed work list. */
+  @Prop()
+  outboxPending?: boolean;
+
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -52,5 +56,5 @@ export class MarketplaceEventRecord {
 export const MarketplaceEventSchema = SchemaFactory.createForClass(MarketplaceEventRecord);
 // GET /v1/ingest/quarantine: quarantined events, newest first.
 MarketplaceEventSchema.index({ state: 1, createdAt: -1 });
-// outbox relay: documents with pending events.
-MarketplaceEventSchema.index({ 'outbox.0.messageId': 1 });
+// outbox relay: documents with pending events (sparse: only those have the field).
+MarketplaceEventSchema.index({ outboxPending: 1 }, { sparse: true });

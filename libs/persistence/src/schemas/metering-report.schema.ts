@@ -50,6 +50,10 @@ export class MeteringReport {
   @Prop({ type: [OutboxEventSchema], default: [] })
   outbox: OutboxEvent[];
 
+  /** Set while `outbox` has events: the relay's indexed work list. */
+  @Prop()
+  outboxPending?: boolean;
+
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -60,5 +64,5 @@ MeteringReportSchema.index({ orgId: 1, entitlementId: 1, dimension: 1, hour: 1 }
 // the reporter: due reports by status and next attempt; GET /v1/metering-reports?status=.
 MeteringReportSchema.index({ status: 1, nextAttemptAt: 1 });
 MeteringReportSchema.index({ orgId: 1, status: 1, _id: -1 });
-// outbox relay: documents with pending events.
-MeteringReportSchema.index({ 'outbox.0.messageId': 1 });
+// outbox relay: documents with pending events (sparse: only those have the field).
+MeteringReportSchema.index({ outboxPending: 1 }, { sparse: true });

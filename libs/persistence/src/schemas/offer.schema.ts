@@ -93,12 +93,20 @@ export class Offer {
   @Prop()
   awsOfferId?: string;
 
+  /** CPPO: the AWS event ids applied to this offer (a redelivered event changes nothing). */
+  @Prop({ type: [String], default: undefined })
+  sourceEventIds?: string[];
+
   /** CPPO: the CPPO_OUT opportunity it was made from, once known. */
   @Prop()
   cppoOutOfferId?: string;
 
   @Prop({ type: [OutboxEventSchema], default: [] })
   outbox: OutboxEvent[];
+
+  /** Set while `outbox` has events: the relay's indexed work list. */
+  @Prop()
+  outboxPending?: boolean;
 
   createdAt?: Date;
   updatedAt?: Date;
@@ -118,5 +126,5 @@ OfferSchema.index({ 'marketplace.restrict.changeSetId': 1 });
 OfferSchema.index({ type: 1, status: 1 });
 // the chain view: CPPO offers of one opportunity.
 OfferSchema.index({ orgId: 1, cppoOutOfferId: 1 });
-// outbox relay: documents with pending events.
-OfferSchema.index({ 'outbox.0.messageId': 1 });
+// outbox relay: documents with pending events (sparse: only those have the field).
+OfferSchema.index({ outboxPending: 1 }, { sparse: true });

@@ -42,7 +42,7 @@ export async function startTestApp(
   Object.assign(process.env, settings);
   try {
     const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
-      logger: ['error'],
+      logger: process.env['TEST_LOG'] ? ['error', 'warn', 'log'] : ['error'],
       abortOnError: false,
     });
     configureHttp(app, { name: 'test', description: 'test' });

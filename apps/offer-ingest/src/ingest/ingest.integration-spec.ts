@@ -1,0 +1,215 @@
+import { notificationFixtures as fx, OfferStatus, OfferType, RoutingKeys } from '@cppo/contracts';
+import { MarketplaceEventRepository, newId, OfferRepository, OrgRepository } from '@cppo/persistence';
+import { createTestOrg, startTestApp, type TestApp } from '@cppo/platform/testing';
+import { waitFor } from '@cppo/testing';
+import { AppModule } from '../app.module';
+import { drained, startIngestHarness, type IngestHarness } from './testing/ingest-harness';
+
+const ISV = fx.FIXTURE_ISV_ACCOUNT;
+
+describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
+  let h: IngestHarness;
+  let sut: TestApp;
+  let org: { orgId: string; apiKey: string };
+
+  beforeAll(async () => {
+    h = await startIngestHarness();
+    sut = await startTestApp(AppModule, h.env());
+    org = await createTestOrg(sut.app, ISV);
+    // SNS notifications map to an org by product code.
+    await sut.app.get(OrgRepository).addProductCodes(org.orgId, ['n0123EXAMPLEXXXXXXXXXXXX']);
+  });
+
+  afterAll(async () => {
+    await sut.close();
+    await h.close();
+  });
+
+  const stored = () => sut.app.get(MarketplaceEventRepository);
+  const byType = (type: string) => h.published.filter((m) => m.type === type);
+
+  it('turns every documented notification shape into the right normalized event', async () => {
+    const bodies = Object.values(fx.validNotifications).map((n) => JSON.stringify(n));
+    await h.send(bodies);
+    await drained(h);
+    await waitFor(() => h.published.length >= 11 || undefined, { what: '11 published events' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.published).toHaveLength(11); // 1 offer, 5 agreement, 2 licence, 3 change-set events; SNS ones are not forwarded
+
+    expect(byType(RoutingKeys.OfferReleased)).toHaveLength(1);
+    expect(byType(RoutingKeys.OfferReleased)[0]).toMatchObject({
+      orgId: org.orgId,
+      causationId: fx.offerReleased.id,
+      payload: {
+        awsOfferId: 'offer-1234567890123',
+        partnerAccountId: fx.FIXTURE_PARTNER_ACCOUNT,
+        productId: 'bbbbaaaa-abcd-1111-abcd-666666666666',
+        buyerAccountIds: ['999988887777', '111122223333'],
+      },
+    });
+    expect(byType(RoutingKeys.AgreementCreated).map((m) => m.payload)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          agreementId: 'agmt-4mwg1nevbokzw95eca5797ixs',
+          intent: 'NEW',
+          resaleAuthorizationId: 'resaleauthz-yaxjqxiskysxa',
+          awsOfferId: 'offer-1234567890123',
+          acceptorAccountId: '845735284135',
+        }),
+        expect.objectContaining({ intent: 'RENEW', previousAgreementId: 'agmt-4mwg1nevbokzw95eca5797ixs' }),
+      ]),
+    );
+    expect(byType(RoutingKeys.AgreementAmended)).toHaveLength(2);
+    expect(byType(RoutingKeys.AgreementEnded)[0].payload).toMatchObject({ status: 'CANCELLED' });
+    expect(byType(RoutingKeys.LicenseUpdated)[0].payload).toMatchObject({
+      licenseArn: 'arn:aws:license-manager::123456789012:license:l-0123456789abcdef0123456789abcdef',
+      productCode: 'prodcode1234567890abcdef',
+    });
+    expect(byType(RoutingKeys.LicenseDeprovisioned)).toHaveLength(1);
+    expect(byType(RoutingKeys.ChangeSetSucceeded)[0].payload).toMatchObject({
+      changeSetId: '76yesvf8y165pa4f98n2rsb5j',
+      status: 'SUCCEEDED',
+    });
+    expect(byType(RoutingKeys.ChangeSetFailed)[0].payload).toMatchObject({ failureCode: 'CLIENT_ERROR' });
+    expect(byType(RoutingKeys.ChangeSetCancelled)).toHaveLength(1);
+
+    // SNS notifications are stored (mapped by product code) and not forwarded.
+    expect(await stored().findById(fx.snsSubscribeSuccess.MessageId)).toMatchObject({
+      state: 'PROCESSED',
+      orgId: org.orgId,
+      detailType: 'subscribe-success',
+    });
+    const offer = await sut.app.get(OfferRepository).findByDedupKey(org.orgId, 'aws:offer-1234567890123');
+    expect(offer).toMatchObject({
+      type: OfferType.CPPO,
+      status: OfferStatus.RELEASED,
+      resellerAccountId: fx.FIXTURE_PARTNER_ACCOUNT,
+    });
+  });
+
+  it('quarantines malformed notifications with a reason, acknowledges them, and shows them', async () => {
+    await h.send(fx.invalidNotifications.map((f) => f.body));
+    await drained(h);
+    const response = await sut.request('/v1/ingest/quarantine?limit=200', { apiKey: org.apiKey });
+    expect(response.status).toBe(200);
+    const raws = response.body.items.map((i: { raw: string }) => i.raw);
+    for (const fixture of fx.invalidNotifications) expect(raws).toContain(fixture.body);
+    expect(fx.invalidNotifications.length).toBeGreaterThanOrEqual(10);
+    for (const item of response.body.items) expect(item.reason.length).toBeGreaterThan(5);
+    const unknownType = response.body.items.find((i: { raw: string }) => i.raw.includes('Offer Exploded'));
+    expect(unknownType.reason).toMatch(
+      /no handler for source "aws.marketplacecatalog" detail-type "Offer Exploded"/,
+    );
+  });
+
+  it('quarantines an unknown account, and a replay after the org exists processes it', async () => {
+    const stranger = '222233334444';
+    const body = JSON.stringify({
+      ...fx.agreementCreatedManufacturer,
+      id: 'evt-unknown-account-1',
+      account: stranger,
+    });
+    await h.send([body]);
+    await drained(h);
+    const record = await stored().findById('evt-unknown-account-1');
+    expect(record).toMatchObject({
+      state: 'QUARANTINED',
+      account: stranger,
+      reason: expect.stringContaining(`no org owns account ${stranger}`),
+    });
+
+    const owner = await createTestOrg(sut.app, stranger);
+    expect(
+      (await sut.request('/v1/ingest/quarantine', { apiKey: org.apiKey })).body.items.map(
+        (i: { id: string }) => i.id,
+      ),
+    ).not.toContain('evt-unknown-account-1');
+    const replayed = await sut.request('/v1/ingest/quarantine/evt-unknown-account-1/replay', {
+      method: 'POST',
+      apiKey: owner.apiKey,
+    });
+    expect(replayed).toMatchObject({ status: 200, body: { state: 'PROCESSED', replayCount: 1 } });
+    await waitFor(
+      () =>
+        h.published.some((m) => m.causationId === 'evt-unknown-account-1' && m.orgId === owner.orgId) ||
+        undefined,
+    );
+    expect(
+      (
+        await sut.request('/v1/ingest/quarantine/evt-unknown-account-1/replay', {
+          method: 'POST',
+          apiKey: owner.apiKey,
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('delivered 3 times: one stored event, one CPPO offer, one published message', async () => {
+    const body = JSON.stringify({
+      ...fx.offerReleased,
+      id: 'evt-triple-1',
+      detail: {
+        ...fx.offerReleased.detail,
+        offer: { ...fx.offerReleased.detail.offer, id: 'offer-triple0000001' },
+      },
+    });
+    await h.send([body, body, body]);
+    await drained(h);
+    await waitFor(() => h.published.some((m) => m.causationId === 'evt-triple-1') || undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.published.filter((m) => m.causationId === 'evt-triple-1')).toHaveLength(1);
+    expect(await stored().model.countDocuments({ _id: 'evt-triple-1' })).toBe(1);
+    expect(
+      await sut.app
+        .get(OfferRepository)
+        .model.countDocuments({ orgId: org.orgId, awsOfferId: 'offer-triple0000001' }),
+    ).toBe(1);
+  });
+
+  it('links a partner offer to the unique matching opportunity and says so', async () => {
+    const opportunityId = newId('off');
+    await sut.app.get(OfferRepository).insert(
+      {
+        _id: opportunityId,
+        orgId: org.orgId,
+        type: OfferType.CPPO_OUT,
+        status: OfferStatus.ACTIVE,
+        dedupKey: `out:${opportunityId}`,
+        productId: 'prod-linkme',
+        resellerAccountId: fx.FIXTURE_PARTNER_ACCOUNT,
+        buyerAccountIds: ['999988887777', '111122223333', '555566667777'],
+        marketplace: { resaleAuthorizationId: 'resaleauthz-linkme' },
+        offerCount: 0,
+      },
+      [],
+    );
+    const body = JSON.stringify({
+      ...fx.offerReleased,
+      id: 'evt-link-1',
+      detail: {
+        ...fx.offerReleased.detail,
+        offer: { ...fx.offerReleased.detail.offer, id: 'offer-linkme000001' },
+        product: { ...fx.offerReleased.detail.product, id: 'prod-linkme' },
+      },
+    });
+    await h.send([body]);
+    await waitFor(() =>
+      h.published.find((m) => m.type === RoutingKeys.OfferLinked && m.causationId === 'evt-link-1'),
+    );
+    const linked = h.published.find(
+      (m) => m.type === RoutingKeys.OfferLinked && m.causationId === 'evt-link-1',
+    )!;
+    expect(linked.payload).toMatchObject({
+      awsOfferId: 'offer-linkme000001',
+      opportunityId,
+      resaleAuthorizationId: 'resaleauthz-linkme',
+    });
+    const released = h.published.find(
+      (m) => m.type === RoutingKeys.OfferReleased && m.causationId === 'evt-link-1',
+    )!;
+    expect(released.payload).toMatchObject({ opportunityId });
+    expect(
+      await sut.app.get(OfferRepository).findByDedupKey(org.orgId, 'aws:offer-linkme000001'),
+    ).toMatchObject({ cppoOutOfferId: opportunityId });
+  });
+});

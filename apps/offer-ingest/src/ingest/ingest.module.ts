@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { QuarantineController } from '../quarantine/quarantine.controller';
+import { IngestService } from './ingest.service';
+import { OfferLinker } from './offer-linker';
+import { SqsIngestConsumer } from './sqs-ingest.consumer';
+
+@Module({
+  controllers: [QuarantineController],
+  providers: [IngestService, OfferLinker, SqsIngestConsumer],
+  exports: [IngestService],
+})
+export class IngestModule {}

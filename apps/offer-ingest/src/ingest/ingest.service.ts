@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  NotificationParseError,
+  OfferStatus,
+  OfferType,
+  parseMarketplaceNotification,
+  RoutingKeys,
+  type OfferReleasedEvent,
+  type ParsedNotification,
+  type PayloadOf,
+  type RoutingKey,
+} from '@cppo/contracts';
+import { buildEnvelope, deterministicMessageId, OutboxRelay } from '@cppo/messaging';
+import {
+  isDuplicateKeyError,
+  MarketplaceEventRepository,
+  newId,
+  OfferRepository,
+  OrgRepository,
+  type MarketplaceEventRecord,
+  type Offer,
+  type OutboxEvent,
+} from '@cppo/persistence';
+import { normalizedEvent } from './notification.mapper';
+import { OfferLinker } from './offer-linker';
+
+export type IngestOutcome = 'processed' | 'duplicate' | 'quarantined';
+
+const ORG_CACHE_MS = 30_000;
+
+/**
+ * One AWS Marketplace notification → stored once (the `marketplace_events` inbox, keyed by the AWS
+ * event id), its effects applied once, its normalized events queued in an outbox. Unusable input is
+ * quarantined with the reason; infrastructure errors are thrown, so that SQS delivers the message again.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly orgCache = new Map<string, { orgId: string; until: number }>();
+
+  constructor(
+    private readonly events: MarketplaceEventRepository,
+    private readonly offers: OfferRepository,
+    private readonly orgs: OrgRepository,
+    private readonly linker: OfferLinker,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async ingest(body: string): Promise<IngestOutcome> {
+    let notification: ParsedNotification;
+    try {
+      notification = parseMarketplaceNotification(body);
+    } catch (error) {
+      if (!(error instanceof NotificationParseError)) throw error;
+      return this.quarantine(
+        `q_${createHash('sha256').update(body).digest('hex').slice(0, 40)}`,
+        body,
+        error.reason,
+        extractAccount(body),
+      );
+    }
+    if (await this.events.findById(notification.eventId)) return 'duplicate';
+    return this.apply(notification, body, 'fresh');
+  }
+
+  /** Runs a quarantined notification again (e.g. after the org for its account was created). */
+  async replay(record: MarketplaceEventRecord): Promise<IngestOutcome> {
+    let notification: ParsedNotification;
+    try {
+      notification = parseMarketplaceNotification(record.raw);
+    } catch (error) {
+      if (!(error instanceof NotificationParseError)) throw error;
+      await this.events.requarantine(record._id, error.reason);
+      return 'quarantined';
+    }
+    if (notification.eventId !== record._id) {
+      // Quarantined before its id could be read; it now parses: process it under its real id.
+      const outcome = await this.ingest(record.raw);
+      if (outcome !== 'quarantined')
+        await this.events.promote(
+          record._id,
+          { state: 'PROCESSED', reason: `replayed as ${notification.eventId}` },
+          [],
+        );
+      return outcome;
+    }
+    return this.apply(notification, record.raw, 'replay');
+  }
+
+  private async apply(
+    notification: ParsedNotification,
+    raw: string,
+    mode: 'fresh' | 'replay',
+  ): Promise<IngestOutcome> {
+    const orgId = await this.orgFor(notification);
+    if (!orgId) {
+      const who = notification.account
+        ? `account ${notification.account}`
+        : `product code ${productCodeOf(notification)}`;
+      const reason = `no org owns ${who}: create it with npm run org:create, then replay`;
+      if (mode === 'replay') {
+        await this.events.requarantine(notification.eventId, reason);
+        return 'quarantined';
+      }
+      return this.quarantine(notification.eventId, raw, reason, notification.account, notification);
+    }
+    const record = {
+      _id: notification.eventId,
+      orgId,
+      state: 'PROCESSED' as const,
+      detailType: notification.detailType,
+      account: notification.account,
+      eventTime: new Date(notification.time),
+      raw,
+      normalized: notification.event as unknown as Record<string, unknown>,
+    };
+    let events: OutboxEvent[] = [];
+    if (notification.event.kind === 'offer-released') {
+      // The CPPO offer document carries the offer's events; this record only marks the event as done.
+      await this.upsertCppoOffer(orgId, notification, notification.event);
+    } else {
+      const outgoing = normalizedEvent(notification);
+      if (outgoing) events = [this.envelope(orgId, notification, outgoing.key, outgoing.payload as never)];
+    }
+    if (mode === 'replay')
+      await this.events.promote(notification.eventId, { ...record, reason: undefined }, events);
+    else if (!(await this.events.insertOnce(record, events))) return 'duplicate';
+    if (events.length) this.relay.kick();
+    return 'processed';
+  }
+
+  /**
+   * Upserts the partner's CPPO offer (unique per org and AWS offer id) with `cppo.offer.released.v1`
+   * (and `cppo.offer.linked.v1` when its opportunity is found). Idempotent per AWS event: the offer
+   * remembers the event ids it applied, so a redelivery after a crash changes nothing.
+   */
+  private async upsertCppoOffer(
+    orgId: string,
+    notification: ParsedNotification,
+    event: OfferReleasedEvent,
+  ): Promise<void> {
+    const dedupKey = `aws:${event.awsOfferId}`;
+    const existing = await this.offers.findByDedupKey(orgId, dedupKey);
+    if (
+      (existing as (Offer & { sourceEventIds?: string[] }) | null)?.sourceEventIds?.includes(
+        notification.eventId,
+      )
+    )
+      return;
+    const link = existing?.cppoOutOfferId ? undefined : await this.linker.resolve(orgId, event);
+    const offerId = existing?._id ?? newId('off');
+    const opportunityId = existing?.cppoOutOfferId ?? link?.opportunity?._id;
+    const resaleAuthorizationId = existing?.marketplace?.resaleAuthorizationId ?? link?.resaleAuthorizationId;
+    const events = [
+      this.envelope(orgId, notification, RoutingKeys.OfferReleased, {
+        offerId,
+        awsOfferId: event.awsOfferId,
+        name: event.name,
+        productId: event.productId,
+        partnerAccountId: event.sellerOfRecordAccountId,
+        buyerAccountIds: event.buyerAccountIds,
+        expirationDate: event.expirationDate,
+        opportunityId,
+        resaleAuthorizationId,
+      }),
+    ];
+    if (link?.opportunity) {
+      events.push(
+        this.envelope(orgId, notification, RoutingKeys.OfferLinked, {
+          offerId,
+          awsOfferId: event.awsOfferId,
+          opportunityId: link.opportunity._id,
+          resaleAuthorizationId,
+        }),
+      );
+      this.logger.log(
+        `CPPO offer ${event.awsOfferId} linked to opportunity ${link.opportunity._id} (${link.how})`,
+      );
+    }
+    const fields = {
+      name: event.name,
+      productId: event.productId,
+      resellerAccountId: event.sellerOfRecordAccountId,
+      buyerAccountIds: event.buyerAccountIds,
+      expiryDate: event.expirationDate,
+      ...(opportunityId ? { cppoOutOfferId: opportunityId } : {}),
+      ...(resaleAuthorizationId ? { 'marketplace.resaleAuthorizationId': resaleAuthorizationId } : {}),
+    };
+    if (!existing) {
+      try {
+        await this.offers.insert(
+          {
+            _id: offerId,
+            orgId,
+            type: OfferType.CPPO,
+            status: OfferStatus.RELEASED,
+            dedupKey,
+            awsOfferId: event.awsOfferId,
+            name: event.name,
+            productId: event.productId,
+            resellerAccountId: event.sellerOfRecordAccountId,
+            buyerAccountIds: event.buyerAccountIds,
+            expiryDate: event.expirationDate,
+            cppoOutOfferId: opportunityId,
+            marketplace: resaleAuthorizationId ? { resaleAuthorizationId } : {},
+            offerCount: 0,
+            sourceEventIds: [notification.eventId],
+          } as Offer,
+          events,
+        );
+        this.relay.kick();
+        return;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        // Another replica inserted it meanwhile: apply as an update below.
+        return this.upsertCppoOffer(orgId, notification, event);
+      }
+    }
+    const updated = await this.offers.update(
+      orgId,
+      existing._id,
+      { sourceEventIds: { $ne: notification.eventId } },
+      { $set: fields, $push: { sourceEventIds: notification.eventId } },
+      events,
+    );
+    if (updated) this.relay.kick();
+  }
+
+  private async quarantine(
+    id: string,
+    raw: string,
+    reason: string,
+    account?: string,
+    notification?: ParsedNotification,
+  ): Promise<IngestOutcome> {
+    this.logger.warn(`quarantined ${id}: ${reason}`);
+    const inserted = await this.events.insertOnce(
+      {
+        _id: id,
+        state: 'QUARANTINED',
+        reason,
+        raw,
+        account,
+        detailType: notification?.detailType,
+        eventTime: notification ? new Date(notification.time) : undefined,
+        normalized: notification?.event as unknown as Record<string, unknown> | undefined,
+      },
+      [],
+    );
+    return inserted ? 'quarantined' : 'duplicate';
+  }
+
+  private async orgFor(notification: ParsedNotification): Promise<string | undefined> {
+    const key = notification.account
+      ? `account:${notification.account}`
+      : `product:${productCodeOf(notification)}`;
+    const cached = this.orgCache.get(key);
+    if (cached && cached.until > Date.now()) return cached.orgId;
+    const org = notification.account
+      ? await this.orgs.findByAwsAccountId(notification.account)
+      : await this.orgs.findByProductCode(productCodeOf(notification) ?? '');
+    if (org) this.orgCache.set(key, { orgId: org._id, until: Date.now() + ORG_CACHE_MS });
+    return org?._id;
+  }
+
+  /** Events derived from one AWS event get deterministic ids: a double publish deduplicates downstream. */
+  private envelope<K extends RoutingKey>(
+    orgId: string,
+    notification: ParsedNotification,
+    key: K,
+    payload: PayloadOf<K>,
+  ): OutboxEvent {
+    return buildEnvelope(key, payload, {
+      orgId,
+      messageId: deterministicMessageId(`${notification.eventId}:${key}`),
+      causationId: notification.eventId,
+      occurredAt: notification.time,
+    }) as OutboxEvent;
+  }
+}
+
+function productCodeOf(notification: ParsedNotification): string | undefined {
+  return notification.event.kind === 'saas-subscription' ? notification.event.productCode : undefined;
+}
+
+/** The receiving account of a malformed event, when it can still be read (to show it to its org). */
+function extractAccount(body: string): string | undefined {
+  const match = /"account"\s*:\s*"(\d{12})"/.exec(body);
+  return match?.[1];
+}

@@ -1,0 +1,94 @@
+import {
+  RoutingKeys,
+  type AgreementEvent,
+  type ChangeSetEvent,
+  type LicenseEvent,
+  type MarketplaceEvent,
+  type ParsedNotification,
+  type RoutingKey,
+} from '@cppo/contracts';
+
+export interface OutgoingEvent {
+  key: RoutingKey;
+  payload: Record<string, unknown>;
+}
+
+const AGREEMENT_KEYS = {
+  created: RoutingKeys.AgreementCreated,
+  amended: RoutingKeys.AgreementAmended,
+  ended: RoutingKeys.AgreementEnded,
+} as const;
+const LICENSE_KEYS = {
+  updated: RoutingKeys.LicenseUpdated,
+  deprovisioned: RoutingKeys.LicenseDeprovisioned,
+} as const;
+const CHANGE_SET_KEYS = {
+  SUCCEEDED: RoutingKeys.ChangeSetSucceeded,
+  FAILED: RoutingKeys.ChangeSetFailed,
+  CANCELLED: RoutingKeys.ChangeSetCancelled,
+} as const;
+
+/**
+ * The normalized message for the other services, for every notification kind except `Offer Released`
+ * (which becomes a CPPO offer first). Undefined for notifications we keep but do not forward.
+ */
+export function normalizedEvent(notification: ParsedNotification): OutgoingEvent | undefined {
+  const base = { eventId: notification.eventId };
+  const event: MarketplaceEvent = notification.event;
+  switch (event.kind) {
+    case 'agreement':
+      return {
+        key: AGREEMENT_KEYS[event.action],
+        payload: { ...base, eventTime: notification.time, ...agreementFields(event) },
+      };
+    case 'license':
+      return {
+        key: LICENSE_KEYS[event.action],
+        payload: { ...base, eventTime: notification.time, ...licenseFields(event) },
+      };
+    case 'change-set':
+      return { key: CHANGE_SET_KEYS[event.status], payload: { ...base, ...changeSetFields(event) } };
+    default:
+      return undefined;
+  }
+}
+
+function agreementFields(e: AgreementEvent): Record<string, unknown> {
+  return {
+    agreementId: e.agreementId,
+    intent: e.intent,
+    status: e.status,
+    acceptanceTime: e.acceptanceTime,
+    startTime: e.startTime,
+    endTime: e.endTime,
+    resaleAuthorizationId: e.resaleAuthorizationId,
+    awsOfferId: e.awsOfferId,
+    acceptorAccountId: e.acceptorAccountId,
+    proposerAccountId: e.proposerAccountId,
+    previousAgreementId: e.previousAgreementId,
+    productId: e.productId,
+  };
+}
+
+function licenseFields(e: LicenseEvent): Record<string, unknown> {
+  return {
+    agreementId: e.agreementId,
+    licenseArn: e.licenseArn,
+    productId: e.productId,
+    productCode: e.productCode,
+    awsOfferId: e.awsOfferId,
+    acceptorAccountId: e.acceptorAccountId,
+    proposerAccountId: e.proposerAccountId,
+  };
+}
+
+function changeSetFields(e: ChangeSetEvent): Record<string, unknown> {
+  return {
+    changeSetId: e.changeSetId,
+    changeSetName: e.changeSetName,
+    status: e.status,
+    failureCode: e.failureCode,
+    startTime: e.startTime,
+    endTime: e.endTime,
+  };
+}

@@ -1,0 +1,87 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DescribeEntityCommand, type MarketplaceCatalogClient } from '@aws-sdk/client-marketplace-catalog';
+import { OfferStatus, OfferType, type OfferReleasedEvent } from '@cppo/contracts';
+import { awsClientOptionsFrom, createCatalogClient } from '@cppo/marketplace';
+import { OfferRepository, type Offer } from '@cppo/persistence';
+
+/**
+ * Finds the CPPO_OUT opportunity a partner's CPPO offer was made from: first by the offer's
+ * ResaleAuthorizationId (Catalog DescribeEntity, when AWS lets the ISV describe the partner's offer),
+ * else by a unique match of partner + product + buyers among the org's published opportunities.
+ * Unresolved offers stay unlinked for the reconciler.
+ */
+@Injectable()
+export class OfferLinker implements OnModuleDestroy {
+  private readonly logger = new Logger(OfferLinker.name);
+  private readonly catalog: MarketplaceCatalogClient;
+
+  constructor(
+    config: ConfigService,
+    private readonly offers: OfferRepository,
+  ) {
+    this.catalog = createCatalogClient({
+      ...awsClientOptionsFrom(config),
+      endpoint: config.get<string>('MARKETPLACE_ENDPOINT'),
+      maxAttempts: 2,
+    });
+  }
+
+  async resolve(
+    orgId: string,
+    event: OfferReleasedEvent,
+  ): Promise<{ opportunity?: Offer; resaleAuthorizationId?: string; how?: string }> {
+    const resaleAuthorizationId = await this.describeResaleAuthorization(event.awsOfferId);
+    if (resaleAuthorizationId) {
+      const [opportunity] = await this.offers.findWork(
+        { orgId, type: OfferType.CPPO_OUT, 'marketplace.resaleAuthorizationId': resaleAuthorizationId },
+        1,
+      );
+      if (opportunity) return { opportunity, resaleAuthorizationId, how: 'resale authorization' };
+      return { resaleAuthorizationId };
+    }
+    const candidates = await this.offers.findWork(
+      {
+        orgId,
+        type: OfferType.CPPO_OUT,
+        productId: event.productId,
+        resellerAccountId: event.sellerOfRecordAccountId,
+        status: { $in: [OfferStatus.ACTIVE, OfferStatus.EXPIRED, OfferStatus.RESTRICTED] },
+      },
+      50,
+    );
+    const matching = candidates.filter(
+      (o) =>
+        !o.buyerAccountIds?.length ||
+        event.buyerAccountIds.every((buyer) => o.buyerAccountIds.includes(buyer)),
+    );
+    if (matching.length === 1) {
+      return {
+        opportunity: matching[0],
+        resaleAuthorizationId: matching[0].marketplace?.resaleAuthorizationId,
+        how: 'unique partner + product + buyers match',
+      };
+    }
+    return {};
+  }
+
+  private async describeResaleAuthorization(awsOfferId: string): Promise<string | undefined> {
+    try {
+      const entity = await this.catalog.send(
+        new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: awsOfferId }),
+      );
+      const id = (entity.DetailsDocument as { ResaleAuthorizationId?: unknown } | undefined)
+        ?.ResaleAuthorizationId;
+      return typeof id === 'string' ? id : undefined;
+    } catch (error) {
+      // AccessDenied is the expected answer when AWS does not let the ISV see the partner's offer.
+      if ((error as Error).name !== 'AccessDeniedException')
+        this.logger.debug(`DescribeEntity ${awsOfferId}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.catalog.destroy();
+  }
+}

@@ -1,0 +1,98 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { Consumer } from 'sqs-consumer';
+import { Counter } from 'prom-client';
+import { awsClientOptionsFrom, createSqsClient } from '@cppo/marketplace';
+import { IngestService, type IngestOutcome } from './ingest.service';
+
+const processed = new Counter({
+  name: 'cppo_ingest_notifications_total',
+  help: 'AWS Marketplace notifications handled, by outcome',
+  labelNames: ['outcome'],
+});
+
+/**
+ * Long-polls the notification queue with `INGEST_CONCURRENCY` sqs-consumer loops sharing one client.
+ * Each batch is processed message by message; only messages whose effects are committed are returned,
+ * and sqs-consumer deletes exactly those with one DeleteMessageBatch. A message that failed (Mongo or
+ * RabbitMQ away) stays in the queue and comes back after its visibility timeout; the heartbeat extends
+ * visibility while work goes on. On shutdown the loops stop and in-flight batches finish.
+ */
+@Injectable()
+export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SqsIngestConsumer.name);
+  private readonly client: SQSClient;
+  private readonly consumers: Consumer[] = [];
+
+  constructor(
+    private readonly config: ConfigService,
+    private readonly ingest: IngestService,
+  ) {
+    this.client = createSqsClient({
+      ...awsClientOptionsFrom(config),
+      endpoint: config.get<string>('SQS_ENDPOINT'),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const visibility = this.config.getOrThrow<number>('SQS_VISIBILITY_TIMEOUT');
+    for (let i = 0; i < this.config.getOrThrow<number>('INGEST_CONCURRENCY'); i++) {
+      const consumer = Consumer.create({
+        sqs: this.client,
+        queueUrl: this.config.getOrThrow<string>('SQS_QUEUE_URL'),
+        batchSize: this.config.getOrThrow<number>('SQS_BATCH_SIZE'),
+        waitTimeSeconds: this.config.getOrThrow<number>('SQS_WAIT_TIME_SECONDS'),
+        visibilityTimeout: visibility,
+        heartbeatInterval: Math.max(1, Math.floor(visibility / 3)),
+        pollingCompleteWaitTimeMs: 15_000,
+        useQueueUrlAsEndpoint: !this.config.get<string>('SQS_ENDPOINT'),
+        handleMessageBatch: (messages) => this.handleBatch(messages),
+      });
+      consumer.on('error', (error) => this.logger.warn(`SQS: ${error.message}`));
+      consumer.on('processing_error', (error) => this.logger.warn(`processing: ${error.message}`));
+      consumer.start();
+      this.consumers.push(consumer);
+    }
+    this.logger.log(
+      `consuming ${this.config.getOrThrow<string>('SQS_QUEUE_URL')} with ${this.consumers.length} loops`,
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(
+      this.consumers.map(
+        (consumer) =>
+          new Promise<void>((resolve) => {
+            if (!consumer.status.isRunning) return resolve();
+            consumer.once('stopped', () => resolve());
+            consumer.stop();
+          }),
+      ),
+    );
+    this.client.destroy();
+  }
+
+  /** Returns the messages to delete: processed, duplicates and quarantined ones; never failed ones. */
+  async handleBatch(messages: Message[]): Promise<Message[]> {
+    const done: Message[] = [];
+    for (const message of messages) {
+      let outcome: IngestOutcome;
+      try {
+        outcome = await this.ingest.ingest(message.Body ?? '');
+      } catch (error) {
+        processed.inc({ outcome: 'failed' });
+        this.logger.warn(`message ${message.MessageId} left for redelivery: ${(error as Error).message}`);
+        continue;
+      }
+      processed.inc({ outcome });
+      done.push(message);
+    }
+    return done;
+  }
+}

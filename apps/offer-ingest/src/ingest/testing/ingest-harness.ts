@@ -1,0 +1,112 @@
+import { SendMessageBatchCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ChannelModel } from 'amqplib';
+import type { MessageEnvelope } from '@cppo/contracts';
+import { createSqsClient } from '@cppo/marketplace';
+import {
+  deleteTopology,
+  rabbitUrl,
+  rawAmqp,
+  startSqsEmulator,
+  uniqueName,
+  waitFor,
+  type SqsEmulator,
+} from '@cppo/testing';
+
+export const QUEUE = 'notifications';
+
+/** An SQS emulator queue, real SQS client, and a RabbitMQ queue recording everything published. */
+export interface IngestHarness {
+  sqs: SqsEmulator;
+  sqsClient: SQSClient;
+  queueUrl: string;
+  exchange: string;
+  published: MessageEnvelope[];
+  /** Environment for an offer-ingest instance (in-process or a process) on this harness. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  send(bodies: string[]): Promise<void>;
+  queueDepth(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startIngestHarness(visibilityTimeout = 30): Promise<IngestHarness> {
+  const sqs = await startSqsEmulator({
+    queues: [{ name: QUEUE, attributes: { VisibilityTimeout: String(visibilityTimeout) } }],
+  });
+  const queueUrl = sqs.queueUrl(QUEUE);
+  const sqsClient = createSqsClient({
+    endpoint: sqs.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const exchange = uniqueName('cppo.events.test');
+  const recorder = uniqueName('recorder');
+  const amqp: ChannelModel = await rawAmqp();
+  const channel = await amqp.createChannel();
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  await channel.assertQueue(recorder, { durable: false, autoDelete: true });
+  await channel.bindQueue(recorder, exchange, '#');
+  const published: MessageEnvelope[] = [];
+  await channel.consume(
+    recorder,
+    (message) => {
+      if (message) published.push(JSON.parse(message.content.toString()) as MessageEnvelope);
+    },
+    { noAck: true },
+  );
+  return {
+    sqs,
+    sqsClient,
+    queueUrl,
+    exchange,
+    published,
+    env: (extra = {}) => ({
+      SQS_QUEUE_URL: queueUrl,
+      SQS_ENDPOINT: sqs.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      SQS_WAIT_TIME_SECONDS: '1',
+      SQS_VISIBILITY_TIMEOUT: String(visibilityTimeout),
+      INGEST_CONCURRENCY: '2',
+      RABBITMQ_URL: rabbitUrl(),
+      RABBITMQ_EXCHANGE: exchange,
+      OUTBOX_POLL_MS: '100',
+      ...extra,
+    }),
+    async send(bodies) {
+      for (let i = 0; i < bodies.length; i += 10) {
+        const entries = bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: String(j), MessageBody }));
+        const result = await sqsClient.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+        );
+        if (result.Failed?.length)
+          throw new Error(`SendMessageBatch failed: ${JSON.stringify(result.Failed)}`);
+      }
+    },
+    async queueDepth() {
+      const { Attributes = {} } = await sqsClient.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(Attributes['ApproximateNumberOfMessages'] ?? 0) +
+        Number(Attributes['ApproximateNumberOfMessagesNotVisible'] ?? 0)
+      );
+    },
+    async close() {
+      await amqp.close().catch(() => undefined);
+      await deleteTopology(exchange, [recorder]);
+      sqsClient.destroy();
+      await sqs.stop();
+    },
+  };
+}
+
+/** Waits until the queue is empty and nothing is in flight. */
+export function drained(harness: IngestHarness, timeoutMs = 60_000): Promise<true> {
+  return waitFor(async () => (await harness.queueDepth()) === 0 || undefined, {
+    timeoutMs,
+    intervalMs: 200,
+    what: 'the queue to drain',
+  });
+}

@@ -1,0 +1,104 @@
+import { Controller, Get, HttpCode, NotFoundException, Param, Query } from '@nestjs/common';
+import { Post } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { MarketplaceEventRepository, OrgRepository, type MarketplaceEventRecord } from '@cppo/persistence';
+import { OrgId } from '@cppo/platform';
+import { IngestService } from '../ingest/ingest.service';
+
+class QuarantineQuery {
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 50;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.:-]{1,200}$/, { message: 'cursor must be a nextCursor returned by this API' })
+  cursor?: string;
+}
+
+class QuarantinedView {
+  @ApiProperty() id: string;
+  @ApiProperty() state: string;
+  @ApiPropertyOptional() reason?: string;
+  @ApiPropertyOptional() detailType?: string;
+  @ApiPropertyOptional() account?: string;
+  @ApiProperty({ description: 'the notification exactly as received' }) raw: string;
+  @ApiProperty() replayCount: number;
+  @ApiProperty() receivedAt: string;
+
+  static from(record: MarketplaceEventRecord): QuarantinedView {
+    return {
+      id: record._id,
+      state: record.state,
+      reason: record.reason,
+      detailType: record.detailType,
+      account: record.account,
+      raw: record.raw,
+      replayCount: record.replayCount ?? 0,
+      receivedAt: (record.createdAt ?? new Date(0)).toISOString(),
+    };
+  }
+}
+
+class QuarantinePage {
+  @ApiProperty({ type: [QuarantinedView] }) items: QuarantinedView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+/**
+ * Notifications that could not be parsed or mapped to an org. An org sees those addressed to its AWS
+ * accounts, its own, and those whose account could not be read at all (a self-hosted deployment's orgs
+ * share one operator).
+ */
+@ApiTags('ingest')
+@Controller('v1/ingest/quarantine')
+export class QuarantineController {
+  constructor(
+    private readonly events: MarketplaceEventRepository,
+    private readonly orgs: OrgRepository,
+    private readonly ingest: IngestService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: QuarantinePage })
+  async list(@OrgId() orgId: string, @Query() query: QuarantineQuery): Promise<QuarantinePage> {
+    const org = await this.orgs.findById(orgId);
+    const page = await this.events.listQuarantined(orgId, org?.awsAccountIds ?? [], {
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return { items: page.items.map(QuarantinedView.from), nextCursor: page.nextCursor };
+  }
+
+  /** Processes the stored notification again; it leaves quarantine if it now succeeds. */
+  @Post(':id/replay')
+  @HttpCode(200)
+  @ApiOkResponse({ type: QuarantinedView })
+  async replay(@OrgId() orgId: string, @Param('id') id: string): Promise<QuarantinedView> {
+    const record = await this.visible(orgId, id);
+    await this.ingest.replay(record);
+    const after = await this.events.findById(record._id);
+    if (!after) throw new NotFoundException(`quarantined notification ${id} not found`);
+    return QuarantinedView.from(after);
+  }
+
+  private async visible(orgId: string, id: string): Promise<MarketplaceEventRecord> {
+    const org = await this.orgs.findById(orgId);
+    const record = await this.events.findById(id);
+    const mine =
+      record &&
+      (record.orgId === orgId ||
+        (record.account && org?.awsAccountIds.includes(record.account)) ||
+        (!record.orgId && !record.account));
+    if (!record || !mine || record.state !== 'QUARANTINED')
+      throw new NotFoundException(`quarantined notification ${id} not found`);
+    return record;
+  }
+}

@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { BaseEnv } from '@cppo/platform';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { AwsServiceEnv } from '@cppo/platform';
 
-export class OfferIngestEnv extends BaseEnv {
+export class OfferIngestEnv extends AwsServiceEnv {
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -17,23 +17,6 @@ export class OfferIngestEnv extends BaseEnv {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'SQS_ENDPOINT must be an http(s) URL' })
   SQS_ENDPOINT?: string;
-
-  @IsString()
-  AWS_REGION = 'us-east-1';
-
-  /** Static credentials; unset = the AWS SDK's default chain (instance role, profile, ...). */
-  @IsOptional()
-  @IsString()
-  AWS_ACCESS_KEY_ID?: string;
-
-  @IsOptional()
-  @IsString()
-  AWS_SECRET_ACCESS_KEY?: string;
-
-  /** Catalog endpoint override (the simulator) for linking partner offers; unset = real AWS. */
-  @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'MARKETPLACE_ENDPOINT must be an http(s) URL' })
-  MARKETPLACE_ENDPOINT?: string;
 
   /** Receive loops per replica (each long-polls up to SQS_BATCH_SIZE messages). */
   @Type(() => Number)

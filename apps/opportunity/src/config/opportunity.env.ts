@@ -1,29 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { BaseEnv } from '@cppo/platform';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { AwsServiceEnv } from '@cppo/platform';
 
-export class OpportunityEnv extends BaseEnv {
+export class OpportunityEnv extends AwsServiceEnv {
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(65535)
   override PORT = 3001;
-
-  /** Endpoint override for the Marketplace Catalog API (the simulator); unset = real AWS. */
-  @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'MARKETPLACE_ENDPOINT must be an http(s) URL' })
-  MARKETPLACE_ENDPOINT?: string;
-
-  @IsString()
-  AWS_REGION = 'us-east-1';
-
-  @IsOptional()
-  @IsString()
-  AWS_ACCESS_KEY_ID?: string;
-
-  @IsOptional()
-  @IsString()
-  AWS_SECRET_ACCESS_KEY?: string;
 
   /** How often the publisher looks for opportunities to submit or change sets to poll. */
   @Type(() => Number)

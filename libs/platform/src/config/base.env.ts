@@ -91,3 +91,24 @@ export function envValidator<T extends object>(cls: new () => T): (raw: Record<s
     return instance;
   };
 }
+
+/** Settings of a service that calls AWS (Marketplace APIs, SQS). */
+export class AwsServiceEnv extends BaseEnv {
+  /** AWS Marketplace APIs and events live in us-east-1. */
+  @IsString()
+  AWS_REGION = 'us-east-1';
+
+  /** Static credentials; unset = the AWS SDK's default chain (instance role, profile, ...). */
+  @IsOptional()
+  @IsString()
+  AWS_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  AWS_SECRET_ACCESS_KEY?: string;
+
+  /** Endpoint override for the Marketplace APIs (the simulator); unset = real AWS. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'MARKETPLACE_ENDPOINT must be an http(s) URL' })
+  MARKETPLACE_ENDPOINT?: string;
+}

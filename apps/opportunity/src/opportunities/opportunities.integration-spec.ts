@@ -1,10 +1,17 @@
 import { DescribeEntityCommand } from '@aws-sdk/client-marketplace-catalog';
-import { OfferStatus, RoutingKeys } from '@cppo/contracts';
+import { OfferStatus, RoutingKeys, type MessageEnvelope } from '@cppo/contracts';
 import { createCatalogClient } from '@cppo/marketplace';
 import { createAmqpConnection, EventPublisher } from '@cppo/messaging';
-import { OfferRepository } from '@cppo/persistence';
+import { AuditEventRepository, OfferRepository } from '@cppo/persistence';
 import { createTestOrg, startTestApp, type TestApp } from '@cppo/platform/testing';
-import { deleteTopology, startMarketplaceSim, waitFor, type RunningSimulator } from '@cppo/testing';
+import {
+  deleteTopology,
+  rawAmqp,
+  startMarketplaceSim,
+  uniqueName,
+  waitFor,
+  type RunningSimulator,
+} from '@cppo/testing';
 import { AppModule } from '../app.module';
 import { ExpiryJob } from './expiry.job';
 import {
@@ -448,8 +455,20 @@ describe('opportunity service: following change sets', () => {
     }
   });
 
-  it('reaches ACTIVE by polling alone when notifications are withheld', async () => {
+  it('reaches ACTIVE by polling alone when notifications are withheld; publishes and audits each change', async () => {
     const sut = await startTestApp(AppModule, env(sim));
+    const raw = await rawAmqp();
+    const channel = await raw.createChannel();
+    const recorder = uniqueName('opportunity-events');
+    await channel.assertExchange(sut.env['RABBITMQ_EXCHANGE'], 'topic', { durable: true });
+    await channel.assertQueue(recorder, { durable: false, autoDelete: true });
+    await channel.bindQueue(recorder, sut.env['RABBITMQ_EXCHANGE'], 'cppo.opportunity.#');
+    const events: MessageEnvelope[] = [];
+    await channel.consume(
+      recorder,
+      (m) => m && events.push(JSON.parse(m.content.toString()) as MessageEnvelope),
+      { noAck: true },
+    );
     try {
       const org = await createTestOrg(sut.app, ISV);
       const created = await sut.request('/v1/opportunities', {
@@ -466,7 +485,24 @@ describe('opportunity service: following change sets', () => {
         resaleAuthorizationId: expect.stringMatching(/^resaleauthz-/),
       });
       expect((await sim.scenario('GET', '/_sim/calls')).body.DescribeChangeSet).toBeGreaterThan(0);
+
+      await waitFor(() => events.length >= 2 || undefined, { what: 'created and published events' });
+      expect(events.map((e) => [e.type, e.payload['status']])).toEqual([
+        [RoutingKeys.OpportunityCreated, 'PENDING'],
+        [RoutingKeys.OpportunityPublished, 'ACTIVE'],
+      ]);
+      expect(events[1]).toMatchObject({
+        orgId: org.orgId,
+        payload: {
+          opportunityId: active.id,
+          resaleAuthorizationId: active.marketplace.resaleAuthorizationId,
+        },
+      });
+      const audit = await sut.app.get(AuditEventRepository).listForEntity(org.orgId, active.id);
+      expect(audit.map((a) => a.action)).toEqual(['created', 'published']);
+      expect(audit[0].actor).toMatch(/^apikey:key_/);
     } finally {
+      await raw.close();
       await sut.close();
     }
   });

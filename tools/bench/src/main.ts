@@ -1,0 +1,203 @@
+/**
+ * `npm run bench -- ingest [--count N] [--replicas 1,3]`
+ * offer-ingest throughput against the SQS emulator, RabbitMQ and the Mongo provider, next to the raw
+ * ReceiveMessage + DeleteMessageBatch rate of the same emulator measured in the same run.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import mongoose from 'mongoose';
+import { notificationFixtures as fx } from '@cppo/contracts';
+import { createSqsClient } from '@cppo/marketplace';
+import { freePort, startMongoServer } from '@cppo/persistence';
+import { createOrgInDatabase } from '@cppo/platform/testing';
+import {
+  rabbitUrl,
+  startProcess,
+  startSqsEmulator,
+  uniqueName,
+  waitForHttp,
+  type SqsEmulator,
+} from '@cppo/testing';
+
+const root = join(__dirname, '../../..');
+
+function notification(i: number, run: string): string {
+  const template = fx.agreementCreatedManufacturer;
+  return JSON.stringify({
+    ...template,
+    id: `${run}-${i}`,
+    detail: { ...template.detail, agreement: { ...template.detail.agreement, id: `agmt-${run}${i}` } },
+  });
+}
+
+async function fill(sqs: SQSClient, queueUrl: string, bodies: string[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 10) {
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: String(j), MessageBody })),
+      }),
+    );
+  }
+}
+
+/** Raw drain rate: 4 loops of ReceiveMessage(10) + DeleteMessageBatch. */
+async function raw(emulator: SqsEmulator, sqs: SQSClient, count: number): Promise<number> {
+  const queue = uniqueName('raw');
+  const queueUrl = emulator.queueUrl(queue);
+  await sqs.send(new CreateQueueCommand({ QueueName: queue }));
+  await fill(
+    sqs,
+    queueUrl,
+    Array.from({ length: count }, (_, i) => notification(i, 'raw')),
+  );
+  let done = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (;;) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        );
+        if (!Messages.length) return;
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
+        done += Messages.length;
+      }
+    }),
+  );
+  return (done / (Date.now() - started)) * 1000;
+}
+
+async function ingest(
+  emulator: SqsEmulator,
+  sqs: SQSClient,
+  mongoBase: string,
+  count: number,
+  replicas: number,
+): Promise<{ stored: number; published: number }> {
+  const queue = uniqueName('ingest');
+  const queueUrl = emulator.queueUrl(queue);
+  await sqs.send(new CreateQueueCommand({ QueueName: queue }));
+  const database = new URL(mongoBase);
+  database.pathname = `/${uniqueName('bench').replace(/-/g, '_')}`;
+  await createOrgInDatabase(database.toString(), fx.FIXTURE_ISV_ACCOUNT);
+  await fill(
+    sqs,
+    queueUrl,
+    Array.from({ length: count }, (_, i) => notification(i, queue)),
+  );
+  const prefix = uniqueName('bench');
+  const exchange = uniqueName('cppo.events.bench');
+  const handles = [];
+  for (let i = 0; i < replicas; i++) {
+    const port = await freePort();
+    const handle = startProcess(
+      process.execPath,
+      ['-r', '@swc-node/register', join(root, 'apps/offer-ingest/src/main.ts')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          MONGO_URL: database.toString(),
+          RABBITMQ_URL: rabbitUrl(),
+          RABBITMQ_EXCHANGE: exchange,
+          RABBITMQ_QUEUE_PREFIX: prefix,
+          SQS_QUEUE_URL: queueUrl,
+          SQS_ENDPOINT: emulator.endpoint,
+          SQS_WAIT_TIME_SECONDS: '1',
+          AWS_ACCESS_KEY_ID: 'bench',
+          AWS_SECRET_ACCESS_KEY: 'bench',
+          OUTBOX_POLL_MS: '100',
+          LOG_LEVEL: 'error',
+        },
+      },
+    );
+    handle.child.stdout?.resume();
+    handle.child.stderr?.resume();
+    handles.push({ handle, port });
+  }
+  const connection = await mongoose.createConnection(database.toString()).asPromise();
+  const events = connection.collection('marketplace_events');
+  // Replicas start consuming as soon as they are up; the clock starts when the first one is ready.
+  await Promise.race(
+    handles.map(({ port }) => waitForHttp(`http://127.0.0.1:${port}/health/ready`, 120_000)),
+  );
+  const started = Date.now();
+  let storedAt = 0;
+  for (;;) {
+    const stored = await events.countDocuments({ state: 'PROCESSED' });
+    if (stored >= count && !storedAt) storedAt = Date.now();
+    if (storedAt && (await events.countDocuments({ outboxPending: true })) === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const publishedAt = Date.now();
+  await connection.dropDatabase();
+  await connection.close();
+  await Promise.all(handles.map(({ handle }) => handle.stop()));
+  return {
+    stored: (count / (storedAt - started)) * 1000,
+    published: (count / (publishedAt - started)) * 1000,
+  };
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { count: { type: 'string', default: '1000' }, replicas: { type: 'string', default: '1,3' } },
+  });
+  if (positionals[0] !== 'ingest') {
+    process.stderr.write('usage: npm run bench -- ingest [--count N] [--replicas 1,3]\n');
+    process.exit(2);
+  }
+  const count = Number(values.count);
+  const mongo = await startMongoServer({ log: (line) => process.stderr.write(`${line}\n`) });
+  const emulator = await startSqsEmulator();
+  const sqs = createSqsClient({
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  try {
+    const rawRate = await raw(emulator, sqs, count);
+    const rows: string[][] = [['raw SQS receive+delete (4 loops)', rawRate.toFixed(0), '', '100%']];
+    for (const replicas of values.replicas.split(',').map(Number)) {
+      const rate = await ingest(emulator, sqs, mongo.url, count, replicas);
+      rows.push([
+        `offer-ingest, ${replicas} replica(s)`,
+        rate.stored.toFixed(0),
+        rate.published.toFixed(0),
+        `${((rate.stored / rawRate) * 100).toFixed(1)}%`,
+      ]);
+    }
+    process.stdout.write(`\n${count} notifications, Mongo: ${mongo.kind}\n`);
+    process.stdout.write(
+      `${'run'.padEnd(36)}${'stored/s'.padStart(10)}${'published/s'.padStart(13)}${'of raw'.padStart(9)}\n`,
+    );
+    for (const [name, stored, published, share] of rows) {
+      process.stdout.write(
+        `${name.padEnd(36)}${stored.padStart(10)}${published.padStart(13)}${share.padStart(9)}\n`,
+      );
+    }
+  } finally {
+    sqs.destroy();
+    await emulator.stop();
+    await mongo.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+  process.exit(1);
+});

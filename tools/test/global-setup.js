@@ -5,19 +5,10 @@
  * The SQS emulator and the marketplace simulator are started by the tests that use them.
  */
 const { execFileSync } = require('node:child_process');
-const net = require('node:net');
 const path = require('node:path');
 
 require('@swc-node/register');
-const { startMongoServer } = require('../../libs/persistence/src/mongo-server');
-
-function canConnect(host, port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => (socket.destroy(), resolve(false)));
-  });
-}
+const { canConnect, startMongoServer } = require('../../libs/persistence/src/mongo-server');
 
 module.exports = async () => {
   process.env.TZ = 'UTC';

@@ -120,19 +120,21 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`FerretDB exited with ${child.exitCode}: ${stderr()}`);
-    if (await canConnect(port)) return;
+    if (await canConnect('127.0.0.1', port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
   throw new Error(`FerretDB did not listen on ${port} within 20 s: ${stderr()}`);
 }
 
-function canConnect(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on host:port (within `timeoutMs`). */
+export function canConnect(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
+    socket.setTimeout(timeoutMs, () => (socket.destroy(), resolve(false)));
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => (socket.destroy(), resolve(false)));
-    socket.connect(port, '127.0.0.1');
+    socket.connect(port, host);
   });
 }
 

@@ -40,14 +40,19 @@ export async function startMarketplaceSim(
   }
   return {
     url,
-    async scenario<T = any>(method: string, path: string, body?: unknown) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    },
+    scenario: scenarioClient(url),
     stop: () => handle.stop(),
+  };
+}
+
+/** Calls a simulator's scenario API (`/_sim/...`) with JSON. */
+export function scenarioClient(url: string): RunningSimulator['scenario'] {
+  return async <T = any>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
   };
 }

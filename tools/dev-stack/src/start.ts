@@ -9,9 +9,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import { startMongoServer, type MongoServer } from '@cppo/persistence';
+import { canConnect, startMongoServer, type MongoServer } from '@cppo/persistence';
 import { startSqsEmulator, waitForHttp, type SqsEmulator, type SqsQueueSpec } from '@cppo/testing';
 import { SERVICES } from './services';
 
@@ -41,19 +40,10 @@ function prefixLines(name: string, color: number, stream: NodeJS.ReadableStream 
   });
 }
 
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port || 5672), hostname);
-    socket.setTimeout(2000, () => (socket.destroy(), resolve(false)));
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
-
 async function main(): Promise<void> {
-  if (!(await reachable(rabbitUrl))) {
-    log('dev-stack', `RabbitMQ is not reachable at ${new URL(rabbitUrl).host}.`, 31);
+  const rabbit = new URL(rabbitUrl);
+  if (!(await canConnect(rabbit.hostname, Number(rabbit.port || 5672)))) {
+    log('dev-stack', `RabbitMQ is not reachable at ${rabbit.host}.`, 31);
     log(
       'dev-stack',
       'Start it with `bash tools/infra/up.sh rabbitmq` (Debian) or `docker compose up -d rabbitmq`,',
@@ -62,7 +52,7 @@ async function main(): Promise<void> {
     log('dev-stack', 'or point RABBITMQ_URL at a running broker, then run `npm start` again.', 31);
     process.exit(1);
   }
-  log('dev-stack', `RabbitMQ answers at ${new URL(rabbitUrl).host}`);
+  log('dev-stack', `RabbitMQ answers at ${rabbit.host}`);
 
   mongo = await startMongoServer({
     dataDir: join(dataDir, 'mongo'),

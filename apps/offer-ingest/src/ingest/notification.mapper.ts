@@ -53,42 +53,18 @@ export function normalizedEvent(notification: ParsedNotification): OutgoingEvent
   }
 }
 
+/** The agreement payload is the normalized event without what only the parser needs. */
 function agreementFields(e: AgreementEvent): Record<string, unknown> {
-  return {
-    agreementId: e.agreementId,
-    intent: e.intent,
-    status: e.status,
-    acceptanceTime: e.acceptanceTime,
-    startTime: e.startTime,
-    endTime: e.endTime,
-    resaleAuthorizationId: e.resaleAuthorizationId,
-    awsOfferId: e.awsOfferId,
-    acceptorAccountId: e.acceptorAccountId,
-    proposerAccountId: e.proposerAccountId,
-    previousAgreementId: e.previousAgreementId,
-    productId: e.productId,
-  };
+  const { kind: _kind, action: _action, role: _role, autoRenewalEnabled: _renewal, ...fields } = e;
+  return fields;
 }
 
 function licenseFields(e: LicenseEvent): Record<string, unknown> {
-  return {
-    agreementId: e.agreementId,
-    licenseArn: e.licenseArn,
-    productId: e.productId,
-    productCode: e.productCode,
-    awsOfferId: e.awsOfferId,
-    acceptorAccountId: e.acceptorAccountId,
-    proposerAccountId: e.proposerAccountId,
-  };
+  const { kind: _kind, action: _action, ...fields } = e;
+  return fields;
 }
 
 function changeSetFields(e: ChangeSetEvent): Record<string, unknown> {
-  return {
-    changeSetId: e.changeSetId,
-    changeSetName: e.changeSetName,
-    status: e.status,
-    failureCode: e.failureCode,
-    startTime: e.startTime,
-    endTime: e.endTime,
-  };
+  const { kind: _kind, ...fields } = e;
+  return fields;
 }

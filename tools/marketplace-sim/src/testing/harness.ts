@@ -13,7 +13,7 @@ import {
   createMeteringClient,
   createSqsClient,
 } from '@cppo/marketplace';
-import { startSqsEmulator, waitFor, type SqsEmulator } from '@cppo/testing';
+import { scenarioClient, startSqsEmulator, waitFor, type SqsEmulator } from '@cppo/testing';
 import { startSimulator, type Simulator } from '../simulator';
 
 export const ISV = '123456789012';
@@ -80,14 +80,7 @@ export async function startHarness(): Promise<Harness> {
       made.push(...Object.values(clients));
       return clients;
     },
-    async scenario<T = any>(method: string, path: string, body?: unknown) {
-      const response = await fetch(`${sim.url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    },
+    scenario: scenarioClient(sim.url),
     async receive(count, timeoutMs = 10_000) {
       const bodies: string[] = [];
       await waitFor(

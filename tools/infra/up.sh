@@ -30,9 +30,11 @@ up_rabbitmq() {
     log "starting RabbitMQ"
     as_root rabbitmq-server -detached
   fi
-  as_root rabbitmqctl await_startup --timeout 120 >/dev/null
-  for _ in $(seq 1 60); do rabbit_answers && break; sleep 0.5; done
-  rabbit_answers || { log "RabbitMQ did not start"; exit 1; }
+  # `-detached` returns before the node has even registered with epmd, so `rabbitmqctl await_startup`
+  # run at once fails with "node not running at all" (exit 69). The AMQP listener opens only once the
+  # node has booted: wait for it instead, up to two minutes.
+  for _ in $(seq 1 240); do rabbit_answers && break; sleep 0.5; done
+  rabbit_answers || { log "RabbitMQ did not start within 120 s; see /var/log/rabbitmq/"; exit 1; }
   log "RabbitMQ started on 127.0.0.1:5672"
 }
 

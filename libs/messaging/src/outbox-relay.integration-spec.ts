@@ -9,6 +9,7 @@ import {
   Offer,
   OutboxStore,
   updateWithEvents,
+  withOutbox,
   type OutboxEvent,
 } from '@cppo/persistence';
 import {
@@ -203,6 +204,44 @@ describe('Outbox (Mongo provider + real RabbitMQ)', () => {
     await waitFor(() => applied.length === 2, { what: 'both events' });
     expect(applied[1]).toBe(late.messageId);
     expect((await offers.findById(offer._id).lean())?.outbox).toHaveLength(0);
+  });
+
+  async function insertOwned(relay: OutboxRelay): Promise<{ offer: Offer; event: OutboxEvent }> {
+    const offer = await pendingOpportunity();
+    await offers.deleteOne({ _id: offer._id });
+    const event = published(offer);
+    await offers.create(withOutbox(offer, [event], relay.ownedLeaseUntil()));
+    return { offer, event };
+  }
+
+  it('lets the writer publish the events it stored with its own lease; a draining relay skips them', async () => {
+    const relay = new OutboxRelay([store], publisher, { intervalMs: 50, leaseMs: 30_000 });
+    const { offer, event } = await insertOwned(relay);
+
+    expect(await relay.drain()).toBe(0); // another relay's cycle while the writer still holds the lease
+    await relay.publishOwned(offers.collection.collectionName, offer._id, [event]);
+    await waitFor(() => applied.length === 1, { what: 'the owned publish' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received.map((e) => e.messageId)).toEqual([event.messageId]);
+    const stored = await offers.collection.findOne({ _id: offer._id as never });
+    expect(stored?.['outbox']).toEqual([]);
+    expect(stored).not.toHaveProperty('outboxPending');
+    expect(stored).not.toHaveProperty('outboxLeaseUntil');
+  });
+
+  it('leaves owned events to the relay when the writer cannot publish them', async () => {
+    const broken = new OutboxRelay(
+      [store],
+      { publishEnvelope: () => Promise.reject(new Error('broker gone')) },
+      { intervalMs: 50, leaseMs: 30_000 },
+    );
+    const { offer, event } = await insertOwned(broken);
+    await broken.publishOwned(offers.collection.collectionName, offer._id, [event]); // does not throw
+
+    const relay = new OutboxRelay([store], publisher, { intervalMs: 50, leaseMs: 30_000 });
+    expect(await relay.drain()).toBe(1);
+    await waitFor(() => applied.length === 1, { what: 'the relay publish' });
+    expect(applied).toEqual([event.messageId]);
   });
 
   it('publishes by itself once started, when kicked after a write', async () => {

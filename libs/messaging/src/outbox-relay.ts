@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { MessageEnvelope } from '@cppo/contracts';
-import type { OutboxStore } from '@cppo/persistence';
+import type { OutboxEvent, OutboxStore } from '@cppo/persistence';
 import { errorMessage } from './errors';
 
 export interface OutboxRelayOptions {
@@ -65,21 +65,46 @@ export class OutboxRelay {
           const doc = await store.claimById(id, now, this.options.leaseMs);
           if (!doc) continue;
           progressed = true;
-          const events = doc.outbox;
-          try {
-            for (const event of events) await this.sink.publishEnvelope(event as unknown as MessageEnvelope);
-          } catch (error) {
-            await store.release(doc._id).catch(() => undefined);
-            throw error;
-          }
-          await this.beforeRemove();
-          await store.remove(doc._id, events);
-          published += events.length;
+          await this.publishClaimed(store, doc._id, doc.outbox);
+          published += doc.outbox.length;
         }
         if (!progressed) break;
       }
     }
     return published;
+  }
+
+  /** The lease a writer stores with new events it will publish itself (see `publishOwned`). */
+  ownedLeaseUntil(): Date {
+    return new Date(Date.now() + this.options.leaseMs);
+  }
+
+  /**
+   * Publishes the events a writer has just stored together with the lease on them (`withOutbox(…,
+   * leaseUntil)`), without waiting for a relay cycle, then removes them. On failure the lease is released
+   * and the events stay for the next cycle; the caller's write is done either way, so this never throws.
+   */
+  async publishOwned(collection: string, id: string, events: OutboxEvent[]): Promise<void> {
+    const store = this.stores.find((s) => s.name === collection);
+    if (!store) throw new Error(`no outbox relay store for collection ${collection}`);
+    try {
+      await this.publishClaimed(store, id, events);
+    } catch (error) {
+      this.logger.warn(`publishing ${collection}/${id} deferred to the relay: ${errorMessage(error)}`);
+      this.kick();
+    }
+  }
+
+  /** Publishes the claimed events in order, each confirmed; then removes exactly those. */
+  private async publishClaimed(store: OutboxStore, id: string, events: OutboxEvent[]): Promise<void> {
+    try {
+      for (const event of events) await this.sink.publishEnvelope(event as unknown as MessageEnvelope);
+    } catch (error) {
+      await store.release(id).catch(() => undefined);
+      throw error;
+    }
+    await this.beforeRemove();
+    await store.remove(id, events);
   }
 
   private schedule(delayMs: number): void {

@@ -1,5 +1,6 @@
 export * from './ids';
 export * from './document-lock';
+export * from './conditional-update';
 export * from './mongo-server';
 export * from './persistence.module';
 export * from './schemas/outbox-event.schema';

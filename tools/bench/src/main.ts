@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SQSClient,
@@ -19,6 +20,7 @@ import { freePort, startMongoServer } from '@cppo/persistence';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
   rabbitUrl,
+  rawAmqp,
   startProcess,
   startSqsEmulator,
   uniqueName,
@@ -80,6 +82,19 @@ async function raw(emulator: SqsEmulator, sqs: SQSClient, count: number): Promis
   return (done / (Date.now() - started)) * 1000;
 }
 
+async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
+}
+
 async function ingest(
   emulator: SqsEmulator,
   sqs: SQSClient,
@@ -120,7 +135,6 @@ async function ingest(
           SQS_WAIT_TIME_SECONDS: '1',
           AWS_ACCESS_KEY_ID: 'bench',
           AWS_SECRET_ACCESS_KEY: 'bench',
-          OUTBOX_POLL_MS: '100',
           LOG_LEVEL: 'error',
         },
       },
@@ -129,24 +143,42 @@ async function ingest(
     handle.child.stderr?.resume();
     handles.push({ handle, port });
   }
-  const connection = await mongoose.createConnection(database.toString()).asPromise();
-  const events = connection.collection('marketplace_events');
+  // Published = arrived at RabbitMQ: a queue bound to the exchange counts distinct messageIds.
+  const amqp = await rawAmqp();
+  const channel = await amqp.createChannel();
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  const { queue: tap } = await channel.assertQueue('', { exclusive: true });
+  await channel.bindQueue(tap, exchange, '#');
+  const seen = new Set<string>();
+  let publishedAt = 0;
+  await channel.consume(
+    tap,
+    (message) => {
+      if (!message) return;
+      seen.add(String(message.properties.messageId));
+      if (seen.size >= count && !publishedAt) publishedAt = Date.now();
+    },
+    { noAck: true },
+  );
   // Replicas start consuming as soon as they are up; the clock starts when the first one is ready.
   await Promise.race(
     handles.map(({ port }) => waitForHttp(`http://127.0.0.1:${port}/health/ready`, 120_000)),
   );
   const started = Date.now();
+  // Stored = the queue is empty: a message is deleted only after its notification is committed.
   let storedAt = 0;
-  for (;;) {
-    const stored = await events.countDocuments({ state: 'PROCESSED' });
-    if (stored >= count && !storedAt) storedAt = Date.now();
-    if (storedAt && (await events.countDocuments({ outboxPending: true })) === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
+  while (!storedAt || !publishedAt) {
+    if (!storedAt && (await queueDepth(sqs, queueUrl)) === 0) storedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 50));
   }
-  const publishedAt = Date.now();
+  const connection = await mongoose.createConnection(database.toString()).asPromise();
+  const stored = await connection.collection('marketplace_events').countDocuments({ state: 'PROCESSED' });
   await connection.dropDatabase();
   await connection.close();
+  await amqp.close();
   await Promise.all(handles.map(({ handle }) => handle.stop()));
+  if (stored !== count || seen.size !== count)
+    throw new Error(`expected ${count} stored and published, got ${stored} stored, ${seen.size} published`);
   return {
     stored: (count / (storedAt - started)) * 1000,
     published: (count / (publishedAt - started)) * 1000,

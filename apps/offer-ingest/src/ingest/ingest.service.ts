@@ -60,7 +60,10 @@ export class IngestService {
         extractAccount(body),
       );
     }
-    if (await this.events.findById(notification.eventId)) return 'duplicate';
+    // A redelivered event is caught by the unique insert of its record; only an offer, whose effects
+    // come before that insert, is worth a look first (its own write is idempotent too).
+    if (notification.event.kind === 'offer-released' && (await this.events.findById(notification.eventId)))
+      return 'duplicate';
     return this.apply(notification, body, 'fresh');
   }
 
@@ -123,10 +126,14 @@ export class IngestService {
       const outgoing = normalizedEvent(notification);
       if (outgoing) events = [this.envelope(orgId, notification, outgoing.key, outgoing.payload as never)];
     }
-    if (mode === 'replay')
+    if (mode === 'replay') {
       await this.events.promote(notification.eventId, { ...record, reason: undefined }, events);
-    else if (!(await this.events.insertOnce(record, events))) return 'duplicate';
-    if (events.length) this.relay.kick();
+      if (events.length) this.relay.kick();
+      return 'processed';
+    }
+    if (!(await this.events.insertOnce(record, events, this.relay.ownedLeaseUntil()))) return 'duplicate';
+    if (events.length)
+      await this.relay.publishOwned(this.events.model.collection.collectionName, record._id, events);
     return 'processed';
   }
 
@@ -208,8 +215,9 @@ export class IngestService {
             sourceEventIds: [notification.eventId],
           } as Offer,
           events,
+          this.relay.ownedLeaseUntil(),
         );
-        this.relay.kick();
+        await this.relay.publishOwned(this.offers.model.collection.collectionName, offerId, events);
         return;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;

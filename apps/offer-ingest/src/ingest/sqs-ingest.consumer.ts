@@ -78,21 +78,25 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
     this.client.destroy();
   }
 
-  /** Returns the messages to delete: processed, duplicates and quarantined ones; never failed ones. */
+  /**
+   * Returns the messages to delete: processed, duplicates and quarantined ones; never failed ones. The
+   * messages of a batch are independent (SQS promises no order), so they are processed concurrently;
+   * two that touch one document are serialized by its document lock.
+   */
   async handleBatch(messages: Message[]): Promise<Message[]> {
-    const done: Message[] = [];
-    for (const message of messages) {
-      let outcome: IngestOutcome;
-      try {
-        outcome = await this.ingest.ingest(message.Body ?? '');
-      } catch (error) {
-        processed.inc({ outcome: 'failed' });
-        this.logger.warn(`message ${message.MessageId} left for redelivery: ${(error as Error).message}`);
-        continue;
-      }
-      processed.inc({ outcome });
-      done.push(message);
+    const outcomes = await Promise.all(messages.map((message) => this.handleOne(message)));
+    return messages.filter((_, i) => outcomes[i] !== 'failed');
+  }
+
+  private async handleOne(message: Message): Promise<IngestOutcome | 'failed'> {
+    let outcome: IngestOutcome | 'failed';
+    try {
+      outcome = await this.ingest.ingest(message.Body ?? '');
+    } catch (error) {
+      outcome = 'failed';
+      this.logger.warn(`message ${message.MessageId} left for redelivery: ${(error as Error).message}`);
     }
-    return done;
+    processed.inc({ outcome });
+    return outcome;
   }
 }

@@ -11,15 +11,17 @@ export class MarketplaceEventRepository {
   constructor(@InjectModel(MarketplaceEventRecord.name) readonly model: Model<MarketplaceEventRecord>) {}
 
   /**
-   * Stores a notification and the events it causes in one insert. Returns false when the event id was
-   * already stored: a redelivery, to be acknowledged with no effect.
+   * Stores a notification and the events it causes in one insert (with `leaseUntil`, held by the caller,
+   * which publishes them itself). Returns false when the event id was already stored: a redelivery, to
+   * be acknowledged with no effect.
    */
   async insertOnce(
     record: Omit<MarketplaceEventRecord, 'outbox' | 'replayCount' | 'createdAt' | 'updatedAt'>,
     events: OutboxEvent[],
+    leaseUntil?: Date,
   ): Promise<boolean> {
     try {
-      await this.model.create(withOutbox(record, events));
+      await this.model.create(withOutbox(record, events, leaseUntil));
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;

@@ -58,12 +58,16 @@ export class OfferRepository {
     return this.model.find(filter).sort({ _id: 1 }).limit(limit).lean().exec();
   }
 
-  /** Inserts a new offer with its first events. Throws a duplicate-key error if `dedupKey` exists. */
+  /**
+   * Inserts a new offer with its first events (with `leaseUntil`, held by the caller, which publishes
+   * them itself). Throws a duplicate-key error if `dedupKey` exists.
+   */
   async insert(
     offer: Omit<Offer, 'outbox' | 'createdAt' | 'updatedAt'>,
     events: OutboxEvent[],
+    leaseUntil?: Date,
   ): Promise<Offer> {
-    const doc = await this.model.create(withOutbox(offer, events));
+    const doc = await this.model.create(withOutbox(offer, events, leaseUntil));
     return doc.toObject();
   }
 

@@ -1,4 +1,5 @@
 import type { Model, UpdateQuery } from 'mongoose';
+import { enforcesConditionsAtomically, updateIf } from '../conditional-update';
 import { documentLock } from '../document-lock';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
 
@@ -26,13 +27,17 @@ export function updateWithEvents<T>(
         $push: { ...((update.$push as object) ?? {}), outbox: { $each: events } },
       }
     : update;
-  return documentLock.run(
-    lockKey(model, id),
-    () =>
-      model
-        .findOneAndUpdate({ ...filter, _id: id }, withEvents as UpdateQuery<T>, { new: true })
-        .lean()
-        .exec() as Promise<T | null>,
+  return documentLock.run(lockKey(model, id), () =>
+    updateIf(
+      model,
+      id,
+      filter,
+      (selector) =>
+        model
+          .findOneAndUpdate(selector, withEvents as UpdateQuery<T>, { new: true })
+          .lean()
+          .exec() as Promise<T | null>,
+    ),
   );
 }
 
@@ -47,18 +52,28 @@ function claimable(now: Date): Record<string, unknown> {
   };
 }
 
-/** The fields a new document gets with its first events. */
+/**
+ * The fields a new document gets with its first events. With `leaseUntil`, the writer keeps the lease on
+ * them: it publishes them itself at once (`OutboxRelay.publishOwned`), and other relays leave them alone
+ * until the lease expires — then they are published by whoever finds them, as after any crash.
+ */
 export function withOutbox<T extends object>(
   doc: T,
   events: OutboxEvent[],
-): T & { outbox: OutboxEvent[]; outboxPending?: true } {
-  return events.length ? { ...doc, outbox: events, outboxPending: true } : { ...doc, outbox: [] };
+  leaseUntil?: Date,
+): T & { outbox: OutboxEvent[]; outboxPending?: true; outboxLeaseUntil?: Date } {
+  if (!events.length) return { ...doc, outbox: [] };
+  return {
+    ...doc,
+    outbox: events,
+    outboxPending: true,
+    ...(leaseUntil ? { outboxLeaseUntil: leaseUntil } : {}),
+  };
 }
 
 /**
- * The relay's view of one collection with an embedded outbox. It works on the driver collection so that
- * the events removed are byte-for-byte the events read (`$pullAll` matches whole elements; FerretDB does
- * not evaluate `$pull` conditions).
+ * The relay's view of one collection with an embedded outbox. It works on the driver collection: the
+ * envelopes are published exactly as stored, with no schema casting in between.
  */
 export class OutboxStore {
   /** `filter` narrows the documents this store's relay touches (a collection shared by two services). */
@@ -100,31 +115,50 @@ export class OutboxStore {
   /** Takes the lease on one document (re-checked under the lock: another relay may have taken it). */
   async claimById(id: string, now: Date, leaseMs: number): Promise<WithOutbox | null> {
     const claimed = await documentLock.run(lockKey(this.model, id), () =>
-      this.model.collection.findOneAndUpdate(
-        { _id: id as never, ...claimable(now) },
-        { $set: { outboxLeaseUntil: new Date(now.getTime() + leaseMs) } },
-        // No projection: FerretDB does not implement one on findAndModify.
-        { returnDocument: 'after' },
+      updateIf(this.model, id, claimable(now), (filter) =>
+        this.model.collection.findOneAndUpdate(
+          filter,
+          { $set: { outboxLeaseUntil: new Date(now.getTime() + leaseMs) } },
+          // No projection: FerretDB does not implement one on findAndModify.
+          { returnDocument: 'after' },
+        ),
       ),
     );
     return claimed as unknown as WithOutbox | null;
   }
 
   /**
-   * Removes exactly the published events (new ones appended meanwhile stay), releases the lease, and
-   * clears the pending flag once the outbox is empty (a crash in between leaves an empty claim, harmless).
+   * Removes exactly the published events, by messageId (new ones appended meanwhile stay), releases the
+   * lease, and clears the pending flag once the outbox is empty (a crash in between leaves an empty
+   * claim, harmless).
    */
   async remove(id: string, events: OutboxEvent[]): Promise<void> {
+    const published = events.map((event) => event.messageId);
     await documentLock.run(lockKey(this.model, id), async () => {
-      const collection = this.model.collection;
-      await collection.updateOne({ _id: id as never }, {
-        $pullAll: { outbox: events },
-        $unset: { outboxLeaseUntil: '' },
+      if (await enforcesConditionsAtomically(this.model)) return this.removeAtomically(id, published);
+      // FerretDB: no `$pull` with a condition, and one process is the unit of correctness (see
+      // DocumentLock); under the lock, read by _id and write back what remains, both through the _id index.
+      const current = await this.model.collection.findOne({ _id: id as never });
+      if (!current) return;
+      const remaining = (current['outbox'] as OutboxEvent[]).filter((e) => !published.includes(e.messageId));
+      await this.model.collection.updateOne({ _id: id as never }, {
+        $set: { outbox: remaining },
+        $unset: { outboxLeaseUntil: '', ...(remaining.length ? {} : { outboxPending: '' }) },
       } as never);
-      await collection.updateOne(
-        { _id: id as never, outbox: { $size: 0 } } as never,
-        { $unset: { outboxPending: '' } } as never,
-      );
+    });
+  }
+
+  private async removeAtomically(id: string, published: string[]): Promise<void> {
+    const collection = this.model.collection;
+    const after = await collection.findOneAndUpdate(
+      { _id: id as never },
+      { $pull: { outbox: { messageId: { $in: published } } }, $unset: { outboxLeaseUntil: '' } } as never,
+      { returnDocument: 'after' },
+    );
+    if (!after || (after['outbox'] as unknown[]).length) return;
+    // Conditional: an event appended by another process since the update above keeps the flag.
+    await collection.updateOne({ _id: id as never, outbox: { $size: 0 } } as never, {
+      $unset: { outboxPending: '' },
     });
   }
 

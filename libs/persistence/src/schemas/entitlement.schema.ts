@@ -77,6 +77,10 @@ export class Entitlement {
   @Prop()
   outboxPending?: boolean;
 
+  /** Until then, one relay (or the writer that stored the events) is publishing them; others skip. */
+  @Prop()
+  outboxLeaseUntil?: Date;
+
   createdAt?: Date;
   updatedAt?: Date;
 }

@@ -108,6 +108,10 @@ export class Offer {
   @Prop()
   outboxPending?: boolean;
 
+  /** Until then, one relay (or the writer that stored the events) is publishing them; others skip. */
+  @Prop()
+  outboxLeaseUntil?: Date;
+
   createdAt?: Date;
   updatedAt?: Date;
 }

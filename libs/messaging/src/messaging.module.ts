@@ -98,7 +98,10 @@ export class MessagingModule {
             new OutboxRelay(
               models.map((model, i) => new OutboxStore(model, outboxes[i].filter)),
               publisher,
-              { intervalMs: config.getOrThrow<number>('OUTBOX_POLL_MS'), leaseMs: 30_000 },
+              {
+                intervalMs: config.getOrThrow<number>('OUTBOX_POLL_MS'),
+                leaseMs: config.getOrThrow<number>('OUTBOX_LEASE_MS'),
+              },
             ),
         },
         {

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from '@cppo/persistence';
 
 /** A child process that the parent stops (SIGTERM, then SIGKILL after `graceMs`). */
 export interface ManagedProcess {
@@ -35,4 +37,35 @@ export async function waitForHttp(url: string, timeoutMs = 30_000, child?: Child
     if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A service started from its TypeScript entry point as its own process. */
+export interface ServiceProcess extends ManagedProcess {
+  port: number;
+  /** Resolves once `GET /health/ready` answers 200. */
+  ready(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Starts `apps/<app>/src/main.ts` (compiled on the fly by swc) on a free port with `env` added to this
+ * process's environment. Its output is discarded unless `CPPO_TEST_SERVICE_LOGS` is set.
+ */
+export async function startServiceProcess(app: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const root = join(__dirname, '../../..');
+  const port = await freePort();
+  const managed = startProcess(
+    process.execPath,
+    ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')],
+    { cwd: root, env: { ...process.env, ...env, PORT: String(port) } },
+  );
+  for (const stream of [managed.child.stdout, managed.child.stderr]) {
+    if (process.env['CPPO_TEST_SERVICE_LOGS']) stream?.pipe(process.stderr);
+    else stream?.resume();
+  }
+  return {
+    ...managed,
+    port,
+    ready: (timeoutMs = 60_000) =>
+      waitForHttp(`http://127.0.0.1:${port}/health/ready`, timeoutMs, managed.child),
+  };
 }

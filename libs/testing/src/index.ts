@@ -3,3 +3,4 @@ export * from './child-process';
 export * from './sqs-emulator';
 export * from './marketplace-sim';
 export * from './tcp-proxy';
+export * from './notifications';

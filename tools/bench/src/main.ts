@@ -3,7 +3,6 @@
  * offer-ingest throughput against the SQS emulator, RabbitMQ and the Mongo provider, next to the raw
  * ReceiveMessage + DeleteMessageBatch rate of the same emulator measured in the same run.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   CreateQueueCommand,
@@ -16,28 +15,18 @@ import {
 import mongoose from 'mongoose';
 import { notificationFixtures as fx } from '@cppo/contracts';
 import { createSqsClient } from '@cppo/marketplace';
-import { freePort, startMongoServer } from '@cppo/persistence';
+import { startMongoServer } from '@cppo/persistence';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
   rabbitUrl,
+  numberedAgreementNotification,
   rawAmqp,
-  startProcess,
+  startServiceProcess,
   startSqsEmulator,
   uniqueName,
-  waitForHttp,
+  type ServiceProcess,
   type SqsEmulator,
 } from '@cppo/testing';
-
-const root = join(__dirname, '../../..');
-
-function notification(i: number, run: string): string {
-  const template = fx.agreementCreatedManufacturer;
-  return JSON.stringify({
-    ...template,
-    id: `${run}-${i}`,
-    detail: { ...template.detail, agreement: { ...template.detail.agreement, id: `agmt-${run}${i}` } },
-  });
-}
 
 async function fill(sqs: SQSClient, queueUrl: string, bodies: string[]): Promise<void> {
   for (let i = 0; i < bodies.length; i += 10) {
@@ -58,7 +47,7 @@ async function raw(emulator: SqsEmulator, sqs: SQSClient, count: number): Promis
   await fill(
     sqs,
     queueUrl,
-    Array.from({ length: count }, (_, i) => notification(i, 'raw')),
+    Array.from({ length: count }, (_, i) => numberedAgreementNotification(i, 'raw')),
   );
   let done = 0;
   const started = Date.now();
@@ -111,37 +100,26 @@ async function ingest(
   await fill(
     sqs,
     queueUrl,
-    Array.from({ length: count }, (_, i) => notification(i, queue)),
+    Array.from({ length: count }, (_, i) => numberedAgreementNotification(i, queue)),
   );
   const prefix = uniqueName('bench');
   const exchange = uniqueName('cppo.events.bench');
-  const handles = [];
+  const replicasStarted: ServiceProcess[] = [];
   for (let i = 0; i < replicas; i++) {
-    const port = await freePort();
-    const handle = startProcess(
-      process.execPath,
-      ['-r', '@swc-node/register', join(root, 'apps/offer-ingest/src/main.ts')],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          PORT: String(port),
-          MONGO_URL: database.toString(),
-          RABBITMQ_URL: rabbitUrl(),
-          RABBITMQ_EXCHANGE: exchange,
-          RABBITMQ_QUEUE_PREFIX: prefix,
-          SQS_QUEUE_URL: queueUrl,
-          SQS_ENDPOINT: emulator.endpoint,
-          SQS_WAIT_TIME_SECONDS: '1',
-          AWS_ACCESS_KEY_ID: 'bench',
-          AWS_SECRET_ACCESS_KEY: 'bench',
-          LOG_LEVEL: 'error',
-        },
-      },
+    replicasStarted.push(
+      await startServiceProcess('offer-ingest', {
+        MONGO_URL: database.toString(),
+        RABBITMQ_URL: rabbitUrl(),
+        RABBITMQ_EXCHANGE: exchange,
+        RABBITMQ_QUEUE_PREFIX: prefix,
+        SQS_QUEUE_URL: queueUrl,
+        SQS_ENDPOINT: emulator.endpoint,
+        SQS_WAIT_TIME_SECONDS: '1',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        LOG_LEVEL: 'error',
+      }),
     );
-    handle.child.stdout?.resume();
-    handle.child.stderr?.resume();
-    handles.push({ handle, port });
   }
   // Published = arrived at RabbitMQ: a queue bound to the exchange counts distinct messageIds.
   const amqp = await rawAmqp();
@@ -161,9 +139,7 @@ async function ingest(
     { noAck: true },
   );
   // Replicas start consuming as soon as they are up; the clock starts when the first one is ready.
-  await Promise.race(
-    handles.map(({ port }) => waitForHttp(`http://127.0.0.1:${port}/health/ready`, 120_000)),
-  );
+  await Promise.race(replicasStarted.map((replica) => replica.ready(120_000)));
   const started = Date.now();
   // Stored = the queue is empty: a message is deleted only after its notification is committed.
   let storedAt = 0;
@@ -176,7 +152,7 @@ async function ingest(
   await connection.dropDatabase();
   await connection.close();
   await amqp.close();
-  await Promise.all(handles.map(({ handle }) => handle.stop()));
+  await Promise.all(replicasStarted.map((replica) => replica.stop()));
   if (stored !== count || seen.size !== count)
     throw new Error(`expected ${count} stored and published, got ${stored} stored, ${seen.size} published`);
   return {

@@ -67,6 +67,15 @@ export class BaseEnv {
   @Min(10)
   OUTBOX_POLL_MS = 1000;
 
+  /**
+   * How long a relay (or the writer that stored them) holds a document's events while publishing; a
+   * process that dies holding them delays their publication by at most this much.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  OUTBOX_LEASE_MS = 30_000;
+
   /** Longest a graceful shutdown may take before the process exits anyway. */
   @Type(() => Number)
   @IsInt()

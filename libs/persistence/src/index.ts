@@ -26,3 +26,4 @@ export * from './repositories/metering-report.repository';
 export * from './repositories/audit-event.repository';
 export * from './repositories/idempotency.repository';
 export * from './repositories/inbox.repository';
+export * from './mongo-watchdog';

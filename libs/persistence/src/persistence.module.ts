@@ -1,7 +1,15 @@
-import { Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { MongoWatchdog } from './mongo-watchdog';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
 import { EntitlementRepository } from './repositories/entitlement.repository';
@@ -69,14 +77,28 @@ const REPOSITORIES = [
   providers: REPOSITORIES,
   exports: [MongooseModule, ...REPOSITORIES],
 })
-export class PersistenceModule implements OnApplicationBootstrap {
+export class PersistenceModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PersistenceModule.name);
+  private readonly watchdog: MongoWatchdog;
 
-  constructor(@Inject(getConnectionToken()) private readonly connection: Connection) {}
+  constructor(
+    @Inject(getConnectionToken()) private readonly connection: Connection,
+    config: ConfigService,
+  ) {
+    this.watchdog = new MongoWatchdog(connection, config.getOrThrow<string>('MONGO_URL'), {
+      intervalMs: 2000,
+      stuckAfterMs: 10_000,
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureIndexes(this.connection);
     this.logger.log(`indexes ensured on ${Object.keys(this.connection.models).length} collections`);
+    this.watchdog.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.watchdog.stop();
   }
 }
 

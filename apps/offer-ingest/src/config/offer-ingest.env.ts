@@ -43,4 +43,14 @@ export class OfferIngestEnv extends AwsServiceEnv {
   @Min(2)
   @Max(43200)
   SQS_VISIBILITY_TIMEOUT = 60;
+
+  /**
+   * Longest one notification may take. Past it the message is given up for this delivery (not deleted:
+   * SQS delivers it again), so that a hung dependency cannot hold a batch, and extend its visibility,
+   * forever. The work may still finish later; it is idempotent.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  INGEST_MESSAGE_TIMEOUT_MS = 30_000;
 }

@@ -90,12 +90,20 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
 
   private async handleOne(message: Message): Promise<IngestOutcome | 'failed'> {
     let outcome: IngestOutcome | 'failed';
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.config.getOrThrow<number>('INGEST_MESSAGE_TIMEOUT_MS');
     try {
-      outcome = await this.ingest.ingest(message.Body ?? '');
+      outcome = await Promise.race([
+        this.ingest.ingest(message.Body ?? ''),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`not done after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
     } catch (error) {
       outcome = 'failed';
       this.logger.warn(`message ${message.MessageId} left for redelivery: ${(error as Error).message}`);
     }
+    clearTimeout(timer);
     processed.inc({ outcome });
     return outcome;
   }

@@ -1,0 +1,48 @@
+import type { Message } from '@aws-sdk/client-sqs';
+import { ConfigService } from '@nestjs/config';
+import type { IngestOutcome, IngestService } from './ingest.service';
+import { SqsIngestConsumer } from './sqs-ingest.consumer';
+
+// The batch contract with sqs-consumer: the returned messages are deleted, the others come back.
+describe('SqsIngestConsumer.handleBatch (ingest stubbed)', () => {
+  function consumerWith(ingest: (body: string) => Promise<IngestOutcome>): SqsIngestConsumer {
+    const config = new ConfigService({
+      SQS_ENDPOINT: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      INGEST_MESSAGE_TIMEOUT_MS: 200,
+    });
+    return new SqsIngestConsumer(config, { ingest } as unknown as IngestService);
+  }
+
+  const message = (body: string): Message => ({ MessageId: body, Body: body, ReceiptHandle: body });
+
+  it('deletes processed, duplicate and quarantined messages, keeps failed ones for redelivery', async () => {
+    const outcomes: Record<string, IngestOutcome | Error> = {
+      a: 'processed',
+      b: 'duplicate',
+      c: 'quarantined',
+      d: new Error('mongo unavailable'),
+    };
+    const consumer = consumerWith(async (body) => {
+      const outcome = outcomes[body];
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    });
+
+    const done = await consumer.handleBatch(['a', 'b', 'c', 'd'].map(message));
+
+    expect(done.map((m) => m.MessageId)).toEqual(['a', 'b', 'c']);
+  });
+
+  // Without the timeout this batch never completes and the test fails on jest's timeout.
+  it('gives up a message whose processing hangs, without holding back the rest of the batch', async () => {
+    const consumer = consumerWith((body) =>
+      body === 'hangs' ? new Promise<IngestOutcome>(() => undefined) : Promise.resolve('processed'),
+    );
+
+    const done = await consumer.handleBatch(['x', 'hangs', 'y'].map(message));
+
+    expect(done.map((m) => m.MessageId)).toEqual(['x', 'y']);
+  });
+});

@@ -83,12 +83,20 @@ export class OutboxRelay {
    * Publishes the events a writer has just stored together with the lease on them (`withOutbox(…,
    * leaseUntil)`), without waiting for a relay cycle, then removes them. On failure the lease is released
    * and the events stay for the next cycle; the caller's write is done either way, so this never throws.
+   *
+   * `soleWriter`: the caller vouches that nothing else ever appends events to this document (e.g. an
+   * inbox record written once), so the outbox is emptied with one blind write instead of a checked one.
    */
-  async publishOwned(collection: string, id: string, events: OutboxEvent[]): Promise<void> {
+  async publishOwned(
+    collection: string,
+    id: string,
+    events: OutboxEvent[],
+    { soleWriter = false } = {},
+  ): Promise<void> {
     const store = this.stores.find((s) => s.name === collection);
     if (!store) throw new Error(`no outbox relay store for collection ${collection}`);
     try {
-      await this.publishClaimed(store, id, events);
+      await this.publishClaimed(store, id, events, soleWriter);
     } catch (error) {
       this.logger.warn(`publishing ${collection}/${id} deferred to the relay: ${errorMessage(error)}`);
       this.kick();
@@ -96,7 +104,12 @@ export class OutboxRelay {
   }
 
   /** Publishes the claimed events in order, each confirmed; then removes exactly those. */
-  private async publishClaimed(store: OutboxStore, id: string, events: OutboxEvent[]): Promise<void> {
+  private async publishClaimed(
+    store: OutboxStore,
+    id: string,
+    events: OutboxEvent[],
+    soleWriter = false,
+  ): Promise<void> {
     try {
       for (const event of events) await this.sink.publishEnvelope(event as unknown as MessageEnvelope);
     } catch (error) {
@@ -104,7 +117,8 @@ export class OutboxRelay {
       throw error;
     }
     await this.beforeRemove();
-    await store.remove(id, events);
+    if (soleWriter) await store.clear(id);
+    else await store.remove(id, events);
   }
 
   private schedule(delayMs: number): void {

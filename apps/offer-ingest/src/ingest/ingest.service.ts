@@ -132,8 +132,11 @@ export class IngestService {
       return 'processed';
     }
     if (!(await this.events.insertOnce(record, events, this.relay.ownedLeaseUntil()))) return 'duplicate';
+    // A processed record never gets events again (only quarantined ones are replayed): sole writer.
     if (events.length)
-      await this.relay.publishOwned(this.events.model.collection.collectionName, record._id, events);
+      await this.relay.publishOwned(this.events.model.collection.collectionName, record._id, events, {
+        soleWriter: true,
+      });
     return 'processed';
   }
 

@@ -148,6 +148,19 @@ export class OutboxStore {
     });
   }
 
+  /**
+   * Empties the outbox, releases the lease and clears the flag in one write, without reading. Only for a
+   * document whose outbox nobody else appends to (the caller published everything it ever held).
+   */
+  async clear(id: string): Promise<void> {
+    await documentLock.run(lockKey(this.model, id), () =>
+      this.model.collection.updateOne({ _id: id as never }, {
+        $set: { outbox: [] },
+        $unset: { outboxLeaseUntil: '', outboxPending: '' },
+      } as never),
+    );
+  }
+
   private async removeAtomically(id: string, published: string[]): Promise<void> {
     const collection = this.model.collection;
     const after = await collection.findOneAndUpdate(

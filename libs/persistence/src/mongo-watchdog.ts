@@ -26,9 +26,11 @@ export class MongoWatchdog {
   reopened = 0;
 
   constructor(
-    private readonly connection: Connection,
+    private readonly connection: Pick<Connection, 'getClient'>,
     private readonly uri: string,
     private readonly options: MongoWatchdogOptions,
+    /** Whether a brand-new client reaches the server (a seam for unit tests). */
+    private readonly freshClientReaches: () => Promise<boolean> = () => this.probeWithNewClient(),
   ) {}
 
   start(): void {
@@ -75,7 +77,7 @@ export class MongoWatchdog {
     }
   }
 
-  private async freshClientReaches(): Promise<boolean> {
+  private async probeWithNewClient(): Promise<boolean> {
     const probe = new mongoose.mongo.MongoClient(this.uri, {
       serverSelectionTimeoutMS: 3000,
       connectTimeoutMS: 3000,

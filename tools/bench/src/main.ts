@@ -4,23 +4,19 @@
  * ReceiveMessage + DeleteMessageBatch rate of the same emulator measured in the same run.
  */
 import { parseArgs } from 'node:util';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import mongoose from 'mongoose';
 import { notificationFixtures as fx } from '@cppo/contracts';
 import { createSqsClient } from '@cppo/marketplace';
 import { startMongoServer } from '@cppo/persistence';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
-  rabbitUrl,
+  drainQueue,
   numberedAgreementNotification,
+  queueDepth,
+  rabbitUrl,
   rawAmqp,
+  sendMessages,
   startServiceProcess,
   startSqsEmulator,
   uniqueName,
@@ -28,60 +24,20 @@ import {
   type SqsEmulator,
 } from '@cppo/testing';
 
-async function fill(sqs: SQSClient, queueUrl: string, bodies: string[]): Promise<void> {
-  for (let i = 0; i < bodies.length; i += 10) {
-    await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: String(j), MessageBody })),
-      }),
-    );
-  }
-}
-
 /** Raw drain rate: 4 loops of ReceiveMessage(10) + DeleteMessageBatch. */
 async function raw(emulator: SqsEmulator, sqs: SQSClient, count: number): Promise<number> {
   const queue = uniqueName('raw');
   const queueUrl = emulator.queueUrl(queue);
   await sqs.send(new CreateQueueCommand({ QueueName: queue }));
-  await fill(
+  await sendMessages(
     sqs,
     queueUrl,
     Array.from({ length: count }, (_, i) => numberedAgreementNotification(i, 'raw')),
   );
-  let done = 0;
   const started = Date.now();
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      for (;;) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-        );
-        if (!Messages.length) return;
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        );
-        done += Messages.length;
-      }
-    }),
-  );
+  const drained = await Promise.all(Array.from({ length: 4 }, () => drainQueue(sqs, queueUrl)));
+  const done = drained.reduce((sum, n) => sum + n, 0);
   return (done / (Date.now() - started)) * 1000;
-}
-
-async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
 }
 
 async function ingest(
@@ -97,7 +53,7 @@ async function ingest(
   const database = new URL(mongoBase);
   database.pathname = `/${uniqueName('bench').replace(/-/g, '_')}`;
   await createOrgInDatabase(database.toString(), fx.FIXTURE_ISV_ACCOUNT);
-  await fill(
+  await sendMessages(
     sqs,
     queueUrl,
     Array.from({ length: count }, (_, i) => numberedAgreementNotification(i, queue)),

@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   DescribeChangeSetCommand,
   StartChangeSetCommand,
@@ -13,7 +13,14 @@ import {
   createMeteringClient,
   createSqsClient,
 } from '@cppo/marketplace';
-import { scenarioClient, startSqsEmulator, waitFor, type SqsEmulator } from '@cppo/testing';
+import {
+  drainQueue,
+  receiveAndDelete,
+  scenarioClient,
+  startSqsEmulator,
+  waitFor,
+  type SqsEmulator,
+} from '@cppo/testing';
 import { startSimulator, type Simulator } from '../simulator';
 
 export const ISV = '123456789012';
@@ -85,18 +92,8 @@ export async function startHarness(): Promise<Harness> {
       const bodies: string[] = [];
       await waitFor(
         async () => {
-          const { Messages = [] } = await sqsClient.send(
-            new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-          );
-          bodies.push(...Messages.map((m) => m.Body!));
-          if (Messages.length) {
-            await sqsClient.send(
-              new DeleteMessageBatchCommand({
-                QueueUrl: queueUrl,
-                Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-              }),
-            );
-          }
+          const messages = await receiveAndDelete(sqsClient, queueUrl, 1);
+          bodies.push(...messages.map((m) => m.Body!));
           return bodies.length >= count;
         },
         { timeoutMs, what: `${count} notifications` },
@@ -104,19 +101,9 @@ export async function startHarness(): Promise<Harness> {
       return bodies;
     },
     async drain() {
-      for (;;) {
-        const { Messages = [] } = await sqsClient.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-        );
-        if (!Messages.length) return;
-        await sqsClient.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-          }),
-        );
-      }
+      await drainQueue(sqsClient, queueUrl);
     },
+
     async close() {
       made.forEach((client) => client.destroy());
       await sim.close();

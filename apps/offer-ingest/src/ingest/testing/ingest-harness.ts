@@ -1,11 +1,13 @@
-import { SendMessageBatchCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ChannelModel } from 'amqplib';
 import type { MessageEnvelope } from '@cppo/contracts';
 import { createSqsClient } from '@cppo/marketplace';
 import {
   deleteTopology,
+  queueDepth,
   rabbitUrl,
   rawAmqp,
+  sendMessages,
   startSqsEmulator,
   uniqueName,
   waitFor,
@@ -71,28 +73,8 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
       OUTBOX_POLL_MS: '100',
       ...extra,
     }),
-    async send(bodies) {
-      for (let i = 0; i < bodies.length; i += 10) {
-        const entries = bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: String(j), MessageBody }));
-        const result = await sqsClient.send(
-          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
-        );
-        if (result.Failed?.length)
-          throw new Error(`SendMessageBatch failed: ${JSON.stringify(result.Failed)}`);
-      }
-    },
-    async queueDepth() {
-      const { Attributes = {} } = await sqsClient.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return (
-        Number(Attributes['ApproximateNumberOfMessages'] ?? 0) +
-        Number(Attributes['ApproximateNumberOfMessagesNotVisible'] ?? 0)
-      );
-    },
+    send: (bodies) => sendMessages(sqsClient, queueUrl, bodies),
+    queueDepth: () => queueDepth(sqsClient, queueUrl),
     async close() {
       await amqp.close().catch(() => undefined);
       await deleteTopology(exchange, [recorder]);

@@ -1,13 +1,9 @@
 import type { Model, UpdateQuery } from 'mongoose';
 import { enforcesConditionsAtomically, updateIf } from '../conditional-update';
 import { documentLock } from '../document-lock';
-import type { OutboxEvent } from '../schemas/outbox-event.schema';
+import type { OutboxEvent, OutboxHolder } from '../schemas/outbox-event.schema';
 
-interface WithOutbox {
-  _id: string;
-  outbox: OutboxEvent[];
-  outboxLeaseUntil?: Date;
-}
+type WithOutbox = OutboxHolder & { _id: string };
 
 /**
  * Adds events to a document's outbox in the same atomic single-document update as the state change.

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { EntitlementStatus, EntitlementType } from '@cppo/contracts';
-import { OutboxEvent, OutboxEventSchema } from './outbox-event.schema';
+import { indexOutbox, OutboxHolder } from './outbox-event.schema';
 
 export class EntitlementHistoryEntry {
   status: EntitlementStatus;
@@ -12,7 +12,7 @@ export class EntitlementHistoryEntry {
 
 /** A buyer's agreement for the ISV's product; `CPPO` when it came through a resale authorization. */
 @Schema({ collection: 'entitlements', timestamps: true, minimize: false })
-export class Entitlement {
+export class Entitlement extends OutboxHolder {
   @Prop({ type: String, required: true })
   _id: string;
 
@@ -70,17 +70,6 @@ export class Entitlement {
   @Prop({ type: [Object], default: [] })
   history: EntitlementHistoryEntry[];
 
-  @Prop({ type: [OutboxEventSchema], default: [] })
-  outbox: OutboxEvent[];
-
-  /** Set while `outbox` has events: the relay's indexed work list. */
-  @Prop()
-  outboxPending?: boolean;
-
-  /** Until then, one relay (or the writer that stored the events) is publishing them; others skip. */
-  @Prop()
-  outboxLeaseUntil?: Date;
-
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -93,5 +82,4 @@ EntitlementSchema.index({ orgId: 1, _id: -1 });
 // chain view and reconciler: entitlements of an opportunity / offer.
 EntitlementSchema.index({ orgId: 1, opportunityId: 1 });
 EntitlementSchema.index({ orgId: 1, awsOfferId: 1 });
-// outbox relay: documents with pending events (sparse: only those have the field).
-EntitlementSchema.index({ outboxPending: 1 }, { sparse: true });
+indexOutbox(EntitlementSchema);

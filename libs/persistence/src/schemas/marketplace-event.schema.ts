@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { OutboxEvent, OutboxEventSchema } from './outbox-event.schema';
+import { indexOutbox, OutboxHolder } from './outbox-event.schema';
 
 export type MarketplaceEventState = 'PROCESSED' | 'QUARANTINED' | 'IGNORED';
 
@@ -8,7 +8,7 @@ export type MarketplaceEventState = 'PROCESSED' | 'QUARANTINED' | 'IGNORED';
  * the inbox that makes redeliveries harmless, and the audit of what AWS said.
  */
 @Schema({ collection: 'marketplace_events', timestamps: true, minimize: false })
-export class MarketplaceEventRecord {
+export class MarketplaceEventRecord extends OutboxHolder {
   /** The AWS event id, or `q_<sqs message id>` for a body that had no readable id. */
   @Prop({ type: String, required: true })
   _id: string;
@@ -42,17 +42,6 @@ export class MarketplaceEventRecord {
   @Prop({ default: 0 })
   replayCount: number;
 
-  @Prop({ type: [OutboxEventSchema], default: [] })
-  outbox: OutboxEvent[];
-
-  /** Set while `outbox` has events: the relay's indexed work list. */
-  @Prop()
-  outboxPending?: boolean;
-
-  /** Until then, one relay (or the writer that stored the events) is publishing them; others skip. */
-  @Prop()
-  outboxLeaseUntil?: Date;
-
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -60,5 +49,4 @@ export class MarketplaceEventRecord {
 export const MarketplaceEventSchema = SchemaFactory.createForClass(MarketplaceEventRecord);
 // GET /v1/ingest/quarantine: quarantined events, newest first.
 MarketplaceEventSchema.index({ state: 1, createdAt: -1 });
-// outbox relay: documents with pending events (sparse: only those have the field).
-MarketplaceEventSchema.index({ outboxPending: 1 }, { sparse: true });
+indexOutbox(MarketplaceEventSchema);

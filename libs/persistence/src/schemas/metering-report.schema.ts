@@ -1,10 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { MeteringReportStatus } from '@cppo/contracts';
-import { OutboxEvent, OutboxEventSchema } from './outbox-event.schema';
+import { indexOutbox, OutboxHolder } from './outbox-event.schema';
 
 /** The ledger: one report per (entitlement, dimension, hour), reported to AWS at most once. */
 @Schema({ collection: 'metering_reports', timestamps: true, minimize: false })
-export class MeteringReport {
+export class MeteringReport extends OutboxHolder {
   @Prop({ type: String, required: true })
   _id: string;
 
@@ -47,17 +47,6 @@ export class MeteringReport {
   @Prop()
   nextAttemptAt?: Date;
 
-  @Prop({ type: [OutboxEventSchema], default: [] })
-  outbox: OutboxEvent[];
-
-  /** Set while `outbox` has events: the relay's indexed work list. */
-  @Prop()
-  outboxPending?: boolean;
-
-  /** Until then, one relay (or the writer that stored the events) is publishing them; others skip. */
-  @Prop()
-  outboxLeaseUntil?: Date;
-
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -68,5 +57,4 @@ MeteringReportSchema.index({ orgId: 1, entitlementId: 1, dimension: 1, hour: 1 }
 // the reporter: due reports by status and next attempt; GET /v1/metering-reports?status=.
 MeteringReportSchema.index({ status: 1, nextAttemptAt: 1 });
 MeteringReportSchema.index({ orgId: 1, status: 1, _id: -1 });
-// outbox relay: documents with pending events (sparse: only those have the field).
-MeteringReportSchema.index({ outboxPending: 1 }, { sparse: true });
+indexOutbox(MeteringReportSchema);

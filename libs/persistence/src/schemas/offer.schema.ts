@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { OfferStatus, OfferType } from '@cppo/contracts';
-import { OutboxEvent, OutboxEventSchema } from './outbox-event.schema';
+import { indexOutbox, OutboxHolder } from './outbox-event.schema';
 
 export class MarketplaceError {
   code: string;
@@ -38,7 +38,7 @@ export class OfferMarketplaceState {
  * Commercial terms are kept as sent (`terms`); their shape is owned by the opportunity service's DTOs.
  */
 @Schema({ collection: 'offers', timestamps: true, minimize: false })
-export class Offer {
+export class Offer extends OutboxHolder {
   @Prop({ type: String, required: true })
   _id: string;
 
@@ -101,17 +101,6 @@ export class Offer {
   @Prop()
   cppoOutOfferId?: string;
 
-  @Prop({ type: [OutboxEventSchema], default: [] })
-  outbox: OutboxEvent[];
-
-  /** Set while `outbox` has events: the relay's indexed work list. */
-  @Prop()
-  outboxPending?: boolean;
-
-  /** Until then, one relay (or the writer that stored the events) is publishing them; others skip. */
-  @Prop()
-  outboxLeaseUntil?: Date;
-
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -130,5 +119,4 @@ OfferSchema.index({ 'marketplace.restrict.changeSetId': 1 });
 OfferSchema.index({ type: 1, status: 1 });
 // the chain view: CPPO offers of one opportunity.
 OfferSchema.index({ orgId: 1, cppoOutOfferId: 1 });
-// outbox relay: documents with pending events (sparse: only those have the field).
-OfferSchema.index({ outboxPending: 1 }, { sparse: true });
+indexOutbox(OfferSchema);

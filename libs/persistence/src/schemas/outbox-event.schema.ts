@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { Schema as MongooseSchema } from 'mongoose';
 
 /**
  * An event waiting in a document's embedded `outbox[]`. It is appended in the same atomic update as the
@@ -30,3 +31,26 @@ export class OutboxEvent {
 }
 
 export const OutboxEventSchema = SchemaFactory.createForClass(OutboxEvent);
+
+/**
+ * The fields every document with an embedded outbox carries; its schema class extends this one
+ * (@nestjs/mongoose collects the properties of parent classes), and calls {@link indexOutbox}.
+ */
+@Schema()
+export abstract class OutboxHolder {
+  @Prop({ type: [OutboxEventSchema], default: [] })
+  outbox: OutboxEvent[];
+
+  /** Set while `outbox` has events: the relay's indexed work list. */
+  @Prop()
+  outboxPending?: boolean;
+
+  /** Until then, one relay (or the writer that stored the events) is publishing them; others skip. */
+  @Prop()
+  outboxLeaseUntil?: Date;
+}
+
+/** The outbox relay's index: documents with pending events (sparse: only those have the field). */
+export function indexOutbox(schema: MongooseSchema): void {
+  schema.index({ outboxPending: 1 }, { sparse: true });
+}

@@ -30,6 +30,7 @@ import {
   standardEula,
   startHarness,
   update,
+  usagePricing,
   type Harness,
 } from '../testing/harness';
 
@@ -232,23 +233,7 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
           create(),
           release(),
           standardEula(),
-          update('UpdatePricingTerms', {
-            PricingModel: 'Usage',
-            Terms: [
-              {
-                Type: 'ResaleUsageBasedPricingTerm',
-                CurrencyCode: 'USD',
-                RateCards: [
-                  {
-                    RateCard: [
-                      { DimensionKey: 'api_calls', Price: '0.1' },
-                      { DimensionKey: 'storage_gb', Price: '0.1' },
-                    ],
-                  },
-                ],
-              },
-            ],
-          }),
+          usagePricing({ api_calls: '0.1', storage_gb: '0.1' }),
           update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(10), OffersMaxQuantity: 1 }),
           update('UpdatePaymentScheduleTerms', {
             Terms: [
@@ -321,68 +306,17 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       ],
       [
         'usage prices missing a metered dimension',
-        [
-          create(),
-          update('UpdatePricingTerms', {
-            PricingModel: 'Usage',
-            Terms: [
-              {
-                Type: 'ResaleUsageBasedPricingTerm',
-                CurrencyCode: 'USD',
-                RateCards: [{ RateCard: [{ DimensionKey: 'api_calls', Price: '0.002' }] }],
-              },
-            ],
-          }),
-        ],
+        [create(), usagePricing({ api_calls: '0.002' })],
         'INVALID_RATE_CARD',
       ],
       [
         'a usage price on an entitled dimension',
-        [
-          create(),
-          update('UpdatePricingTerms', {
-            PricingModel: 'Usage',
-            Terms: [
-              {
-                Type: 'ResaleUsageBasedPricingTerm',
-                CurrencyCode: 'USD',
-                RateCards: [
-                  {
-                    RateCard: [
-                      { DimensionKey: 'api_calls', Price: '1' },
-                      { DimensionKey: 'storage_gb', Price: '1' },
-                      { DimensionKey: 'users', Price: '1' },
-                    ],
-                  },
-                ],
-              },
-            ],
-          }),
-        ],
+        [create(), usagePricing({ api_calls: '1', storage_gb: '1', users: '1' })],
         'INCOMPATIBLE_PRODUCT',
       ],
       [
         'usage prices in a currency other than USD',
-        [
-          create(),
-          update('UpdatePricingTerms', {
-            PricingModel: 'Usage',
-            Terms: [
-              {
-                Type: 'ResaleUsageBasedPricingTerm',
-                CurrencyCode: 'EUR',
-                RateCards: [
-                  {
-                    RateCard: [
-                      { DimensionKey: 'api_calls', Price: '1' },
-                      { DimensionKey: 'storage_gb', Price: '1' },
-                    ],
-                  },
-                ],
-              },
-            ],
-          }),
-        ],
+        [create(), usagePricing({ api_calls: '1', storage_gb: '1' }, 'EUR')],
         'INVALID_CURRENCY_CODE',
       ],
       [

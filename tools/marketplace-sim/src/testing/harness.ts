@@ -145,20 +145,18 @@ export const contractPricing = (price = '1200.00') =>
         Price: price,
         Grants: [{ DimensionKey: 'users', MaxQuantity: 10 }],
       },
-      {
-        Type: 'ResaleUsageBasedPricingTerm',
-        CurrencyCode: 'USD',
-        RateCards: [
-          {
-            RateCard: [
-              { DimensionKey: 'api_calls', Price: '0.002' },
-              { DimensionKey: 'storage_gb', Price: '0.10' },
-            ],
-          },
-        ],
-      },
+      usageTerm({ api_calls: '0.002', storage_gb: '0.10' }),
     ],
   });
+/** A usage-based pricing term with one price per dimension key. */
+export const usageTerm = (prices: Record<string, string>, currency = 'USD') => ({
+  Type: 'ResaleUsageBasedPricingTerm',
+  CurrencyCode: currency,
+  RateCards: [{ RateCard: Object.entries(prices).map(([DimensionKey, Price]) => ({ DimensionKey, Price })) }],
+});
+/** UpdatePricingTerms with usage prices only. */
+export const usagePricing = (prices: Record<string, string>, currency = 'USD') =>
+  update('UpdatePricingTerms', { PricingModel: 'Usage', Terms: [usageTerm(prices, currency)] });
 
 /** Starts a change set and waits for its terminal status. */
 export async function runChangeSet(

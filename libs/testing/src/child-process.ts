@@ -47,12 +47,17 @@ export interface ServiceProcess extends ManagedProcess {
 }
 
 /**
- * Starts `apps/<app>/src/main.ts` (compiled on the fly by swc) on a free port with `env` added to this
- * process's environment. Its output is discarded unless `CPPO_TEST_SERVICE_LOGS` is set.
+ * Starts `apps/<app>/src/main.ts` (compiled on the fly by swc) on `port` (default: a free one; give the
+ * same port to restart a service where it was) with `env` added to this process's environment. Its
+ * output is discarded unless `CPPO_TEST_SERVICE_LOGS` is set.
  */
-export async function startServiceProcess(app: string, env: Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  app: string,
+  env: Record<string, string>,
+  { port = 0 } = {},
+): Promise<ServiceProcess> {
   const root = join(__dirname, '../../..');
-  const port = await freePort();
+  port ||= await freePort();
   const managed = startProcess(
     process.execPath,
     ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')],

@@ -1,19 +1,15 @@
-import { join } from 'node:path';
 import { freePort } from '@cppo/persistence';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
   mongoUrl,
   rabbitUrl,
   startMarketplaceSim,
-  startProcess,
+  startServiceProcess,
   uniqueName,
   waitFor,
-  waitForHttp,
   type RunningSimulator,
 } from '@cppo/testing';
 import { minimalOpportunity } from './testing/opportunity.fixtures';
-
-const root = join(__dirname, '../../../..');
 
 describe('opportunity service killed right after submitting a change set', () => {
   let sim: RunningSimulator;
@@ -27,8 +23,6 @@ describe('opportunity service killed right after submitting a change set', () =>
   it('after a restart still ends ACTIVE, with exactly one resale authorization', async () => {
     const port = await freePort();
     const env = {
-      ...process.env,
-      PORT: String(port),
       MONGO_URL: mongoUrl(),
       RABBITMQ_URL: rabbitUrl(),
       RABBITMQ_EXCHANGE: uniqueName('cppo.events.test'),
@@ -41,22 +35,15 @@ describe('opportunity service killed right after submitting a change set', () =>
       LOG_LEVEL: 'error',
     };
     const org = await createOrgInDatabase(env.MONGO_URL, '123456789012');
-    const start = (extra: Record<string, string>) => {
-      const handle = startProcess(
-        process.execPath,
-        ['-r', '@swc-node/register', join(root, 'apps/opportunity/src/main.ts')],
-        { cwd: root, env: { ...env, ...extra } },
-      );
-      handle.child.stdout?.resume();
-      handle.child.stderr?.resume();
-      return handle;
-    };
+    // The survivor restarts on the same port, as a restarted container would.
+    const start = (extra: Record<string, string>) =>
+      startServiceProcess('opportunity', { ...env, ...extra }, { port });
     const url = `http://127.0.0.1:${port}`;
-    const doomed = start({ CPPO_FAILPOINT: 'after-start-change-set' });
+    const doomed = await start({ CPPO_FAILPOINT: 'after-start-change-set' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       doomed.child.once('exit', (_code, signal) => resolve(signal)),
     );
-    await waitForHttp(`${url}/health/ready`, 60_000, doomed.child);
+    await doomed.ready();
     const name = `Crash ${Date.now()}`;
     const created = await fetch(`${url}/v1/opportunities`, {
       method: 'POST',
@@ -72,9 +59,9 @@ describe('opportunity service killed right after submitting a change set', () =>
       );
     expect(await changeSets()).toHaveLength(1);
 
-    const survivor = start({});
+    const survivor = await start({});
     try {
-      await waitForHttp(`${url}/health/ready`, 60_000, survivor.child);
+      await survivor.ready();
       const active = await waitFor(
         async () => {
           const response = await fetch(`${url}/v1/opportunities/${id}`, {

@@ -39,6 +39,18 @@ export async function waitForHttp(url: string, timeoutMs = 30_000, child?: Child
   }
 }
 
+/**
+ * Runs a TypeScript entry point of this repository (`entry`, relative to its root; compiled on the fly by
+ * swc) as its own process, from the repository root, with `env` added to this process's environment.
+ */
+export function startTypeScript(entry: string, env: Record<string, string>): ManagedProcess {
+  const root = join(__dirname, '../../..');
+  return startProcess(process.execPath, ['-r', '@swc-node/register', join(root, entry)], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
+}
+
 /** A service started from its TypeScript entry point as its own process. */
 export interface ServiceProcess extends ManagedProcess {
   port: number;
@@ -56,13 +68,8 @@ export async function startServiceProcess(
   env: Record<string, string>,
   { port = 0 } = {},
 ): Promise<ServiceProcess> {
-  const root = join(__dirname, '../../..');
   port ||= await freePort();
-  const managed = startProcess(
-    process.execPath,
-    ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')],
-    { cwd: root, env: { ...process.env, ...env, PORT: String(port) } },
-  );
+  const managed = startTypeScript(`apps/${app}/src/main.ts`, { ...env, PORT: String(port) });
   for (const stream of [managed.child.stdout, managed.child.stderr]) {
     if (process.env['CPPO_TEST_SERVICE_LOGS']) stream?.pipe(process.stderr);
     else stream?.resume();

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { freePort } from '@cppo/persistence';
-import { startProcess, waitForHttp } from './child-process';
+import { startTypeScript, waitForHttp } from './child-process';
 
 export interface RunningSimulator {
   url: string;
@@ -14,21 +13,12 @@ export async function startMarketplaceSim(
   options: { sqsEndpoint?: string; sqsQueueUrl?: string; changeSetDelayMs?: number } = {},
 ): Promise<RunningSimulator> {
   const port = await freePort();
-  const root = join(__dirname, '../../..');
-  const handle = startProcess(
-    process.execPath,
-    ['-r', '@swc-node/register', join(root, 'tools/marketplace-sim/src/main.ts')],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SIM_PORT: String(port),
-        SIM_SQS_ENDPOINT: options.sqsEndpoint ?? '',
-        SIM_SQS_QUEUE_URL: options.sqsQueueUrl ?? '',
-        SIM_CHANGE_SET_DELAY_MS: String(options.changeSetDelayMs ?? 100),
-      },
-    },
-  );
+  const handle = startTypeScript('tools/marketplace-sim/src/main.ts', {
+    SIM_PORT: String(port),
+    SIM_SQS_ENDPOINT: options.sqsEndpoint ?? '',
+    SIM_SQS_QUEUE_URL: options.sqsQueueUrl ?? '',
+    SIM_CHANGE_SET_DELAY_MS: String(options.changeSetDelayMs ?? 100),
+  });
   let stderr = '';
   handle.child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const url = `http://127.0.0.1:${port}`;

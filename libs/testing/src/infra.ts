@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type ChannelModel } from 'amqplib';
 import mongoose from 'mongoose';
+import type { MessageEnvelope } from '@cppo/contracts';
 import { ensureIndexes, SCHEMAS } from '@cppo/persistence';
 
 /** A name no other test run uses, for databases, exchanges and queues. */
@@ -39,6 +40,30 @@ export async function dropTestDatabase(connection: mongoose.Connection): Promise
 /** A plain amqplib connection for test assertions (reading a DLQ, cleaning up). */
 export function rawAmqp(): Promise<ChannelModel> {
   return connect(rabbitUrl());
+}
+
+/**
+ * Every envelope published to `exchange` (declared here if needed) under a routing key matching
+ * `pattern`, through a server-named exclusive queue; `close` ends the connection, which deletes the queue.
+ */
+export async function tapExchange(
+  exchange: string,
+  onEnvelope: (envelope: MessageEnvelope) => void,
+  pattern = '#',
+): Promise<{ close(): Promise<void> }> {
+  const connection = await rawAmqp();
+  const channel = await connection.createChannel();
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  const { queue } = await channel.assertQueue('', { exclusive: true });
+  await channel.bindQueue(queue, exchange, pattern);
+  await channel.consume(
+    queue,
+    (message) => {
+      if (message) onEnvelope(JSON.parse(message.content.toString()) as MessageEnvelope);
+    },
+    { noAck: true },
+  );
+  return { close: () => connection.close() };
 }
 
 /** Deletes the test's exchange and queues. */

@@ -15,10 +15,10 @@ import {
   numberedAgreementNotification,
   queueDepth,
   rabbitUrl,
-  rawAmqp,
   sendMessages,
   startServiceProcess,
   startSqsEmulator,
+  tapExchange,
   uniqueName,
   type ServiceProcess,
   type SqsEmulator,
@@ -78,22 +78,12 @@ async function ingest(
     );
   }
   // Published = arrived at RabbitMQ: a queue bound to the exchange counts distinct messageIds.
-  const amqp = await rawAmqp();
-  const channel = await amqp.createChannel();
-  await channel.assertExchange(exchange, 'topic', { durable: true });
-  const { queue: tap } = await channel.assertQueue('', { exclusive: true });
-  await channel.bindQueue(tap, exchange, '#');
   const seen = new Set<string>();
   let publishedAt = 0;
-  await channel.consume(
-    tap,
-    (message) => {
-      if (!message) return;
-      seen.add(String(message.properties.messageId));
-      if (seen.size >= count && !publishedAt) publishedAt = Date.now();
-    },
-    { noAck: true },
-  );
+  const tap = await tapExchange(exchange, (envelope) => {
+    seen.add(envelope.messageId);
+    if (seen.size >= count && !publishedAt) publishedAt = Date.now();
+  });
   // Replicas start consuming as soon as they are up; the clock starts when the first one is ready.
   await Promise.race(replicasStarted.map((replica) => replica.ready(120_000)));
   const started = Date.now();
@@ -107,7 +97,7 @@ async function ingest(
   const stored = await connection.collection('marketplace_events').countDocuments({ state: 'PROCESSED' });
   await connection.dropDatabase();
   await connection.close();
-  await amqp.close();
+  await tap.close();
   await Promise.all(replicasStarted.map((replica) => replica.stop()));
   if (stored !== count || seen.size !== count)
     throw new Error(`expected ${count} stored and published, got ${stored} stored, ${seen.size} published`);

@@ -6,9 +6,8 @@ import { AuditEventRepository, OfferRepository } from '@cppo/persistence';
 import { createTestOrg, startTestApp, type TestApp } from '@cppo/platform/testing';
 import {
   deleteTopology,
-  rawAmqp,
   startMarketplaceSim,
-  uniqueName,
+  tapExchange,
   waitFor,
   type RunningSimulator,
 } from '@cppo/testing';
@@ -457,17 +456,11 @@ describe('opportunity service: following change sets', () => {
 
   it('reaches ACTIVE by polling alone when notifications are withheld; publishes and audits each change', async () => {
     const sut = await startTestApp(AppModule, env(sim));
-    const raw = await rawAmqp();
-    const channel = await raw.createChannel();
-    const recorder = uniqueName('opportunity-events');
-    await channel.assertExchange(sut.env['RABBITMQ_EXCHANGE'], 'topic', { durable: true });
-    await channel.assertQueue(recorder, { durable: false, autoDelete: true });
-    await channel.bindQueue(recorder, sut.env['RABBITMQ_EXCHANGE'], 'cppo.opportunity.#');
     const events: MessageEnvelope[] = [];
-    await channel.consume(
-      recorder,
-      (m) => m && events.push(JSON.parse(m.content.toString()) as MessageEnvelope),
-      { noAck: true },
+    const tap = await tapExchange(
+      sut.env['RABBITMQ_EXCHANGE'],
+      (envelope) => events.push(envelope),
+      'cppo.opportunity.#',
     );
     try {
       const org = await createTestOrg(sut.app, ISV);
@@ -502,7 +495,7 @@ describe('opportunity service: following change sets', () => {
       expect(audit.map((a) => a.action)).toEqual(['created', 'published']);
       expect(audit[0].actor).toMatch(/^apikey:key_/);
     } finally {
-      await raw.close();
+      await tap.close();
       await sut.close();
     }
   });

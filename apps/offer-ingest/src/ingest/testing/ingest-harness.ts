@@ -1,13 +1,12 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ChannelModel } from 'amqplib';
 import type { MessageEnvelope } from '@cppo/contracts';
 import { createSqsClient } from '@cppo/marketplace';
 import {
   deleteTopology,
   queueDepth,
   rabbitUrl,
-  rawAmqp,
   sendMessages,
+  tapExchange,
   startSqsEmulator,
   uniqueName,
   waitFor,
@@ -40,20 +39,8 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   const exchange = uniqueName('cppo.events.test');
-  const recorder = uniqueName('recorder');
-  const amqp: ChannelModel = await rawAmqp();
-  const channel = await amqp.createChannel();
-  await channel.assertExchange(exchange, 'topic', { durable: true });
-  await channel.assertQueue(recorder, { durable: false, autoDelete: true });
-  await channel.bindQueue(recorder, exchange, '#');
   const published: MessageEnvelope[] = [];
-  await channel.consume(
-    recorder,
-    (message) => {
-      if (message) published.push(JSON.parse(message.content.toString()) as MessageEnvelope);
-    },
-    { noAck: true },
-  );
+  const tap = await tapExchange(exchange, (envelope) => published.push(envelope));
   return {
     sqs,
     sqsClient,
@@ -76,8 +63,8 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
     send: (bodies) => sendMessages(sqsClient, queueUrl, bodies),
     queueDepth: () => queueDepth(sqsClient, queueUrl),
     async close() {
-      await amqp.close().catch(() => undefined);
-      await deleteTopology(exchange, [recorder]);
+      await tap.close().catch(() => undefined);
+      await deleteTopology(exchange, []);
       sqsClient.destroy();
       await sqs.stop();
     },

@@ -39,6 +39,29 @@ export default [
     },
   },
   {
+    // Services speak to the database only through named repository methods (libs/persistence): no Mongo
+    // operator keys and no mongoose model under apps/. Tests may send hostile input such as {"$ne": ...}.
+    files: ['apps/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Property > Identifier.key[name=/^\\$/]',
+          message: 'Mongo operators belong in libs/persistence: add a named repository method.',
+        },
+        {
+          selector: 'Property > Literal.key[value=/^\\$/]',
+          message: 'Mongo operators belong in libs/persistence: add a named repository method.',
+        },
+        {
+          selector: "MemberExpression > Identifier.property[name='model']",
+          message: 'No mongoose model under apps/: use a repository method.',
+        },
+      ],
+    },
+  },
+  {
     // tests and test helpers: assertions on shapes they just checked
     files: [
       '**/*.spec.ts',

@@ -8,7 +8,7 @@ const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 require('@swc-node/register');
-const { canConnect, startMongoServer } = require('../../libs/persistence/src/mongo-server');
+const { canConnect, startMongoServer } = require('../../libs/testing/src/mongo-server');
 
 module.exports = async () => {
   process.env.TZ = 'UTC';

@@ -14,7 +14,7 @@ import { IngestModule } from './ingest/ingest.module';
     MessagingModule.forRoot({
       service: 'offer-ingest',
       // offers is shared with the opportunity service: this relay only touches the CPPO documents it writes.
-      outboxModels: [MarketplaceEventRecord.name, { model: Offer.name, filter: { type: OfferType.CPPO } }],
+      outboxModels: [MarketplaceEventRecord.name, { model: Offer.name, scope: { type: OfferType.CPPO } }],
     }),
     IngestModule,
   ],

@@ -13,7 +13,7 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
     PersistenceModule,
     MessagingModule.forRoot({
       service: 'opportunity',
-      outboxModels: [{ model: Offer.name, filter: { type: OfferType.CPPO_OUT } }],
+      outboxModels: [{ model: Offer.name, scope: { type: OfferType.CPPO_OUT } }],
     }),
     OffersModule,
     OpportunitiesModule,

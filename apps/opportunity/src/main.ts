@@ -1,6 +1,6 @@
 import { runService } from '@cppo/platform';
 import { AppModule } from './app.module';
-import { OPPORTUNITY_SUBSCRIPTIONS } from './opportunities/opportunity-events.consumer';
+import { OPPORTUNITY_SUBSCRIPTIONS } from './change-sets/change-set-events.consumer';
 
 void runService({
   name: 'opportunity',

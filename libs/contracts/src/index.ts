@@ -32,4 +32,3 @@ export * from './changeset/failed.v1';
 export * from './changeset/cancelled.v1';
 export * from './aws/notification.types';
 export * from './aws/notification.parser';
-export * as notificationFixtures from './aws/fixtures/notifications';

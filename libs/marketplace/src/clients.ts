@@ -11,7 +11,7 @@ export interface AwsClientOptions {
   endpoint?: string;
   /** Explicit credentials (the simulator accepts any); unset = the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** SDK-level retries; our own code retries with backoff where it matters, so keep this small. */
+  /** SDK-level attempts; the gateways retry with our own policy, so they set 1. */
   maxAttempts?: number;
 }
 
@@ -37,12 +37,15 @@ export const createMeteringClient = (o: AwsClientOptions = {}) => new Marketplac
 export const createSqsClient = (o: AwsClientOptions = {}) =>
   new SQSClient({ ...common(o), useQueueUrlAsEndpoint: o.endpoint ? false : undefined });
 
-/** Region and (optional) static credentials from a service's validated config. */
-export function awsClientOptionsFrom(config: { get<T>(key: string): T | undefined }): AwsClientOptions {
-  const accessKeyId = config.get<string>('AWS_ACCESS_KEY_ID');
-  const secretAccessKey = config.get<string>('AWS_SECRET_ACCESS_KEY');
+/** Region and (optional) static credentials from a service's validated settings. */
+export function awsClientOptionsFrom(env: {
+  AWS_REGION: string;
+  AWS_ACCESS_KEY_ID?: string;
+  AWS_SECRET_ACCESS_KEY?: string;
+}): AwsClientOptions {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
   return {
-    region: config.get<string>('AWS_REGION') ?? 'us-east-1',
+    region: env.AWS_REGION,
     credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
   };
 }

@@ -7,12 +7,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { getModelToken } from '@nestjs/mongoose';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Model } from 'mongoose';
 import type { RoutingKey } from '@cppo/contracts';
-import { InboxRepository, OutboxStore } from '@cppo/persistence';
+import { InboxRepository, OutboxDispatcher, OutboxStore } from '@cppo/persistence';
+import { BaseEnv } from '@cppo/runtime';
 import { createAmqpConnection } from './amqp-connection';
 import { AmqpServer } from './amqp.server';
 import { EventPublisher } from './event-publisher';
@@ -30,18 +30,18 @@ export interface MessagingModuleOptions {
    * Models whose embedded outbox this service's relay publishes; with a filter when a collection is
    * shared, so that the relay only touches the documents this service writes.
    */
-  outboxModels: (string | { model: string; filter: Record<string, unknown> })[];
+  outboxModels: (string | { model: string; scope: Record<string, string> })[];
 }
 
-/** Reads the messaging settings from the validated config. */
-export function messagingOptionsFrom(config: ConfigService, service: string): MessagingOptions {
+/** The messaging settings from the service's validated environment. */
+export function messagingOptionsFrom(env: BaseEnv, service: string): MessagingOptions {
   return {
-    url: config.getOrThrow<string>('RABBITMQ_URL'),
-    exchange: config.getOrThrow<string>('RABBITMQ_EXCHANGE'),
-    service: config.get<string>('RABBITMQ_QUEUE_PREFIX') ?? service,
-    prefetch: config.getOrThrow<number>('RABBITMQ_PREFETCH'),
-    retryDelayMs: config.getOrThrow<number>('MESSAGE_RETRY_DELAY_MS'),
-    maxAttempts: config.getOrThrow<number>('MESSAGE_MAX_ATTEMPTS'),
+    url: env.RABBITMQ_URL,
+    exchange: env.RABBITMQ_EXCHANGE,
+    service: env.RABBITMQ_QUEUE_PREFIX ?? service,
+    prefetch: env.RABBITMQ_PREFETCH,
+    retryDelayMs: env.MESSAGE_RETRY_DELAY_MS,
+    maxAttempts: env.MESSAGE_MAX_ATTEMPTS,
   };
 }
 
@@ -69,7 +69,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
     const outboxes = options.outboxModels.map((entry) =>
-      typeof entry === 'string' ? { model: entry, filter: {} } : entry,
+      typeof entry === 'string' ? { model: entry, scope: {} } : entry,
     );
     return {
       module: MessagingModule,
@@ -77,8 +77,8 @@ export class MessagingModule {
       providers: [
         {
           provide: MESSAGING_OPTIONS,
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) => messagingOptionsFrom(config, options.service),
+          inject: [BaseEnv],
+          useFactory: (env: BaseEnv) => messagingOptionsFrom(env, options.service),
         },
         {
           provide: AMQP_CONNECTION,
@@ -93,16 +93,26 @@ export class MessagingModule {
         },
         {
           provide: OutboxRelay,
-          inject: [EventPublisher, ConfigService, ...outboxes.map(({ model }) => getModelToken(model))],
-          useFactory: (publisher: EventPublisher, config: ConfigService, ...models: Model<unknown>[]) =>
-            new OutboxRelay(
-              models.map((model, i) => new OutboxStore(model, outboxes[i].filter)),
+          inject: [
+            EventPublisher,
+            BaseEnv,
+            OutboxDispatcher,
+            ...outboxes.map(({ model }) => getModelToken(model)),
+          ],
+          useFactory: (
+            publisher: EventPublisher,
+            env: BaseEnv,
+            dispatcher: OutboxDispatcher,
+            ...models: Model<unknown>[]
+          ) => {
+            const relay = new OutboxRelay(
+              models.map((model, i) => new OutboxStore(model, outboxes[i].scope)),
               publisher,
-              {
-                intervalMs: config.getOrThrow<number>('OUTBOX_POLL_MS'),
-                leaseMs: config.getOrThrow<number>('OUTBOX_LEASE_MS'),
-              },
-            ),
+              { intervalMs: env.OUTBOX_POLL_MS, leaseMs: env.OUTBOX_LEASE_MS },
+            );
+            dispatcher.attach(relay);
+            return relay;
+          },
         },
         {
           provide: InboxService,
@@ -111,7 +121,7 @@ export class MessagingModule {
         },
         MessagingLifecycle,
       ],
-      exports: [MESSAGING_OPTIONS, AMQP_CONNECTION, EventPublisher, OutboxRelay, InboxService],
+      exports: [MESSAGING_OPTIONS, AMQP_CONNECTION, EventPublisher, InboxService],
     };
   }
 }

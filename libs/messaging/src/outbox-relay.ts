@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { MessageEnvelope } from '@cppo/contracts';
-import type { OutboxEvent, OutboxStore } from '@cppo/persistence';
+import type { OutboxEvent, OutboxSink, OutboxStore } from '@cppo/persistence';
+import { PeriodicTask } from '@cppo/runtime';
 import { errorMessage } from './errors';
 
 export interface OutboxRelayOptions {
@@ -18,13 +19,11 @@ export interface EnvelopeSink {
  * Publishes the events waiting in documents' embedded outboxes, in order, each confirmed by RabbitMQ,
  * and only then removes them. A crash after the publish and before the removal re-publishes the same
  * envelope (same messageId) after the lease expires; consumers deduplicate. Nothing is ever lost.
+ * Repositories reach it through the persistence library's OutboxDispatcher (it is their OutboxSink).
  */
-export class OutboxRelay {
+export class OutboxRelay implements OutboxSink {
   private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = true;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly stores: OutboxStore[],
@@ -32,24 +31,25 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
     /** Test seam: runs between the confirmed publish and the removal of a document's events. */
     private readonly beforeRemove: () => Promise<void> = async () => undefined,
-  ) {}
+  ) {
+    this.task = new PeriodicTask({
+      name: 'outbox-relay',
+      everyMs: options.intervalMs,
+      run: () => this.drain(),
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.task.start();
   }
 
-  /** Run a cycle now (called after a write that queued events), instead of waiting for the next poll. */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+  /** Events were appended to a document: run a cycle now instead of waiting for the next poll. */
+  changed(): void {
+    this.task.kick();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Publishes everything claimable now; returns the number of events published. */
@@ -74,32 +74,35 @@ export class OutboxRelay {
     return published;
   }
 
-  /** The lease a writer stores with new events it will publish itself (see `publishOwned`). */
-  ownedLeaseUntil(): Date {
+  /** The lease a writer stores with new events it publishes itself (see `publishStored`). */
+  leaseUntil(): Date {
     return new Date(Date.now() + this.options.leaseMs);
   }
 
   /**
-   * Publishes the events a writer has just stored together with the lease on them (`withOutbox(…,
-   * leaseUntil)`), without waiting for a relay cycle, then removes them. On failure the lease is released
-   * and the events stay for the next cycle; the caller's write is done either way, so this never throws.
+   * Publishes the events a writer has just stored together with the lease on them, without waiting for a
+   * relay cycle, then removes them. On failure the lease is released and the events stay for the next
+   * cycle; the caller's write is done either way, so this never throws.
    *
-   * `soleWriter`: the caller vouches that nothing else ever appends events to this document (e.g. an
-   * inbox record written once), so the outbox is emptied with one blind write instead of a checked one.
+   * `soleWriter`: nothing else ever appends events to this document (e.g. an inbox record written once),
+   * so the outbox is emptied with one blind write instead of a checked one.
    */
-  async publishOwned(
+  async publishStored(
     collection: string,
     id: string,
     events: OutboxEvent[],
     { soleWriter = false } = {},
   ): Promise<void> {
     const store = this.stores.find((s) => s.name === collection);
-    if (!store) throw new Error(`no outbox relay store for collection ${collection}`);
+    if (!store) {
+      this.logger.error(`no outbox relay store for collection ${collection}: left for another service`);
+      return;
+    }
     try {
       await this.publishClaimed(store, id, events, soleWriter);
     } catch (error) {
       this.logger.warn(`publishing ${collection}/${id} deferred to the relay: ${errorMessage(error)}`);
-      this.kick();
+      this.task.kick();
     }
   }
 
@@ -119,24 +122,5 @@ export class OutboxRelay {
     await this.beforeRemove();
     if (soleWriter) await store.clear(id);
     else await store.remove(id, events);
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.cycle(), delayMs);
-    this.timer.unref?.();
-  }
-
-  private async cycle(): Promise<void> {
-    if (this.stopped || this.running) return;
-    this.running = this.drain()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn(`relay cycle failed, will retry: ${errorMessage(error)}`));
-    await this.running;
-    this.running = undefined;
-    if (this.stopped) return;
-    const again = this.again;
-    this.again = false;
-    this.schedule(again ? 0 : this.options.intervalMs);
   }
 }

@@ -4,9 +4,9 @@
  * MongoDB applies a conditional single-document update atomically, and our design relies on that. FerretDB
  * 1.x (the local and CI stand-in) does not: it reads the document, applies the operators, and writes the
  * whole document back, so two concurrent updates of one document can lose one of them (measured: 10
- * concurrent conditional updates, 3 "won"). Funnelling every write of a document with an outbox through
- * this lock makes a single process correct on FerretDB too, and costs nothing measurable on MongoDB.
- * Concurrent writers in different processes are safe only on MongoDB (see README, "Data stores").
+ * concurrent conditional updates, 3 "won"). Funnelling every conditional write of a document through this
+ * lock makes a single process correct on FerretDB too, and costs nothing measurable on MongoDB.
+ * Concurrent writers in different processes are safe only on MongoDB (docs/decisions/0002-ferretdb.md).
  */
 export class DocumentLock {
   private readonly tails = new Map<string, Promise<void>>();

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection } from 'mongoose';
+import { PeriodicTask } from '@cppo/runtime';
 
 export interface MongoWatchdogOptions {
   /** How often the connection is pinged. */
@@ -19,9 +20,8 @@ export interface MongoWatchdogOptions {
  */
 export class MongoWatchdog {
   private readonly logger = new Logger(MongoWatchdog.name);
-  private timer?: NodeJS.Timeout;
+  private readonly task: PeriodicTask;
   private failingSince?: number;
-  private checking = false;
   /** How many times the client was reopened (for tests and metrics). */
   reopened = 0;
 
@@ -31,20 +31,23 @@ export class MongoWatchdog {
     private readonly options: MongoWatchdogOptions,
     /** Whether a brand-new client reaches the server (a seam for unit tests). */
     private readonly freshClientReaches: () => Promise<boolean> = () => this.probeWithNewClient(),
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.check(), this.options.intervalMs);
-    this.timer.unref();
+  ) {
+    this.task = new PeriodicTask({
+      name: 'mongo-watchdog',
+      everyMs: options.intervalMs,
+      run: () => this.check(),
+    });
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  start(): void {
+    this.task.start(this.options.intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   async check(): Promise<void> {
-    if (this.checking) return;
-    this.checking = true;
     try {
       if (await this.ping(this.connection.getClient())) {
         this.failingSince = undefined;
@@ -63,8 +66,6 @@ export class MongoWatchdog {
       this.failingSince = undefined;
     } catch (error) {
       this.logger.warn(`Mongo watchdog: ${(error as Error).message}`);
-    } finally {
-      this.checking = false;
     }
   }
 

@@ -6,18 +6,22 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { BaseEnv } from '@cppo/runtime';
+import { setConditionMode } from './condition';
 import { MongoWatchdog } from './mongo-watchdog';
+import { OutboxDispatcher } from './outbox-dispatcher';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditEventRepository } from './repositories/audit-event.repository';
+import { CppoOfferRepository } from './repositories/cppo-offer.repository';
 import { EntitlementRepository } from './repositories/entitlement.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { InboxRepository } from './repositories/inbox.repository';
 import { MarketplaceEventRepository } from './repositories/marketplace-event.repository';
 import { MeteringReportRepository } from './repositories/metering-report.repository';
 import { OfferRepository } from './repositories/offer.repository';
+import { OpportunityRepository } from './repositories/opportunity.repository';
 import { OrgRepository } from './repositories/org.repository';
 import { UsageRecordRepository } from './repositories/usage-record.repository';
 import { ApiKey, ApiKeySchema } from './schemas/api-key.schema';
@@ -48,6 +52,8 @@ const REPOSITORIES = [
   OrgRepository,
   ApiKeyRepository,
   OfferRepository,
+  OpportunityRepository,
+  CppoOfferRepository,
   EntitlementRepository,
   MarketplaceEventRepository,
   UsageRecordRepository,
@@ -58,24 +64,25 @@ const REPOSITORIES = [
 ];
 
 /**
- * The Mongo connection (from `MONGO_URL`) and one repository per collection. Index builds finish before
- * the app starts serving, so a unique index is never missing when the first write arrives.
+ * The Mongo connection (`MONGO_URL`) and one repository per collection (two typed writers for `offers`).
+ * Index builds finish before the app starts serving, so a unique index is never missing when the first
+ * write arrives. Needs the service's validated settings (`BaseEnv`) from the platform module.
  */
 @Global()
 @Module({
   imports: [
     MongooseModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService) => ({
-        uri: config.getOrThrow<string>('MONGO_URL'),
+      inject: [BaseEnv],
+      useFactory: (env: BaseEnv) => ({
+        uri: env.MONGO_URL,
         serverSelectionTimeoutMS: 5000,
         autoIndex: false,
       }),
     }),
     MongooseModule.forFeature(SCHEMAS),
   ],
-  providers: REPOSITORIES,
-  exports: [MongooseModule, ...REPOSITORIES],
+  providers: [OutboxDispatcher, ...REPOSITORIES],
+  exports: [MongooseModule, OutboxDispatcher, ...REPOSITORIES],
 })
 export class PersistenceModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PersistenceModule.name);
@@ -83,12 +90,10 @@ export class PersistenceModule implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @Inject(getConnectionToken()) private readonly connection: Connection,
-    config: ConfigService,
+    env: BaseEnv,
   ) {
-    this.watchdog = new MongoWatchdog(connection, config.getOrThrow<string>('MONGO_URL'), {
-      intervalMs: 2000,
-      stuckAfterMs: 10_000,
-    });
+    setConditionMode(connection, env.MONGO_CONDITIONS);
+    this.watchdog = new MongoWatchdog(connection, env.MONGO_URL, { intervalMs: 2000, stuckAfterMs: 10_000 });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -97,8 +102,8 @@ export class PersistenceModule implements OnApplicationBootstrap, OnApplicationS
     this.watchdog.start();
   }
 
-  onApplicationShutdown(): void {
-    this.watchdog.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.watchdog.stop();
   }
 }
 

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import type { INestApplication, Type } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { RoutingKey } from '@cppo/contracts';
 import { connectConsumer } from '@cppo/messaging';
-import { ConfigValidationError } from './config/base.env';
+import { BaseEnv, ConfigValidationError } from '@cppo/runtime';
 import { NoOperatorsPipe } from './http/no-operators.pipe';
 import { createValidationPipe } from './http/validation.pipe';
 
@@ -61,14 +60,14 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   app.useLogger(app.get(Logger));
   configureHttp(app, definition);
   app.enableShutdownHooks();
-  const config = app.get(ConfigService);
-  const timeout = config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS');
+  const env = app.get(BaseEnv);
+  const timeout = env.SHUTDOWN_TIMEOUT_MS;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), timeout).unref());
   }
   for (const consumer of definition.consumers ?? []) connectConsumer(app, consumer);
   await app.startAllMicroservices();
-  await app.listen(config.getOrThrow<number>('PORT'), config.getOrThrow<string>('HOST'));
+  await app.listen(env.PORT, env.HOST);
   app.get(Logger).log(`${definition.name} listening on ${await app.getUrl()}`, 'Bootstrap');
   return app;
 }

@@ -1,4 +1,3 @@
-export * from './config/base.env';
 export * from './auth/api-key';
 export * from './auth/auth.decorators';
 export * from './auth/api-key.guard';

@@ -1,6 +1,5 @@
-import { OfferStatus, OfferType } from '@cppo/contracts';
-import { newId, OfferRepository } from '@cppo/persistence';
-import { createTestOrg, randomAccountId, startTestApp, type TestApp } from './testing';
+import { OfferStatus } from '@cppo/contracts';
+import { createTestOrg, randomAccountId, seedOffer, startTestApp, type TestApp } from './testing';
 import { ThingsAppModule } from './testing/things.fixture';
 
 describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ)', () => {
@@ -13,22 +12,9 @@ describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ
     sut = await startTestApp(ThingsAppModule);
     orgA = await createTestOrg(sut.app, randomAccountId());
     orgB = await createTestOrg(sut.app, randomAccountId());
-    recordOfB = newId('off');
-    await sut.app.get(OfferRepository).insert(
-      {
-        _id: recordOfB,
-        orgId: orgB.orgId,
-        type: OfferType.CPPO_OUT,
-        status: OfferStatus.PENDING,
-        dedupKey: `out:${recordOfB}`,
-        productId: 'prod-1',
-        resellerAccountId: '111122223333',
-        buyerAccountIds: [],
-        marketplace: {},
-        offerCount: 0,
-      },
-      [],
-    );
+    recordOfB = (
+      await seedOffer(sut.app, { orgId: orgB.orgId, status: OfferStatus.PENDING, productId: 'prod-1' })
+    )._id;
   });
 
   afterAll(() => sut.close());

@@ -1,9 +1,8 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { envValidator, type BaseEnv } from './config/base.env';
+import { AwsServiceEnv, BaseEnv, envValidator } from '@cppo/runtime';
 import { HealthController } from './health/health.controller';
 import { RabbitMqHealthIndicator } from './health/rabbitmq.health';
 import { READINESS_INDICATORS, type ReadinessIndicator } from './health/readiness';
@@ -20,7 +19,7 @@ export interface PlatformOptions {
 }
 
 /**
- * What every service has: validated config, structured logs, API-key auth on every route, health and
+ * What every service has: validated, typed settings, structured logs, API-key auth on every route, health and
  * metrics endpoints. Requires PersistenceModule and MessagingModule in the same app.
  */
 @Module({})
@@ -30,20 +29,16 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      imports: [
-        // Validated when the app is created (not when this module is imported), and read only from the
-        // validated, typed values: skipProcessEnv stops ConfigService falling back to raw strings.
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          skipProcessEnv: true,
-          load: [() => envValidator(options.env)(process.env)],
-        }),
-        loggerModule(options.service),
-        TerminusModule.forRoot({ logger: false }),
-      ],
+      imports: [loggerModule(options.service), TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [
+        // The environment, validated when the app is created (not when this module is imported), injected
+        // as the app's own env class (typed), and as BaseEnv / AwsServiceEnv for the libraries.
+        { provide: options.env, useFactory: () => envValidator(options.env)(process.env) },
+        { provide: BaseEnv, useExisting: options.env },
+        ...(options.env.prototype instanceof AwsServiceEnv
+          ? [{ provide: AwsServiceEnv, useExisting: options.env }]
+          : []),
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         RabbitMqHealthIndicator,
@@ -54,7 +49,11 @@ export class PlatformModule {
           useFactory: (...items: ReadinessIndicator[]) => items,
         },
       ],
-      exports: [ConfigModule],
+      exports: [
+        options.env,
+        BaseEnv,
+        ...(options.env.prototype instanceof AwsServiceEnv ? [AwsServiceEnv] : []),
+      ],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '@cppo/persistence';
+import { freePort } from './mongo-server';
 
 /** A child process that the parent stops (SIGTERM, then SIGKILL after `graceMs`). */
 export interface ManagedProcess {
@@ -59,17 +59,17 @@ export interface ServiceProcess extends ManagedProcess {
 }
 
 /**
- * Starts `apps/<app>/src/main.ts` (compiled on the fly by swc) on `port` (default: a free one; give the
- * same port to restart a service where it was) with `env` added to this process's environment. Its
- * output is discarded unless `CPPO_TEST_SERVICE_LOGS` is set.
+ * Starts `apps/<app>/src/<entry>` (default `main.ts`; compiled on the fly by swc) on `port` (default: a
+ * free one; give the same port to restart a service where it was) with `env` added to this process's
+ * environment. Its output is discarded unless `CPPO_TEST_SERVICE_LOGS` is set.
  */
 export async function startServiceProcess(
   app: string,
   env: Record<string, string>,
-  { port = 0 } = {},
+  { port = 0, entry = 'main.ts' } = {},
 ): Promise<ServiceProcess> {
   port ||= await freePort();
-  const managed = startTypeScript(`apps/${app}/src/main.ts`, { ...env, PORT: String(port) });
+  const managed = startTypeScript(`apps/${app}/src/${entry}`, { ...env, PORT: String(port) });
   for (const stream of [managed.child.stdout, managed.child.stderr]) {
     if (process.env['CPPO_TEST_SERVICE_LOGS']) stream?.pipe(process.stderr);
     else stream?.resume();

@@ -5,3 +5,4 @@ export * from './sqs-queue';
 export * from './marketplace-sim';
 export * from './tcp-proxy';
 export * from './notifications';
+export * from './mongo-server';

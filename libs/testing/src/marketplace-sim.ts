@@ -1,4 +1,4 @@
-import { freePort } from '@cppo/persistence';
+import { freePort } from './mongo-server';
 import { startTypeScript, waitForHttp } from './child-process';
 
 export interface RunningSimulator {

@@ -1,4 +1,4 @@
-import { notificationFixtures as fx } from '@cppo/contracts';
+import { notificationFixtures as fx } from '@cppo/contracts/testing';
 
 /**
  * The i-th of a run of distinct `Purchase Agreement Created - Manufacturer` notifications (own event id,

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@cppo/persistence';
+import { freePort } from './mongo-server';
 import { startProcess, waitForHttp } from './child-process';
 
 export interface SqsQueueSpec {

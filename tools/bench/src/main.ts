@@ -6,9 +6,8 @@
 import { parseArgs } from 'node:util';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import mongoose from 'mongoose';
-import { notificationFixtures as fx } from '@cppo/contracts';
+import { notificationFixtures as fx } from '@cppo/contracts/testing';
 import { createSqsClient } from '@cppo/marketplace';
-import { startMongoServer } from '@cppo/persistence';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
   drainQueue,
@@ -16,6 +15,7 @@ import {
   queueDepth,
   rabbitUrl,
   sendMessages,
+  startMongoServer,
   startServiceProcess,
   startSqsEmulator,
   tapExchange,

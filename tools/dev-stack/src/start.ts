@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canConnect, startMongoServer, type MongoServer } from '@cppo/persistence';
+import { canConnect, startMongoServer, type MongoServer } from '@cppo/testing';
 import { startSqsEmulator, waitForHttp, type SqsEmulator, type SqsQueueSpec } from '@cppo/testing';
 import { SERVICES } from './services';
 

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { BaseEnv } from '@cppo/platform';
+import { BaseEnv } from '@cppo/runtime';
 
 export class MeteringEnv extends BaseEnv {
   @Type(() => Number)

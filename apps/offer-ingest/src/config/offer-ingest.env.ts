@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { AwsServiceEnv } from '@cppo/platform';
+import { AwsServiceEnv } from '@cppo/runtime';
 
 export class OfferIngestEnv extends AwsServiceEnv {
   @Type(() => Number)

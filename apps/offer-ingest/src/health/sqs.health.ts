@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientOptionsFrom, createSqsClient } from '@cppo/marketplace';
 import type { ReadinessIndicator } from '@cppo/platform';
+import { OfferIngestEnv } from '../config/offer-ingest.env';
 
 /** Ready only when the notification queue answers. */
 @Injectable()
@@ -12,13 +12,13 @@ export class SqsHealthIndicator implements ReadinessIndicator, OnModuleDestroy {
   private readonly queueUrl: string;
 
   constructor(
-    config: ConfigService,
+    env: OfferIngestEnv,
     private readonly indicator: HealthIndicatorService,
   ) {
-    this.queueUrl = config.getOrThrow<string>('SQS_QUEUE_URL');
+    this.queueUrl = env.SQS_QUEUE_URL;
     this.client = createSqsClient({
-      ...awsClientOptionsFrom(config),
-      endpoint: config.get<string>('SQS_ENDPOINT'),
+      ...awsClientOptionsFrom(env),
+      endpoint: env.SQS_ENDPOINT,
       maxAttempts: 1,
     });
   }

@@ -1,6 +1,13 @@
-import { notificationFixtures as fx, OfferStatus, OfferType, RoutingKeys } from '@cppo/contracts';
-import { MarketplaceEventRepository, newId, OfferRepository, OrgRepository } from '@cppo/persistence';
-import { createTestOrg, startTestApp, type TestApp } from '@cppo/platform/testing';
+import { OfferStatus, OfferType, RoutingKeys } from '@cppo/contracts';
+import { notificationFixtures as fx } from '@cppo/contracts/testing';
+import {
+  CppoOfferRepository,
+  MarketplaceEventRecord,
+  MarketplaceEventRepository,
+  Offer,
+  OrgRepository,
+} from '@cppo/persistence';
+import { countStored, createTestOrg, seedOffer, startTestApp, type TestApp } from '@cppo/platform/testing';
 import { waitFor } from '@cppo/testing';
 import { AppModule } from '../app.module';
 import { drained, startIngestHarness, type IngestHarness } from './testing/ingest-harness';
@@ -26,6 +33,15 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
   });
 
   const stored = () => sut.app.get(MarketplaceEventRepository);
+  /** Nothing left to process or publish, and everything published has been recorded. */
+  const settled = async () => {
+    await drained(h);
+    const pending = async () =>
+      (await countStored(sut.app, MarketplaceEventRecord.name, { outboxPending: true })) +
+      (await countStored(sut.app, Offer.name, { outboxPending: true }));
+    await waitFor(async () => (await pending()) === 0, { what: 'every outbox emptied' });
+    await h.barrier();
+  };
   const byType = (type: string) => h.published.filter((m) => m.type === type);
 
   it('turns every documented notification shape into the right normalized event', async () => {
@@ -33,7 +49,7 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
     await h.send(bodies);
     await drained(h);
     await waitFor(() => h.published.length >= 11 || undefined, { what: '11 published events' });
-    await new Promise((r) => setTimeout(r, 300));
+    await settled();
     expect(h.published).toHaveLength(11); // 1 offer, 5 agreement, 2 licence, 3 change-set events; SNS ones are not forwarded
 
     expect(byType(RoutingKeys.OfferReleased)).toHaveLength(1);
@@ -79,7 +95,7 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
       orgId: org.orgId,
       detailType: 'subscribe-success',
     });
-    const offer = await sut.app.get(OfferRepository).findByDedupKey(org.orgId, 'aws:offer-1234567890123');
+    const offer = await sut.app.get(CppoOfferRepository).findByAwsOfferId(org.orgId, 'offer-1234567890123');
     expect(offer).toMatchObject({
       type: OfferType.CPPO,
       status: OfferStatus.RELEASED,
@@ -156,33 +172,22 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
     await h.send([body, body, body]);
     await drained(h);
     await waitFor(() => h.published.some((m) => m.causationId === 'evt-triple-1') || undefined);
-    await new Promise((r) => setTimeout(r, 500));
+    await settled();
     expect(h.published.filter((m) => m.causationId === 'evt-triple-1')).toHaveLength(1);
-    expect(await stored().model.countDocuments({ _id: 'evt-triple-1' })).toBe(1);
+    expect(await countStored(sut.app, MarketplaceEventRecord.name, { _id: 'evt-triple-1' })).toBe(1);
     expect(
-      await sut.app
-        .get(OfferRepository)
-        .model.countDocuments({ orgId: org.orgId, awsOfferId: 'offer-triple0000001' }),
+      await countStored(sut.app, Offer.name, { orgId: org.orgId, awsOfferId: 'offer-triple0000001' }),
     ).toBe(1);
   });
 
   it('links a partner offer to the unique matching opportunity and says so', async () => {
-    const opportunityId = newId('off');
-    await sut.app.get(OfferRepository).insert(
-      {
-        _id: opportunityId,
-        orgId: org.orgId,
-        type: OfferType.CPPO_OUT,
-        status: OfferStatus.ACTIVE,
-        dedupKey: `out:${opportunityId}`,
-        productId: 'prod-linkme',
-        resellerAccountId: fx.FIXTURE_PARTNER_ACCOUNT,
-        buyerAccountIds: ['999988887777', '111122223333', '555566667777'],
-        marketplace: { resaleAuthorizationId: 'resaleauthz-linkme' },
-        offerCount: 0,
-      },
-      [],
-    );
+    const { _id: opportunityId } = await seedOffer(sut.app, {
+      orgId: org.orgId,
+      productId: 'prod-linkme',
+      resellerAccountId: fx.FIXTURE_PARTNER_ACCOUNT,
+      buyerAccountIds: ['999988887777', '111122223333', '555566667777'],
+      marketplace: { resaleAuthorizationId: 'resaleauthz-linkme' },
+    });
     const body = JSON.stringify({
       ...fx.offerReleased,
       id: 'evt-link-1',
@@ -209,7 +214,7 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
     )!;
     expect(released.payload).toMatchObject({ opportunityId });
     expect(
-      await sut.app.get(OfferRepository).findByDedupKey(org.orgId, 'aws:offer-linkme000001'),
+      await sut.app.get(CppoOfferRepository).findByAwsOfferId(org.orgId, 'offer-linkme000001'),
     ).toMatchObject({ cppoOutOfferId: opportunityId });
   });
 });

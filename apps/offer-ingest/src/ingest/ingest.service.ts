@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   NotificationParseError,
-  OfferStatus,
-  OfferType,
   parseMarketplaceNotification,
   RoutingKeys,
   type OfferReleasedEvent,
@@ -11,23 +9,21 @@ import {
   type PayloadOf,
   type RoutingKey,
 } from '@cppo/contracts';
-import { buildEnvelope, deterministicMessageId, OutboxRelay } from '@cppo/messaging';
+import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
 import {
+  CppoOfferRepository,
   isDuplicateKeyError,
   MarketplaceEventRepository,
   newId,
-  OfferRepository,
   OrgRepository,
   type MarketplaceEventRecord,
-  type Offer,
   type OutboxEvent,
 } from '@cppo/persistence';
+import { LRUCache } from 'lru-cache';
 import { normalizedEvent } from './notification.mapper';
 import { OfferLinker } from './offer-linker';
 
 export type IngestOutcome = 'processed' | 'duplicate' | 'quarantined';
-
-const ORG_CACHE_MS = 30_000;
 
 /**
  * One AWS Marketplace notification → stored once (the `marketplace_events` inbox, keyed by the AWS
@@ -37,14 +33,14 @@ const ORG_CACHE_MS = 30_000;
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
-  private readonly orgCache = new Map<string, { orgId: string; until: number }>();
+  /** Account or product code → org id; orgs are not deleted, so 30 s of staleness only delays a new one. */
+  private readonly orgCache = new LRUCache<string, string>({ max: 10_000, ttl: 30_000 });
 
   constructor(
     private readonly events: MarketplaceEventRepository,
-    private readonly offers: OfferRepository,
+    private readonly offers: CppoOfferRepository,
     private readonly orgs: OrgRepository,
     private readonly linker: OfferLinker,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async ingest(body: string): Promise<IngestOutcome> {
@@ -128,16 +124,9 @@ export class IngestService {
     }
     if (mode === 'replay') {
       await this.events.promote(notification.eventId, { ...record, reason: undefined }, events);
-      if (events.length) this.relay.kick();
       return 'processed';
     }
-    if (!(await this.events.insertOnce(record, events, this.relay.ownedLeaseUntil()))) return 'duplicate';
-    // A processed record never gets events again (only quarantined ones are replayed): sole writer.
-    if (events.length)
-      await this.relay.publishOwned(this.events.model.collection.collectionName, record._id, events, {
-        soleWriter: true,
-      });
-    return 'processed';
+    return (await this.events.insertOnce(record, events)) ? 'processed' : 'duplicate';
   }
 
   /**
@@ -150,14 +139,8 @@ export class IngestService {
     notification: ParsedNotification,
     event: OfferReleasedEvent,
   ): Promise<void> {
-    const dedupKey = `aws:${event.awsOfferId}`;
-    const existing = await this.offers.findByDedupKey(orgId, dedupKey);
-    if (
-      (existing as (Offer & { sourceEventIds?: string[] }) | null)?.sourceEventIds?.includes(
-        notification.eventId,
-      )
-    )
-      return;
+    const existing = await this.offers.findByAwsOfferId(orgId, event.awsOfferId);
+    if (existing?.sourceEventIds?.includes(notification.eventId)) return;
     const link = existing?.cppoOutOfferId ? undefined : await this.linker.resolve(orgId, event);
     const offerId = existing?._id ?? newId('off');
     const opportunityId = existing?.cppoOutOfferId ?? link?.opportunity?._id;
@@ -194,48 +177,35 @@ export class IngestService {
       resellerAccountId: event.sellerOfRecordAccountId,
       buyerAccountIds: event.buyerAccountIds,
       expiryDate: event.expirationDate,
-      ...(opportunityId ? { cppoOutOfferId: opportunityId } : {}),
-      ...(resaleAuthorizationId ? { 'marketplace.resaleAuthorizationId': resaleAuthorizationId } : {}),
+      cppoOutOfferId: opportunityId,
+      resaleAuthorizationId,
     };
-    if (!existing) {
-      try {
-        await this.offers.insert(
-          {
-            _id: offerId,
-            orgId,
-            type: OfferType.CPPO,
-            status: OfferStatus.RELEASED,
-            dedupKey,
-            awsOfferId: event.awsOfferId,
-            name: event.name,
-            productId: event.productId,
-            resellerAccountId: event.sellerOfRecordAccountId,
-            buyerAccountIds: event.buyerAccountIds,
-            expiryDate: event.expirationDate,
-            cppoOutOfferId: opportunityId,
-            marketplace: resaleAuthorizationId ? { resaleAuthorizationId } : {},
-            offerCount: 0,
-            sourceEventIds: [notification.eventId],
-          } as Offer,
-          events,
-          this.relay.ownedLeaseUntil(),
-        );
-        await this.relay.publishOwned(this.offers.model.collection.collectionName, offerId, events);
-        return;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        // Another replica inserted it meanwhile: apply as an update below.
-        return this.upsertCppoOffer(orgId, notification, event);
-      }
+    if (existing) {
+      await this.offers.applyRelease(orgId, existing._id, notification.eventId, fields, events);
+      return;
     }
-    const updated = await this.offers.update(
-      orgId,
-      existing._id,
-      { sourceEventIds: { $ne: notification.eventId } },
-      { $set: fields, $push: { sourceEventIds: notification.eventId } },
-      events,
-    );
-    if (updated) this.relay.kick();
+    try {
+      await this.offers.create(
+        {
+          _id: offerId,
+          orgId,
+          awsOfferId: event.awsOfferId,
+          name: event.name,
+          productId: event.productId,
+          resellerAccountId: event.sellerOfRecordAccountId,
+          buyerAccountIds: event.buyerAccountIds,
+          expiryDate: event.expirationDate,
+          cppoOutOfferId: opportunityId,
+          marketplace: resaleAuthorizationId ? { resaleAuthorizationId } : {},
+          sourceEventIds: [notification.eventId],
+        },
+        events,
+      );
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      // Another replica inserted it meanwhile: apply as an update.
+      return this.upsertCppoOffer(orgId, notification, event);
+    }
   }
 
   private async quarantine(
@@ -267,11 +237,11 @@ export class IngestService {
       ? `account:${notification.account}`
       : `product:${productCodeOf(notification)}`;
     const cached = this.orgCache.get(key);
-    if (cached && cached.until > Date.now()) return cached.orgId;
+    if (cached) return cached;
     const org = notification.account
       ? await this.orgs.findByAwsAccountId(notification.account)
       : await this.orgs.findByProductCode(productCodeOf(notification) ?? '');
-    if (org) this.orgCache.set(key, { orgId: org._id, until: Date.now() + ORG_CACHE_MS });
+    if (org) this.orgCache.set(key, org._id);
     return org?._id;
   }
 

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { notificationFixtures as fx } from '@cppo/contracts';
+import { notificationFixtures as fx } from '@cppo/contracts/testing';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
   mongoUrl,

@@ -1,8 +1,6 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { DescribeEntityCommand, type MarketplaceCatalogClient } from '@aws-sdk/client-marketplace-catalog';
-import { OfferStatus, OfferType, type OfferReleasedEvent } from '@cppo/contracts';
-import { awsClientOptionsFrom, createCatalogClient } from '@cppo/marketplace';
+import { Injectable, Logger } from '@nestjs/common';
+import type { OfferReleasedEvent } from '@cppo/contracts';
+import { CatalogGateway } from '@cppo/marketplace';
 import { OfferRepository, type Offer } from '@cppo/persistence';
 
 /**
@@ -12,20 +10,13 @@ import { OfferRepository, type Offer } from '@cppo/persistence';
  * Unresolved offers stay unlinked for the reconciler.
  */
 @Injectable()
-export class OfferLinker implements OnModuleDestroy {
+export class OfferLinker {
   private readonly logger = new Logger(OfferLinker.name);
-  private readonly catalog: MarketplaceCatalogClient;
 
   constructor(
-    config: ConfigService,
+    private readonly catalog: CatalogGateway,
     private readonly offers: OfferRepository,
-  ) {
-    this.catalog = createCatalogClient({
-      ...awsClientOptionsFrom(config),
-      endpoint: config.get<string>('MARKETPLACE_ENDPOINT'),
-      maxAttempts: 2,
-    });
-  }
+  ) {}
 
   async resolve(
     orgId: string,
@@ -33,21 +24,17 @@ export class OfferLinker implements OnModuleDestroy {
   ): Promise<{ opportunity?: Offer; resaleAuthorizationId?: string; how?: string }> {
     const resaleAuthorizationId = await this.describeResaleAuthorization(event.awsOfferId);
     if (resaleAuthorizationId) {
-      const [opportunity] = await this.offers.findWork(
-        { orgId, type: OfferType.CPPO_OUT, 'marketplace.resaleAuthorizationId': resaleAuthorizationId },
-        1,
+      const opportunity = await this.offers.findOpportunityByResaleAuthorization(
+        orgId,
+        resaleAuthorizationId,
       );
       if (opportunity) return { opportunity, resaleAuthorizationId, how: 'resale authorization' };
       return { resaleAuthorizationId };
     }
-    const candidates = await this.offers.findWork(
-      {
-        orgId,
-        type: OfferType.CPPO_OUT,
-        productId: event.productId,
-        resellerAccountId: event.sellerOfRecordAccountId,
-        status: { $in: [OfferStatus.ACTIVE, OfferStatus.EXPIRED, OfferStatus.RESTRICTED] },
-      },
+    const candidates = await this.offers.findReleasedOpportunities(
+      orgId,
+      event.productId,
+      event.sellerOfRecordAccountId,
       50,
     );
     const matching = candidates.filter(
@@ -67,9 +54,7 @@ export class OfferLinker implements OnModuleDestroy {
 
   private async describeResaleAuthorization(awsOfferId: string): Promise<string | undefined> {
     try {
-      const entity = await this.catalog.send(
-        new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: awsOfferId }),
-      );
+      const entity = await this.catalog.describeEntity(awsOfferId);
       const id = (entity.DetailsDocument as { ResaleAuthorizationId?: unknown } | undefined)
         ?.ResaleAuthorizationId;
       return typeof id === 'string' ? id : undefined;
@@ -79,9 +64,5 @@ export class OfferLinker implements OnModuleDestroy {
         this.logger.debug(`DescribeEntity ${awsOfferId}: ${(error as Error).message}`);
       return undefined;
     }
-  }
-
-  onModuleDestroy(): void {
-    this.catalog.destroy();
   }
 }

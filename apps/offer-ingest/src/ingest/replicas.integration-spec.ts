@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { notificationFixtures as fx } from '@cppo/contracts';
+import { notificationFixtures as fx } from '@cppo/contracts/testing';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
   mongoUrl,
@@ -69,7 +69,12 @@ describe('offer-ingest replicas sharing one queue (processes, SQS emulator, Rabb
       intervalMs: 200,
       what: `${count} published events`,
     });
-    await new Promise((r) => setTimeout(r, 1000)); // room for a double publish to show up
+    await waitFor(
+      async () =>
+        (await events.collection('marketplace_events').countDocuments({ outboxPending: true })) === 0,
+      { timeoutMs: 30_000, what: 'every outbox emptied' },
+    );
+    await h.barrier(); // a double publish would have arrived before the marker
 
     expect(await stored()).toBe(count);
     expect(h.published).toHaveLength(count); // not one published twice

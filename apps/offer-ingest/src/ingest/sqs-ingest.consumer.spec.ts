@@ -1,18 +1,21 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { ConfigService } from '@nestjs/config';
+import { envValidator } from '@cppo/runtime';
+import { OfferIngestEnv } from '../config/offer-ingest.env';
 import type { IngestOutcome, IngestService } from './ingest.service';
 import { SqsIngestConsumer } from './sqs-ingest.consumer';
 
 // The batch contract with sqs-consumer: the returned messages are deleted, the others come back.
 describe('SqsIngestConsumer.handleBatch (ingest stubbed)', () => {
   function consumerWith(ingest: (body: string) => Promise<IngestOutcome>): SqsIngestConsumer {
-    const config = new ConfigService({
+    const env = envValidator(OfferIngestEnv)({
+      MONGO_URL: 'mongodb://127.0.0.1:9/x',
+      SQS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/q',
       SQS_ENDPOINT: 'http://127.0.0.1:9',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      INGEST_MESSAGE_TIMEOUT_MS: 200,
+      INGEST_MESSAGE_TIMEOUT_MS: '200',
     });
-    return new SqsIngestConsumer(config, { ingest } as unknown as IngestService);
+    return new SqsIngestConsumer(env, { ingest } as unknown as IngestService);
   }
 
   const message = (body: string): Message => ({ MessageId: body, Body: body, ReceiptHandle: body });

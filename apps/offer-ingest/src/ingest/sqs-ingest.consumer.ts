@@ -4,11 +4,11 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
 import { Counter } from 'prom-client';
 import { awsClientOptionsFrom, createSqsClient } from '@cppo/marketplace';
+import { OfferIngestEnv } from '../config/offer-ingest.env';
 import { IngestService, type IngestOutcome } from './ingest.service';
 
 const processed = new Counter({
@@ -31,27 +31,24 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
   private readonly consumers: Consumer[] = [];
 
   constructor(
-    private readonly config: ConfigService,
+    private readonly env: OfferIngestEnv,
     private readonly ingest: IngestService,
   ) {
-    this.client = createSqsClient({
-      ...awsClientOptionsFrom(config),
-      endpoint: config.get<string>('SQS_ENDPOINT'),
-    });
+    this.client = createSqsClient({ ...awsClientOptionsFrom(env), endpoint: env.SQS_ENDPOINT });
   }
 
   onApplicationBootstrap(): void {
-    const visibility = this.config.getOrThrow<number>('SQS_VISIBILITY_TIMEOUT');
-    for (let i = 0; i < this.config.getOrThrow<number>('INGEST_CONCURRENCY'); i++) {
+    const visibility = this.env.SQS_VISIBILITY_TIMEOUT;
+    for (let i = 0; i < this.env.INGEST_CONCURRENCY; i++) {
       const consumer = Consumer.create({
         sqs: this.client,
-        queueUrl: this.config.getOrThrow<string>('SQS_QUEUE_URL'),
-        batchSize: this.config.getOrThrow<number>('SQS_BATCH_SIZE'),
-        waitTimeSeconds: this.config.getOrThrow<number>('SQS_WAIT_TIME_SECONDS'),
+        queueUrl: this.env.SQS_QUEUE_URL,
+        batchSize: this.env.SQS_BATCH_SIZE,
+        waitTimeSeconds: this.env.SQS_WAIT_TIME_SECONDS,
         visibilityTimeout: visibility,
         heartbeatInterval: Math.max(1, Math.floor(visibility / 3)),
         pollingCompleteWaitTimeMs: 15_000,
-        useQueueUrlAsEndpoint: !this.config.get<string>('SQS_ENDPOINT'),
+        useQueueUrlAsEndpoint: !this.env.SQS_ENDPOINT,
         handleMessageBatch: (messages) => this.handleBatch(messages),
       });
       consumer.on('error', (error) => this.logger.warn(`SQS: ${error.message}`));
@@ -59,9 +56,7 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
       consumer.start();
       this.consumers.push(consumer);
     }
-    this.logger.log(
-      `consuming ${this.config.getOrThrow<string>('SQS_QUEUE_URL')} with ${this.consumers.length} loops`,
-    );
+    this.logger.log(`consuming ${this.env.SQS_QUEUE_URL} with ${this.consumers.length} loops`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -91,7 +86,7 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
   private async handleOne(message: Message): Promise<IngestOutcome | 'failed'> {
     let outcome: IngestOutcome | 'failed';
     let timer: NodeJS.Timeout | undefined;
-    const timeoutMs = this.config.getOrThrow<number>('INGEST_MESSAGE_TIMEOUT_MS');
+    const timeoutMs = this.env.INGEST_MESSAGE_TIMEOUT_MS;
     try {
       outcome = await Promise.race([
         this.ingest.ingest(message.Body ?? ''),

@@ -2,8 +2,8 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { OfferRepository } from '@cppo/persistence';
 import { OrgId } from '@cppo/platform';
+import { OfferPage, OfferView } from '@cppo/views';
 import { OfferListQuery } from './dto/offer-list.query';
-import { OfferPage, OfferView } from './dto/offer.view';
 
 /** The Offer view over both types: the ISV's opportunities (CPPO_OUT) and partners' CPPO offers. */
 @ApiTags('offers')

@@ -1,6 +1,11 @@
 import { OfferStatus, OfferType } from '@cppo/contracts';
-import { newId, OfferRepository } from '@cppo/persistence';
-import { createTestOrg, randomAccountId, startTestApp, type TestApp } from '@cppo/platform/testing';
+import {
+  createTestOrg,
+  randomAccountId,
+  seedOffer,
+  startTestApp,
+  type TestApp,
+} from '@cppo/platform/testing';
 import { AppModule } from '../app.module';
 
 describe('GET /v1/offers (opportunity app)', () => {
@@ -9,24 +14,8 @@ describe('GET /v1/offers (opportunity app)', () => {
   let other: { orgId: string; apiKey: string };
 
   async function insert(orgId: string, type: OfferType, status: OfferStatus): Promise<string> {
-    const id = newId('off');
-    await sut.app.get(OfferRepository).insert(
-      {
-        _id: id,
-        orgId,
-        type,
-        status,
-        dedupKey: type === OfferType.CPPO_OUT ? `out:${id}` : `aws:offer-${id}`,
-        productId: 'prod-abc123',
-        resellerAccountId: '111122223333',
-        buyerAccountIds: ['444455556666'],
-        marketplace: {},
-        offerCount: 0,
-        awsOfferId: type === OfferType.CPPO ? `offer-${id}` : undefined,
-      },
-      [],
-    );
-    return id;
+    const offer = await seedOffer(sut.app, { orgId, type, status, buyerAccountIds: ['444455556666'] });
+    return offer._id;
   }
 
   beforeAll(async () => {

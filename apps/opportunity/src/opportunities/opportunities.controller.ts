@@ -1,18 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { OrgId, Principal, type RequestPrincipal } from '@cppo/platform';
-import { OfferPage, OfferView } from '../offers/dto/offer.view';
-import { ChangeSetPublisher } from './change-set.publisher';
+import { ChainView, OfferPage, OfferView } from '@cppo/views';
+import { ChangeSetPublisher } from '../change-sets/change-set.publisher';
+import { CreateOpportunity } from './create-opportunity.service';
 import { CloneOpportunityDto } from './dto/clone-opportunity.dto';
 import { CreateOpportunityDto } from './dto/create-opportunity.dto';
 import { OpportunityListQuery } from './dto/opportunity-list.query';
-import { OpportunitiesService } from './opportunities.service';
-
-class ChainView {
-  @ApiProperty({ type: OfferView }) opportunity: OfferView;
-  @ApiProperty({ type: [OfferView] }) offers: OfferView[];
-  @ApiProperty({ type: [Object] }) entitlements: Record<string, unknown>[];
-}
+import { OpportunityQueries } from './opportunity.queries';
+import { RestrictOpportunity } from './restrict-opportunity.service';
 
 const IDEMPOTENCY = ApiHeader({
   name: 'Idempotency-Key',
@@ -25,7 +21,9 @@ const actor = (principal: RequestPrincipal) => `apikey:${principal.apiKeyId}`;
 @Controller('v1/opportunities')
 export class OpportunitiesController {
   constructor(
-    private readonly opportunities: OpportunitiesService,
+    private readonly creating: CreateOpportunity,
+    private readonly restricting: RestrictOpportunity,
+    private readonly queries: OpportunityQueries,
     private readonly publisher: ChangeSetPublisher,
   ) {}
 
@@ -38,7 +36,7 @@ export class OpportunitiesController {
     @Principal() principal: RequestPrincipal,
     @Body() body: CreateOpportunityDto,
   ): Promise<OfferView> {
-    const created = await this.opportunities.create(principal.orgId, actor(principal), body);
+    const created = await this.creating.create(principal.orgId, actor(principal), body);
     this.publisher.kick();
     return OfferView.from(created);
   }
@@ -46,14 +44,14 @@ export class OpportunitiesController {
   @Get()
   @ApiOkResponse({ type: OfferPage })
   async list(@OrgId() orgId: string, @Query() query: OpportunityListQuery): Promise<OfferPage> {
-    const page = await this.opportunities.list(orgId, query);
+    const page = await this.queries.list(orgId, query);
     return { items: page.items.map(OfferView.from), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
   @ApiOkResponse({ type: OfferView })
   async get(@OrgId() orgId: string, @Param('id') id: string): Promise<OfferView> {
-    return OfferView.from(await this.opportunities.get(orgId, id));
+    return OfferView.from(await this.queries.get(orgId, id));
   }
 
   /** Irreversible, only from ACTIVE; RESTRICTED once AWS applied it. */
@@ -62,7 +60,7 @@ export class OpportunitiesController {
   @IDEMPOTENCY
   @ApiAcceptedResponse({ type: OfferView })
   async restrict(@Principal() principal: RequestPrincipal, @Param('id') id: string): Promise<OfferView> {
-    const offer = await this.opportunities.restrict(principal.orgId, actor(principal), id);
+    const offer = await this.restricting.restrict(principal.orgId, actor(principal), id);
     this.publisher.kick();
     return OfferView.from(offer);
   }
@@ -77,22 +75,14 @@ export class OpportunitiesController {
     @Param('id') id: string,
     @Body() body: CloneOpportunityDto,
   ): Promise<OfferView> {
-    const created = await this.opportunities.clone(principal.orgId, actor(principal), id, body);
+    const created = await this.creating.clone(principal.orgId, actor(principal), id, body);
     this.publisher.kick();
     return OfferView.from(created);
   }
 
   @Get(':id/chain')
   @ApiOkResponse({ type: ChainView })
-  async chain(@OrgId() orgId: string, @Param('id') id: string): Promise<ChainView> {
-    const chain = await this.opportunities.chain(orgId, id);
-    return {
-      opportunity: OfferView.from(chain.opportunity),
-      offers: chain.offers.map(OfferView.from),
-      entitlements: chain.entitlements.map(({ outbox: _outbox, orgId: _orgId, _id, ...rest }) => ({
-        id: _id,
-        ...rest,
-      })),
-    };
+  chain(@OrgId() orgId: string, @Param('id') id: string): Promise<ChainView> {
+    return this.queries.chain(orgId, id);
   }
 }

@@ -1,13 +1,26 @@
 import { Module } from '@nestjs/common';
-import { CatalogGateway } from '../marketplace/catalog.gateway';
-import { ChangeSetPublisher } from './change-set.publisher';
-import { ExpiryJob } from './expiry.job';
+import { CatalogGateway } from '@cppo/marketplace';
+import { ChangeSetEventsConsumer } from '../change-sets/change-set-events.consumer';
+import { ChangeSetPublisher } from '../change-sets/change-set.publisher';
+import { ChangeSetTracker } from '../change-sets/change-set.tracker';
+import { ExpiryJob } from '../expiry/expiry.job';
+import { CreateOpportunity } from './create-opportunity.service';
 import { OpportunitiesController } from './opportunities.controller';
-import { OpportunitiesService } from './opportunities.service';
-import { OpportunityEventsConsumer } from './opportunity-events.consumer';
+import { OpportunityHistory } from './opportunity.history';
+import { OpportunityQueries } from './opportunity.queries';
+import { RestrictOpportunity } from './restrict-opportunity.service';
 
 @Module({
-  controllers: [OpportunitiesController, OpportunityEventsConsumer],
-  providers: [CatalogGateway, OpportunitiesService, ChangeSetPublisher, ExpiryJob],
+  controllers: [OpportunitiesController, ChangeSetEventsConsumer],
+  providers: [
+    CatalogGateway,
+    OpportunityHistory,
+    OpportunityQueries,
+    CreateOpportunity,
+    RestrictOpportunity,
+    ChangeSetTracker,
+    ChangeSetPublisher,
+    ExpiryJob,
+  ],
 })
 export class OpportunitiesModule {}

@@ -1,8 +1,9 @@
+import type { ProductDimensions } from '@cppo/marketplace';
 import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
 
-export interface ProductDimensions {
-  entitled: string[];
-  metered: string[];
+/** Today as YYYY-MM-DD (UTC), the form of expiry and charge dates. */
+export function today(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
 }
 
 /** Decimal string → integer micro-units, exact (amounts have at most 6 decimals). */

@@ -1,6 +1,6 @@
 import { parseMarketplaceNotification } from './notification.parser';
 import { NotificationParseError } from './notification.types';
-import * as fixtures from './fixtures/notifications';
+import * as fixtures from '../testing/notifications';
 
 describe(parseMarketplaceNotification.name, () => {
   const sut = (value: unknown) =>

@@ -7,7 +7,7 @@ import { str } from './query';
 
 @Injectable()
 export class AuditEventRepository {
-  constructor(@InjectModel(AuditEvent.name) readonly model: Model<AuditEvent>) {}
+  constructor(@InjectModel(AuditEvent.name) private readonly model: Model<AuditEvent>) {}
 
   async append(event: Omit<AuditEvent, '_id' | 'createdAt'>): Promise<void> {
     await this.model.create({ _id: newId('aud'), ...event });

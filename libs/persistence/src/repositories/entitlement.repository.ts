@@ -10,7 +10,7 @@ export type EntitlementFilter = Partial<
 
 @Injectable()
 export class EntitlementRepository {
-  constructor(@InjectModel(Entitlement.name) readonly model: Model<Entitlement>) {}
+  constructor(@InjectModel(Entitlement.name) private readonly model: Model<Entitlement>) {}
 
   findById(orgId: string, id: string): Promise<Entitlement | null> {
     return this.model

@@ -6,7 +6,7 @@ import { isDuplicateKeyError, str } from './query';
 
 @Injectable()
 export class IdempotencyRepository {
-  constructor(@InjectModel(IdempotencyRecord.name) readonly model: Model<IdempotencyRecord>) {}
+  constructor(@InjectModel(IdempotencyRecord.name) private readonly model: Model<IdempotencyRecord>) {}
 
   /** Reserves the key; returns the existing record when it was already used. */
   async reserve(id: string, orgId: string, requestHash: string): Promise<IdempotencyRecord | null> {

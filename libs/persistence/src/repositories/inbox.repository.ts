@@ -6,7 +6,7 @@ import { isDuplicateKeyError, str } from './query';
 
 @Injectable()
 export class InboxRepository {
-  constructor(@InjectModel(InboxMessage.name) readonly model: Model<InboxMessage>) {}
+  constructor(@InjectModel(InboxMessage.name) private readonly model: Model<InboxMessage>) {}
 
   /** Records that `consumer` applied `messageId`. False when it already had: a redelivery. */
   async markProcessed(consumer: string, messageId: string): Promise<boolean> {

@@ -1,27 +1,34 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { when } from '../condition';
+import { OutboxDispatcher } from '../outbox-dispatcher';
 import { MarketplaceEventRecord } from '../schemas/marketplace-event.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
-import { updateWithEvents, withOutbox } from './outbox.store';
 import { findPage, isDuplicateKeyError, str, type Page, type PageRequest } from './query';
+import { insertWithEvents, updateWhere } from './write';
+
+export type NewMarketplaceEvent = Omit<
+  MarketplaceEventRecord,
+  'outbox' | 'replayCount' | 'createdAt' | 'updatedAt'
+>;
 
 @Injectable()
 export class MarketplaceEventRepository {
-  constructor(@InjectModel(MarketplaceEventRecord.name) readonly model: Model<MarketplaceEventRecord>) {}
+  constructor(
+    @InjectModel(MarketplaceEventRecord.name) private readonly model: Model<MarketplaceEventRecord>,
+    @Optional() private readonly outbox?: OutboxDispatcher,
+  ) {}
 
   /**
-   * Stores a notification and the events it causes in one insert (with `leaseUntil`, held by the caller,
-   * which publishes them itself). Returns false when the event id was already stored: a redelivery, to
-   * be acknowledged with no effect.
+   * Stores a notification and the events it causes in one insert; they are published at once. Returns
+   * false when the event id was already stored: a redelivery, to be acknowledged with no effect.
    */
-  async insertOnce(
-    record: Omit<MarketplaceEventRecord, 'outbox' | 'replayCount' | 'createdAt' | 'updatedAt'>,
-    events: OutboxEvent[],
-    leaseUntil?: Date,
-  ): Promise<boolean> {
+  async insertOnce(record: NewMarketplaceEvent, events: OutboxEvent[]): Promise<boolean> {
     try {
-      await this.model.create(withOutbox(record, events, leaseUntil));
+      // A stored notification never gets events again (only quarantined ones are replayed, by promote):
+      // its outbox is emptied with one blind write once published.
+      await insertWithEvents(this.model, { ...record, replayCount: 0 }, events, this.outbox, true);
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -33,31 +40,29 @@ export class MarketplaceEventRepository {
     return this.model.findById(str(id, 'id')).lean().exec();
   }
 
-  /**
-   * A quarantined notification becomes processed (a replay that now succeeds): one conditional update
-   * that also queues its events.
-   */
+  /** A quarantined notification becomes processed (a replay that now succeeds), with its events. */
   promote(
     id: string,
     changes: Partial<MarketplaceEventRecord>,
     events: OutboxEvent[],
   ): Promise<MarketplaceEventRecord | null> {
-    return updateWithEvents(
+    return updateWhere(
       this.model,
       str(id, 'id'),
-      { state: 'QUARANTINED' },
-      { $set: changes, $inc: { replayCount: 1 } },
+      when.equals('state', 'QUARANTINED'),
+      { set: changes, inc: { replayCount: 1 } },
       events,
+      this.outbox,
     );
   }
 
   /** A replay that fails again keeps the record quarantined with the new reason. */
   requarantine(id: string, reason: string): Promise<MarketplaceEventRecord | null> {
-    return updateWithEvents(
+    return updateWhere(
       this.model,
       str(id, 'id'),
-      { state: 'QUARANTINED' },
-      { $set: { reason }, $inc: { replayCount: 1 } },
+      when.equals('state', 'QUARANTINED'),
+      { set: { reason }, inc: { replayCount: 1 } },
       [],
     );
   }

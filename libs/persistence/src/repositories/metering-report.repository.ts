@@ -6,7 +6,7 @@ import { findPage, str, type Page, type PageRequest } from './query';
 
 @Injectable()
 export class MeteringReportRepository {
-  constructor(@InjectModel(MeteringReport.name) readonly model: Model<MeteringReport>) {}
+  constructor(@InjectModel(MeteringReport.name) private readonly model: Model<MeteringReport>) {}
 
   findById(orgId: string, id: string): Promise<MeteringReport | null> {
     return this.model

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { FilterQuery, Model, UpdateQuery } from 'mongoose';
-import type { OfferStatus, OfferType } from '@cppo/contracts';
+import type { FilterQuery, Model } from 'mongoose';
+import { OfferStatus, OfferType } from '@cppo/contracts';
 import { Offer } from '../schemas/offer.schema';
-import type { OutboxEvent } from '../schemas/outbox-event.schema';
-import { updateWithEvents, withOutbox } from './outbox.store';
 import { findPage, str, type Page, type PageRequest } from './query';
 
 export interface OfferFilter {
@@ -12,12 +10,14 @@ export interface OfferFilter {
   status?: OfferStatus;
   productId?: string;
   resellerAccountId?: string;
+  /** CPPO offers made from this opportunity. */
   cppoOutOfferId?: string;
 }
 
+/** Reads over both offer types (the Offer view, the chain, linking). Writes go through the typed repositories. */
 @Injectable()
 export class OfferRepository {
-  constructor(@InjectModel(Offer.name) readonly model: Model<Offer>) {}
+  constructor(@InjectModel(Offer.name) private readonly model: Model<Offer>) {}
 
   findById(orgId: string, id: string): Promise<Offer | null> {
     return this.model
@@ -34,57 +34,36 @@ export class OfferRepository {
     return findPage(this.model, query, page);
   }
 
-  findByDedupKey(orgId: string, dedupKey: string): Promise<Offer | null> {
-    return this.model
-      .findOne({ orgId: str(orgId, 'orgId'), dedupKey: str(dedupKey, 'dedupKey') })
-      .lean()
-      .exec();
-  }
-
-  /** The opportunity a change set belongs to (publish or restrict), within the org. */
-  findByChangeSetId(orgId: string, changeSetId: string): Promise<Offer | null> {
-    const id = str(changeSetId, 'changeSetId');
+  /** The opportunity published as this resale authorization, if it is one of the org's. */
+  findOpportunityByResaleAuthorization(orgId: string, resaleAuthorizationId: string): Promise<Offer | null> {
     return this.model
       .findOne({
         orgId: str(orgId, 'orgId'),
-        $or: [{ 'marketplace.changeSetId': id }, { 'marketplace.restrict.changeSetId': id }],
+        type: OfferType.CPPO_OUT,
+        'marketplace.resaleAuthorizationId': str(resaleAuthorizationId, 'resaleAuthorizationId'),
       })
       .lean()
       .exec();
   }
 
-  /** Background work lists across orgs (the services' own jobs, never an API query). */
-  findWork(filter: FilterQuery<Offer>, limit: number): Promise<Offer[]> {
-    return this.model.find(filter).sort({ _id: 1 }).limit(limit).lean().exec();
-  }
-
-  /**
-   * Inserts a new offer with its first events (with `leaseUntil`, held by the caller, which publishes
-   * them itself). Throws a duplicate-key error if `dedupKey` exists.
-   */
-  async insert(
-    offer: Omit<Offer, 'outbox' | 'createdAt' | 'updatedAt'>,
-    events: OutboxEvent[],
-    leaseUntil?: Date,
-  ): Promise<Offer> {
-    const doc = await this.model.create(withOutbox(offer, events, leaseUntil));
-    return doc.toObject();
-  }
-
-  /** One atomic state change + its events; `expect` narrows the match (e.g. the status it must be in). */
-  update(
+  /** The org's opportunities AWS released for this partner and product (active, expired or restricted since). */
+  findReleasedOpportunities(
     orgId: string,
-    id: string,
-    expect: FilterQuery<Offer>,
-    update: UpdateQuery<Offer>,
-    events: OutboxEvent[],
-  ): Promise<Offer | null> {
-    return updateWithEvents(
-      this.model,
-      str(id, 'id'),
-      { ...expect, orgId: str(orgId, 'orgId') },
-      update,
-      events,
-    );
+    productId: string,
+    resellerAccountId: string,
+    limit: number,
+  ): Promise<Offer[]> {
+    return this.model
+      .find({
+        orgId: str(orgId, 'orgId'),
+        type: OfferType.CPPO_OUT,
+        productId: str(productId, 'productId'),
+        resellerAccountId: str(resellerAccountId, 'resellerAccountId'),
+        status: { $in: [OfferStatus.ACTIVE, OfferStatus.EXPIRED, OfferStatus.RESTRICTED] },
+      })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
   }
 }

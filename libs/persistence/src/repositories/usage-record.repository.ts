@@ -6,7 +6,7 @@ import { isDuplicateKeyError, str } from './query';
 
 @Injectable()
 export class UsageRecordRepository {
-  constructor(@InjectModel(UsageRecord.name) readonly model: Model<UsageRecord>) {}
+  constructor(@InjectModel(UsageRecord.name) private readonly model: Model<UsageRecord>) {}
 
   /** Inserts the record, or returns the one already stored under its idempotency key. */
   async insertOrGetExisting(

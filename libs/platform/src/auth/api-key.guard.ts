@@ -1,5 +1,6 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { LRUCache } from 'lru-cache';
 import { ApiKeyRepository } from '@cppo/persistence';
 import { hashApiKey } from './api-key';
 import { IS_PUBLIC, type AuthenticatedRequest } from './auth.decorators';
@@ -9,15 +10,19 @@ interface Headers {
   'x-api-key'?: string;
 }
 
-const CACHE_TTL_MS = 30_000;
+interface Principal {
+  orgId: string;
+  apiKeyId: string;
+}
 
 /**
  * Every HTTP route needs `Authorization: Bearer <key>` or `x-api-key: <key>` unless marked @Public().
- * The key's hash is looked up (cached briefly, so a busy client does not cost a query per request).
+ * The key's hash is looked up (cached briefly in a bounded LRU, so a busy client does not cost a query
+ * per request; a revoked key stops working within the cache's 30 s).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly cache = new Map<string, { orgId: string; apiKeyId: string; until: number } | null>();
+  private readonly cache = new LRUCache<string, Principal>({ max: 10_000, ttl: 30_000 });
 
   constructor(
     private readonly reflector: Reflector,
@@ -42,13 +47,12 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private async lookup(hash: string): Promise<{ orgId: string; apiKeyId: string } | null> {
+  private async lookup(hash: string): Promise<Principal | null> {
     const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return cached;
+    if (cached) return cached;
     const found = await this.keys.findActiveByHash(hash);
     if (!found) return null;
-    const principal = { orgId: found.orgId, apiKeyId: found._id, until: Date.now() + CACHE_TTL_MS };
-    if (this.cache.size > 10_000) this.cache.clear();
+    const principal = { orgId: found.orgId, apiKeyId: found._id };
     this.cache.set(hash, principal);
     return principal;
   }

@@ -1,5 +1,5 @@
 import { LoggerModule } from 'nestjs-pino';
-import { ConfigService } from '@nestjs/config';
+import { BaseEnv } from '@cppo/runtime';
 import type { DynamicModule } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { AuthenticatedRequest } from '../auth/auth.decorators';
@@ -17,10 +17,10 @@ export const REDACTED_PATHS = [
 /** Structured JSON logs (pino), one line per request with its org, pretty in development. */
 export function loggerModule(service: string): DynamicModule {
   return LoggerModule.forRootAsync({
-    inject: [ConfigService],
-    useFactory: (config: ConfigService) => ({
+    inject: [BaseEnv],
+    useFactory: (env: BaseEnv) => ({
       pinoHttp: {
-        level: config.get<string>('LOG_LEVEL') ?? 'info',
+        level: env.LOG_LEVEL,
         base: { service },
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
@@ -32,7 +32,7 @@ export function loggerModule(service: string): DynamicModule {
             url: req.url,
           }),
         },
-        transport: config.get<boolean>('LOG_PRETTY')
+        transport: env.LOG_PRETTY
           ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
           : undefined,
       },

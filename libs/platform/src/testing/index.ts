@@ -1,3 +1,4 @@
 /** Test helpers that boot apps the way runService does: `@cppo/platform/testing`. */
 export * from './app';
 export * from './orgs';
+export * from './records';

@@ -4,7 +4,7 @@ import { IsInt, IsString, MaxLength, Min, ValidateNested } from 'class-validator
 import { MessagingModule } from '@cppo/messaging';
 import { OfferRepository, PersistenceModule } from '@cppo/persistence';
 import { OrgId } from '../auth/auth.decorators';
-import { BaseEnv } from '../config/base.env';
+import { BaseEnv } from '@cppo/runtime';
 import { PlatformModule } from '../platform.module';
 
 class Nested {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { MessageEnvelope } from '@cppo/contracts';
+import { RoutingKeys, type MessageEnvelope } from '@cppo/contracts';
 import { createSqsClient } from '@cppo/marketplace';
 import {
   deleteTopology,
   queueDepth,
+  rawAmqp,
   rabbitUrl,
   sendMessages,
   tapExchange,
@@ -14,6 +16,7 @@ import {
 } from '@cppo/testing';
 
 export const QUEUE = 'notifications';
+const BARRIER = 'test-barrier';
 
 /** An SQS emulator queue, real SQS client, and a RabbitMQ queue recording everything published. */
 export interface IngestHarness {
@@ -26,6 +29,12 @@ export interface IngestHarness {
   env(extra?: Record<string, string>): Record<string, string>;
   send(bodies: string[]): Promise<void>;
   queueDepth(): Promise<number>;
+  /**
+   * Resolves once a marker published now has reached the recording queue: everything the service had
+   * published before (with confirms) is in `published` by then. Proves "nothing more arrives" without
+   * sleeping, once the service has nothing left to publish.
+   */
+  barrier(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,7 +49,10 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
   });
   const exchange = uniqueName('cppo.events.test');
   const published: MessageEnvelope[] = [];
-  const tap = await tapExchange(exchange, (envelope) => published.push(envelope));
+  const markers = new Set<string>();
+  const tap = await tapExchange(exchange, (envelope) =>
+    envelope.orgId === BARRIER ? markers.add(envelope.messageId) : published.push(envelope),
+  );
   return {
     sqs,
     sqsClient,
@@ -62,6 +74,16 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
     }),
     send: (bodies) => sendMessages(sqsClient, queueUrl, bodies),
     queueDepth: () => queueDepth(sqsClient, queueUrl),
+    async barrier() {
+      const marker = randomUUID();
+      const connection = await rawAmqp();
+      const channel = await connection.createConfirmChannel();
+      const envelope = { messageId: marker, orgId: BARRIER, type: RoutingKeys.OfferLinked, payload: {} };
+      channel.publish(exchange, RoutingKeys.OfferLinked, Buffer.from(JSON.stringify(envelope)));
+      await channel.waitForConfirms();
+      await connection.close();
+      await waitFor(() => markers.has(marker), { what: 'the barrier marker' });
+    },
     async close() {
       await tap.close().catch(() => undefined);
       await deleteTopology(exchange, []);

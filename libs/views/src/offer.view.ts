@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OfferStatus, OfferType } from '@cppo/contracts';
-import type { Offer } from '@cppo/persistence';
+import type { Offer, OfferMarketplaceState } from '@cppo/persistence';
 
 export class MarketplaceErrorView {
   @ApiProperty() code: string;
@@ -8,11 +8,40 @@ export class MarketplaceErrorView {
   @ApiPropertyOptional() changeName?: string;
 }
 
+export class RestrictView {
+  @ApiProperty({ description: 'when the restriction was asked for' }) requestedAt: string;
+  @ApiPropertyOptional() changeSetId?: string;
+  @ApiPropertyOptional({ description: 'PREPARING, APPLYING, SUCCEEDED or FAILED' }) status?: string;
+  @ApiPropertyOptional({ type: [MarketplaceErrorView] }) errors?: MarketplaceErrorView[];
+}
+
+/** Where the offer stands in AWS Marketplace. */
 export class OfferMarketplaceView {
   @ApiPropertyOptional() resaleAuthorizationId?: string;
   @ApiPropertyOptional() changeSetId?: string;
-  @ApiPropertyOptional() changeSetStatus?: string;
-  @ApiPropertyOptional({ type: [MarketplaceErrorView] }) errors?: MarketplaceErrorView[];
+  @ApiPropertyOptional({ description: 'PREPARING, APPLYING, SUCCEEDED, FAILED or CANCELLED' })
+  changeSetStatus?: string;
+  @ApiPropertyOptional({ type: [MarketplaceErrorView], description: 'AWS error code and message per change' })
+  errors?: MarketplaceErrorView[];
+  @ApiPropertyOptional({ type: RestrictView, description: 'CPPO_OUT: the restriction, once asked for' })
+  restrict?: RestrictView;
+
+  /** Only the documented fields: the publisher's own bookkeeping (tokens, poll schedule) stays inside. */
+  static from(state: OfferMarketplaceState | undefined): OfferMarketplaceView {
+    const restrict = state?.restrict;
+    return {
+      resaleAuthorizationId: state?.resaleAuthorizationId,
+      changeSetId: state?.changeSetId,
+      changeSetStatus: state?.changeSetStatus,
+      errors: state?.errors,
+      restrict: restrict && {
+        requestedAt: new Date(restrict.requestedAt).toISOString(),
+        changeSetId: restrict.changeSetId,
+        status: restrict.status,
+        errors: restrict.errors,
+      },
+    };
+  }
 }
 
 /** The public Offer view over both types (`CPPO_OUT` opportunities and partners' `CPPO` offers). */
@@ -47,7 +76,7 @@ export class OfferView {
       buyerAccountIds: offer.buyerAccountIds,
       terms: offer.terms,
       expiryDate: offer.expiryDate,
-      marketplace: offer.marketplace ?? {},
+      marketplace: OfferMarketplaceView.from(offer.marketplace),
       offerCount: offer.offerCount ?? 0,
       awsOfferId: offer.awsOfferId,
       cppoOutOfferId: offer.cppoOutOfferId,

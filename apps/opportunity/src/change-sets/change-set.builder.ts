@@ -1,5 +1,5 @@
 import type { Change } from '@aws-sdk/client-marketplace-catalog';
-import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
+import type { CreateOpportunityDto } from '../opportunities/dto/create-opportunity.dto';
 
 export const RESALE_AUTHORIZATION = 'ResaleAuthorization@1.0';
 const REF = '$ResaleAuthorization.Entity.Identifier';

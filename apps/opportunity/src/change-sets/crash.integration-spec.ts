@@ -1,6 +1,6 @@
-import { freePort } from '@cppo/persistence';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
+  freePort,
   mongoUrl,
   rabbitUrl,
   startMarketplaceSim,
@@ -9,7 +9,7 @@ import {
   waitFor,
   type RunningSimulator,
 } from '@cppo/testing';
-import { minimalOpportunity } from './testing/opportunity.fixtures';
+import { minimalOpportunity } from '../opportunities/testing/opportunity.fixtures';
 
 describe('opportunity service killed right after submitting a change set', () => {
   let sim: RunningSimulator;
@@ -36,10 +36,10 @@ describe('opportunity service killed right after submitting a change set', () =>
     };
     const org = await createOrgInDatabase(env.MONGO_URL, '123456789012');
     // The survivor restarts on the same port, as a restarted container would.
-    const start = (extra: Record<string, string>) =>
-      startServiceProcess('opportunity', { ...env, ...extra }, { port });
+    const start = (entry: string) => startServiceProcess('opportunity', env, { port, entry });
     const url = `http://127.0.0.1:${port}`;
-    const doomed = await start({ CPPO_FAILPOINT: 'after-start-change-set' });
+    // The test entry point kills the process right after AWS accepted the change set.
+    const doomed = await start('testing/crash.main.ts');
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       doomed.child.once('exit', (_code, signal) => resolve(signal)),
     );
@@ -59,7 +59,7 @@ describe('opportunity service killed right after submitting a change set', () =>
       );
     expect(await changeSets()).toHaveLength(1);
 
-    const survivor = await start({});
+    const survivor = await start('main.ts');
     try {
       await survivor.ready();
       const active = await waitFor(

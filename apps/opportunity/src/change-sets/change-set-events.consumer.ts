@@ -6,10 +6,10 @@ import {
   type MessageEnvelope,
   type OfferLinkedV1,
 } from '@cppo/contracts';
+import { CatalogGateway } from '@cppo/marketplace';
 import { InboxService } from '@cppo/messaging';
-import { OfferRepository } from '@cppo/persistence';
-import { CatalogGateway } from '../marketplace/catalog.gateway';
-import { OpportunitiesService } from './opportunities.service';
+import { OpportunityRepository } from '@cppo/persistence';
+import { ChangeSetTracker } from './change-set.tracker';
 
 export const OPPORTUNITY_SUBSCRIPTIONS = [
   RoutingKeys.ChangeSetSucceeded,
@@ -23,13 +23,13 @@ export const OPPORTUNITY_SUBSCRIPTIONS = [
  * fallback) and CPPO offers linked to an opportunity (offerCount).
  */
 @Controller()
-export class OpportunityEventsConsumer {
-  private readonly logger = new Logger(OpportunityEventsConsumer.name);
+export class ChangeSetEventsConsumer {
+  private readonly logger = new Logger(ChangeSetEventsConsumer.name);
 
   constructor(
-    private readonly offers: OfferRepository,
+    private readonly opportunities: OpportunityRepository,
     private readonly catalog: CatalogGateway,
-    private readonly opportunities: OpportunitiesService,
+    private readonly tracker: ChangeSetTracker,
     private readonly inbox: InboxService,
   ) {}
 
@@ -61,12 +61,12 @@ export class OpportunityEventsConsumer {
 
   /** The notification says only how it ended; DescribeChangeSet says what AWS created or rejected. */
   private async onChangeSet(envelope: MessageEnvelope<ChangeSetEventV1>): Promise<void> {
-    const offer = await this.offers.findByChangeSetId(envelope.orgId, envelope.payload.changeSetId);
+    const offer = await this.opportunities.findByChangeSetId(envelope.orgId, envelope.payload.changeSetId);
     if (!offer) {
       this.logger.debug(`change set ${envelope.payload.changeSetId} is not an opportunity's; ignored`);
       return;
     }
     const described = await this.catalog.describeChangeSet(envelope.payload.changeSetId);
-    await this.opportunities.applyChangeSet(offer, described, `aws:${envelope.payload.eventId}`);
+    await this.tracker.ended(offer, described, `aws:${envelope.payload.eventId}`);
   }
 }

@@ -34,6 +34,14 @@ export class BaseEnv {
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
   MONGO_URL: string;
 
+  /**
+   * How conditional writes are made: `auto` asks the server (FerretDB → read-check-write under the
+   * in-process document lock; anything else → the condition in the atomic update filter); `filter` or
+   * `read-check-write` force one (docs/decisions/0002-ferretdb.md).
+   */
+  @IsIn(['auto', 'filter', 'read-check-write'])
+  MONGO_CONDITIONS: 'auto' | 'filter' | 'read-check-write' = 'auto';
+
   @Matches(/^amqps?:\/\/\S+$/, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -120,4 +128,22 @@ export class AwsServiceEnv extends BaseEnv {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'MARKETPLACE_ENDPOINT must be an http(s) URL' })
   MARKETPLACE_ENDPOINT?: string;
+
+  /** Retries of one AWS call on throttling, 5xx, ResourceInUse and network errors (exponential backoff). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  AWS_MAX_RETRIES = 8;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  AWS_RETRY_MIN_MS = 200;
+
+  /** How long a product's dimensions (DescribeEntity) are cached. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  PRODUCT_CACHE_TTL_MS = 300_000;
 }

@@ -1,0 +1,64 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { OfferStatus } from '@cppo/contracts';
+import { CatalogGateway } from '@cppo/marketplace';
+import { OpportunityRepository, type Offer } from '@cppo/persistence';
+import { PeriodicTask } from '@cppo/runtime';
+import { ChangeSetTracker } from '../change-sets/change-set.tracker';
+import { OpportunityEnv } from '../config/opportunity.env';
+import { today } from '../opportunities/opportunity.rules';
+
+/**
+ * Marks ACTIVE opportunities whose expiry date has passed EXPIRED, and reconciles ACTIVE ones with
+ * DescribeEntity (an authorization restricted outside CPPO Hub, e.g. in the AWS console, becomes RESTRICTED).
+ */
+@Injectable()
+export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExpiryJob.name);
+  private readonly task: PeriodicTask;
+  private readonly everyMs: number;
+
+  constructor(
+    env: OpportunityEnv,
+    private readonly opportunities: OpportunityRepository,
+    private readonly catalog: CatalogGateway,
+    private readonly tracker: ChangeSetTracker,
+  ) {
+    this.everyMs = env.EXPIRY_CHECK_MS;
+    this.task = new PeriodicTask({ name: 'expiry', everyMs: this.everyMs, run: () => this.runOnce() });
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start(this.everyMs);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
+  }
+
+  /** One pass, as of `now`. */
+  async runOnce(now = new Date()): Promise<void> {
+    for (const offer of await this.opportunities.findExpired(today(now), 100)) await this.check(offer, true);
+    const stale = new Date(now.getTime() - this.everyMs * 10);
+    for (const offer of await this.opportunities.findDueForReconcile(stale, 20))
+      await this.check(offer, false);
+  }
+
+  private async check(offer: Offer, expired: boolean): Promise<void> {
+    const id = offer.marketplace?.resaleAuthorizationId;
+    let awsStatus: string | undefined;
+    if (id) {
+      try {
+        awsStatus = (
+          (await this.catalog.describeEntity(id)).DetailsDocument as { Status?: string } | undefined
+        )?.Status;
+      } catch (error) {
+        this.logger.warn(`reconcile ${offer._id}: DescribeEntity ${id} failed: ${(error as Error).message}`);
+      }
+    }
+    if (awsStatus === 'Restricted')
+      return this.tracker.endActive(offer, OfferStatus.RESTRICTED, 'restricted in AWS Marketplace');
+    if (expired)
+      return this.tracker.endActive(offer, OfferStatus.EXPIRED, `expiry date ${offer.expiryDate} passed`);
+    await this.opportunities.markReconciled(offer, new Date());
+  }
+}

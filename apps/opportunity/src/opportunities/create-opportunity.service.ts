@@ -1,0 +1,115 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { OfferStatus, RoutingKeys } from '@cppo/contracts';
+import { CatalogGateway } from '@cppo/marketplace';
+import { AuditEventRepository, newId, OpportunityRepository, type Offer } from '@cppo/persistence';
+import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
+import { OpportunityHistory } from './opportunity.history';
+import { OpportunityQueries } from './opportunity.queries';
+import { dimensionProblems, opportunityProblems, today } from './opportunity.rules';
+
+/** The commercial fields of an opportunity, kept as sent, in `offer.terms`. */
+type Terms = Pick<
+  CreateOpportunityDto,
+  | 'renewal'
+  | 'commitAmount'
+  | 'usageDimensionPrices'
+  | 'singleUse'
+  | 'eula'
+  | 'resellerContract'
+  | 'installments'
+>;
+
+/** The request an opportunity was created from, rebuilt from the stored document (publish, clone). */
+export function toDto(offer: Offer): CreateOpportunityDto {
+  const terms = (offer.terms ?? {}) as Terms;
+  return {
+    name: offer.name ?? '',
+    description: offer.description,
+    productId: offer.productId,
+    resellerAccountId: offer.resellerAccountId,
+    buyerAccountIds: offer.buyerAccountIds?.length ? offer.buyerAccountIds : undefined,
+    expiryDate: offer.expiryDate,
+    ...terms,
+  };
+}
+
+/**
+ * Creates an opportunity (or clones one): AWS's rules checked up front, then stored PENDING with its
+ * `created` event; the change-set publisher submits it.
+ */
+@Injectable()
+export class CreateOpportunity {
+  constructor(
+    private readonly opportunities: OpportunityRepository,
+    private readonly queries: OpportunityQueries,
+    private readonly catalog: CatalogGateway,
+    private readonly history: OpportunityHistory,
+    private readonly audit: AuditEventRepository,
+  ) {}
+
+  async create(orgId: string, actor: string, dto: CreateOpportunityDto): Promise<Offer> {
+    const problems = opportunityProblems(dto, today());
+    if (problems.length) throw new BadRequestException(problems);
+    const product = await this.catalog.productDimensions(dto.productId);
+    if (!product) {
+      throw new BadRequestException([
+        `productId: product ${dto.productId} was not found in AWS Marketplace, or it does not support resale`,
+      ]);
+    }
+    const dimensionErrors = dimensionProblems(dto, product);
+    if (dimensionErrors.length) throw new BadRequestException(dimensionErrors);
+
+    const id = newId('off');
+    const terms: Terms = {
+      renewal: dto.renewal,
+      commitAmount: dto.commitAmount,
+      usageDimensionPrices: dto.usageDimensionPrices,
+      singleUse: dto.singleUse ?? false,
+      eula: dto.eula ?? { type: 'STANDARD' },
+      resellerContract: dto.resellerContract,
+      installments: dto.installments,
+    };
+    const opportunity = {
+      _id: id,
+      orgId,
+      name: dto.name,
+      description: dto.description,
+      productId: dto.productId,
+      resellerAccountId: dto.resellerAccountId,
+      buyerAccountIds: dto.buyerAccountIds ?? [],
+      expiryDate: dto.expiryDate,
+      terms: JSON.parse(JSON.stringify(terms)) as Record<string, unknown>,
+      // Derived from the opportunity: a retry of the submit can never create a second authorization.
+      marketplace: { clientRequestToken: `cppo-${id}` },
+      offerCount: 0,
+    };
+    const created = await this.opportunities.create(opportunity, [
+      this.history.event(RoutingKeys.OpportunityCreated, {
+        ...opportunity,
+        status: OfferStatus.PENDING,
+      } as Offer),
+    ]);
+    await this.history.record(created, actor, 'created');
+    return created;
+  }
+
+  async clone(
+    orgId: string,
+    actor: string,
+    id: string,
+    overrides: Partial<CreateOpportunityDto>,
+  ): Promise<Offer> {
+    const source = await this.queries.get(orgId, id);
+    const dto = { ...toDto(source), ...overrides } as CreateOpportunityDto;
+    const created = await this.create(orgId, actor, dto);
+    await this.audit.append({
+      orgId,
+      entityType: 'opportunity',
+      entityId: created._id,
+      action: 'cloned',
+      actor,
+      data: { from: id },
+    });
+    return created;
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RoutingKeys, type RoutingKey } from '@cppo/contracts';
+import { buildEnvelope } from '@cppo/messaging';
+import { AuditEventRepository, type Offer, type OutboxEvent } from '@cppo/persistence';
+
+export type OpportunityKey =
+  | typeof RoutingKeys.OpportunityCreated
+  | typeof RoutingKeys.OpportunityPublished
+  | typeof RoutingKeys.OpportunityFailed
+  | typeof RoutingKeys.OpportunityExpired
+  | typeof RoutingKeys.OpportunityRestricted;
+
+/** What an opportunity's changes leave behind: the `cppo.opportunity.*.v1` event and the audit entry. */
+@Injectable()
+export class OpportunityHistory {
+  private readonly logger = new Logger(OpportunityHistory.name);
+
+  constructor(private readonly audit: AuditEventRepository) {}
+
+  /** The event describing the opportunity as it is after the change. */
+  event(key: OpportunityKey, offer: Offer): OutboxEvent {
+    return buildEnvelope(
+      key as RoutingKey & OpportunityKey,
+      {
+        opportunityId: offer._id,
+        productId: offer.productId,
+        resellerAccountId: offer.resellerAccountId,
+        buyerAccountIds: offer.buyerAccountIds ?? [],
+        status: offer.status,
+        resaleAuthorizationId: offer.marketplace?.resaleAuthorizationId,
+        changeSetId: offer.marketplace?.changeSetId,
+        errors: offer.marketplace?.errors,
+      },
+      { orgId: offer.orgId, correlationId: offer._id },
+    ) as OutboxEvent;
+  }
+
+  /** Audit trail; written after the state change (its loss on a crash loses history, never state). */
+  async record(offer: Offer, actor: string, action: string, data?: Record<string, unknown>): Promise<void> {
+    await this.audit
+      .append({
+        orgId: offer.orgId,
+        entityType: 'opportunity',
+        entityId: offer._id,
+        action,
+        actor,
+        data: { status: offer.status, ...data },
+      })
+      .catch((error: Error) => this.logger.warn(`audit for ${offer._id} not written: ${error.message}`));
+  }
+}

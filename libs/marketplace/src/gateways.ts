@@ -1,0 +1,228 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  DescribeAgreementCommand,
+  GetAgreementTermsCommand,
+  type AcceptedTerm,
+  type DescribeAgreementCommandOutput,
+  type MarketplaceAgreementClient,
+} from '@aws-sdk/client-marketplace-agreement';
+import {
+  DescribeChangeSetCommand,
+  DescribeEntityCommand,
+  StartChangeSetCommand,
+  type Change,
+  type DescribeChangeSetCommandOutput,
+  type DescribeEntityCommandOutput,
+  type MarketplaceCatalogClient,
+} from '@aws-sdk/client-marketplace-catalog';
+import {
+  GetEntitlementsCommand,
+  type GetEntitlementsCommandInput,
+  type GetEntitlementsCommandOutput,
+  type MarketplaceEntitlementServiceClient,
+} from '@aws-sdk/client-marketplace-entitlement-service';
+import {
+  BatchMeterUsageCommand,
+  ResolveCustomerCommand,
+  type BatchMeterUsageCommandInput,
+  type BatchMeterUsageCommandOutput,
+  type MarketplaceMeteringClient,
+  type ResolveCustomerCommandOutput,
+} from '@aws-sdk/client-marketplace-metering';
+import { LRUCache } from 'lru-cache';
+import { AwsServiceEnv, withRetry, type RetryPolicy } from '@cppo/runtime';
+import {
+  awsClientOptionsFrom,
+  createAgreementClient,
+  createCatalogClient,
+  createEntitlementClient,
+  createMeteringClient,
+  type AwsClientOptions,
+} from './clients';
+import { isRetryableAwsError } from './errors';
+
+const CATALOG = 'AWSMarketplace';
+
+/** The one retry policy for AWS calls: throttling, 5xx, ResourceInUse and network errors, with backoff. */
+export function awsRetryPolicy(env: AwsServiceEnv): RetryPolicy {
+  return { retries: env.AWS_MAX_RETRIES, minMs: env.AWS_RETRY_MIN_MS, maxMs: 20_000 };
+}
+
+/** Sends one AWS call under the shared retry policy, logging each retried attempt. */
+abstract class AwsGateway implements OnModuleDestroy {
+  protected readonly logger = new Logger(this.constructor.name);
+  protected readonly clientOptions: AwsClientOptions;
+  protected readonly policy: RetryPolicy;
+
+  constructor(env: AwsServiceEnv) {
+    this.clientOptions = { ...awsClientOptionsFrom(env), endpoint: env.MARKETPLACE_ENDPOINT, maxAttempts: 1 };
+    this.policy = awsRetryPolicy(env);
+  }
+
+  protected call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    return withRetry(send, this.policy, isRetryableAwsError, (error, attempt, left) =>
+      this.logger.warn(
+        `${operation} attempt ${attempt} failed (${error.name}: ${error.message}); ${left} retries left`,
+      ),
+    );
+  }
+
+  abstract onModuleDestroy(): void;
+}
+
+/** Entitled and usage dimensions of a product, as its DescribeEntity lists them. */
+export interface ProductDimensions {
+  entitled: string[];
+  /** Usage (metered) dimensions: `Types` containing `ExternallyMetered` or `Metered`. */
+  metered: string[];
+}
+
+/**
+ * The Catalog API (resale authorizations, products, offers). A StartChangeSet retry carries the same
+ * ClientRequestToken, so it can never create a second resale authorization.
+ */
+@Injectable()
+export class CatalogGateway extends AwsGateway {
+  private readonly client: MarketplaceCatalogClient;
+  private readonly products: LRUCache<string, { value: ProductDimensions | null }>;
+
+  constructor(env: AwsServiceEnv) {
+    super(env);
+    this.client = createCatalogClient(this.clientOptions);
+    this.products = new LRUCache({ max: 1000, ttl: Math.max(1, env.PRODUCT_CACHE_TTL_MS) });
+  }
+
+  /** Entitled and usage dimensions of a product (cached); null when AWS says it does not exist for us. */
+  async productDimensions(productId: string): Promise<ProductDimensions | null> {
+    const cached = this.products.get(productId);
+    if (cached) return cached.value;
+    let value: ProductDimensions | null;
+    try {
+      const entity = await this.describeEntity(productId);
+      const dimensions =
+        (entity.DetailsDocument as { Dimensions?: { Key: string; Types?: string[] }[] })?.Dimensions ?? [];
+      value = {
+        entitled: dimensions.filter((d) => d.Types?.includes('Entitled')).map((d) => d.Key),
+        metered: dimensions
+          .filter((d) => d.Types?.some((t) => t === 'Metered' || t === 'ExternallyMetered'))
+          .map((d) => d.Key),
+      };
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'ResourceNotFoundException' && name !== 'AccessDeniedException') throw error;
+      value = null;
+    }
+    this.products.set(productId, { value });
+    return value;
+  }
+
+  async startChangeSet(changes: Change[], clientRequestToken: string, name: string): Promise<string> {
+    const output = await this.call('StartChangeSet', () =>
+      this.client.send(
+        new StartChangeSetCommand({
+          Catalog: CATALOG,
+          ChangeSet: changes,
+          ClientRequestToken: clientRequestToken,
+          ChangeSetName: name,
+        }),
+      ),
+    );
+    if (!output.ChangeSetId) throw new Error('StartChangeSet returned no ChangeSetId');
+    return output.ChangeSetId;
+  }
+
+  describeChangeSet(changeSetId: string): Promise<DescribeChangeSetCommandOutput> {
+    return this.call('DescribeChangeSet', () =>
+      this.client.send(new DescribeChangeSetCommand({ Catalog: CATALOG, ChangeSetId: changeSetId })),
+    );
+  }
+
+  describeEntity(entityId: string): Promise<DescribeEntityCommandOutput> {
+    return this.call('DescribeEntity', () =>
+      this.client.send(new DescribeEntityCommand({ Catalog: CATALOG, EntityId: entityId })),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.client.destroy();
+  }
+}
+
+/** The Agreement API: what a buyer accepted. */
+@Injectable()
+export class AgreementGateway extends AwsGateway {
+  private readonly client: MarketplaceAgreementClient;
+
+  constructor(env: AwsServiceEnv) {
+    super(env);
+    this.client = createAgreementClient(this.clientOptions);
+  }
+
+  describeAgreement(agreementId: string): Promise<DescribeAgreementCommandOutput> {
+    return this.call('DescribeAgreement', () =>
+      this.client.send(new DescribeAgreementCommand({ agreementId })),
+    );
+  }
+
+  /** Every accepted term, all pages. */
+  async getAgreementTerms(agreementId: string): Promise<AcceptedTerm[]> {
+    const terms: AcceptedTerm[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.call('GetAgreementTerms', () =>
+        this.client.send(new GetAgreementTermsCommand({ agreementId, maxResults: 50, nextToken })),
+      );
+      terms.push(...(page.acceptedTerms ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return terms;
+  }
+
+  onModuleDestroy(): void {
+    this.client.destroy();
+  }
+}
+
+/** The Entitlement Service (GetEntitlements). */
+@Injectable()
+export class EntitlementGateway extends AwsGateway {
+  private readonly client: MarketplaceEntitlementServiceClient;
+
+  constructor(env: AwsServiceEnv) {
+    super(env);
+    this.client = createEntitlementClient(this.clientOptions);
+  }
+
+  getEntitlements(input: GetEntitlementsCommandInput): Promise<GetEntitlementsCommandOutput> {
+    return this.call('GetEntitlements', () => this.client.send(new GetEntitlementsCommand(input)));
+  }
+
+  onModuleDestroy(): void {
+    this.client.destroy();
+  }
+}
+
+/** The Metering Service (BatchMeterUsage, ResolveCustomer). */
+@Injectable()
+export class MeteringGateway extends AwsGateway {
+  private readonly client: MarketplaceMeteringClient;
+
+  constructor(env: AwsServiceEnv) {
+    super(env);
+    this.client = createMeteringClient(this.clientOptions);
+  }
+
+  batchMeterUsage(input: BatchMeterUsageCommandInput): Promise<BatchMeterUsageCommandOutput> {
+    return this.call('BatchMeterUsage', () => this.client.send(new BatchMeterUsageCommand(input)));
+  }
+
+  resolveCustomer(registrationToken: string): Promise<ResolveCustomerCommandOutput> {
+    return this.call('ResolveCustomer', () =>
+      this.client.send(new ResolveCustomerCommand({ RegistrationToken: registrationToken })),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './periodic-task';
+export * from './retry-policy';
+export * from './config/base.env';

@@ -1,0 +1,3 @@
+export * from './offer.view';
+export * from './entitlement.view';
+export * from './chain.view';

@@ -117,11 +117,15 @@ describe('AmqpServer (real RabbitMQ)', () => {
     await publisher.publish(RoutingKeys.OfferLinked, linked, { orgId: 'org_a' });
 
     await waitFor(() => RecordingController.deliveries.length === 2);
-    await new Promise((r) => setTimeout(r, options.retryDelayMs * 2));
-    expect(RecordingController.deliveries).toHaveLength(2);
+    // Settled: nothing waits in the queue, its retry queue or the DLQ, so no third delivery can come.
     const raw = await rawAmqp();
     const channel = await raw.createChannel();
-    expect((await channel.checkQueue(queues.dlq)).messageCount).toBe(0);
+    const depth = async () =>
+      (await channel.checkQueue(queues.main)).messageCount +
+      (await channel.checkQueue(queues.retry)).messageCount +
+      (await channel.checkQueue(queues.dlq)).messageCount;
+    await waitFor(async () => (await depth()) === 0, { what: 'every queue empty' });
+    expect(RecordingController.deliveries).toHaveLength(2);
     await raw.close();
   });
 

@@ -14,6 +14,7 @@ import {
   type MarketplaceCatalogClient,
 } from '@aws-sdk/client-marketplace-catalog';
 import { parseMarketplaceNotification } from '@cppo/contracts';
+import { waitFor } from '@cppo/testing';
 import {
   activeAuthorization,
   BUYER,
@@ -459,15 +460,20 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       );
       expect(first.Status).toBe('PREPARING');
       expect(first.EndTime).toBeUndefined();
-      await new Promise((r) => setTimeout(r, 400));
-      expect(
-        (await catalog.send(new DescribeChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSetId }))).Status,
-      ).toBe('APPLYING');
-      await new Promise((r) => setTimeout(r, 400));
-      const done = await catalog.send(
-        new DescribeChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSetId }),
+      // Every status it reports, polled until it ends: the three in order, no other, none skipped.
+      const seen = [first.Status];
+      const done = await waitFor(
+        async () => {
+          const now = await catalog.send(
+            new DescribeChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSetId }),
+          );
+          if (now.Status !== seen[seen.length - 1]) seen.push(now.Status);
+          if (now.Status === 'APPLYING') expect(now.EndTime).toBeUndefined();
+          return now.Status === 'SUCCEEDED' ? now : undefined;
+        },
+        { intervalMs: 20, what: 'the change set to succeed' },
       );
-      expect(done.Status).toBe('SUCCEEDED');
+      expect(seen).toEqual(['PREPARING', 'APPLYING', 'SUCCEEDED']);
       expect(done.EndTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     });
 
@@ -483,7 +489,15 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       const late = await catalog.send(
         new StartChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSet: [create()] }),
       );
-      await new Promise((r) => setTimeout(r, 600));
+      await waitFor(
+        async () =>
+          (
+            await catalog.send(
+              new DescribeChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSetId: late.ChangeSetId }),
+            )
+          ).Status === 'APPLYING',
+        { intervalMs: 20, what: 'the change set to be applying' },
+      );
       await expect(
         catalog.send(
           new CancelChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSetId: late.ChangeSetId }),
@@ -522,7 +536,15 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       const first = await catalog.send(new StartChangeSetCommand(input));
       const second = await catalog.send(new StartChangeSetCommand(input));
       expect(second.ChangeSetId).toBe(first.ChangeSetId);
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(
+        async () =>
+          (
+            await catalog.send(
+              new DescribeChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSetId: first.ChangeSetId }),
+            )
+          ).Status === 'SUCCEEDED',
+        { what: 'the change set to succeed' },
+      );
       const all = (await h.scenario<{ name: string }[]>('GET', '/_sim/resale-authorizations')).body;
       expect(all.filter((ra) => ra.name === name)).toHaveLength(1);
       await expect(

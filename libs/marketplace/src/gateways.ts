@@ -48,14 +48,19 @@ export function awsRetryPolicy(env: AwsServiceEnv): RetryPolicy {
   return { retries: env.AWS_MAX_RETRIES, minMs: env.AWS_RETRY_MIN_MS, maxMs: 20_000 };
 }
 
-/** Sends one AWS call under the shared retry policy, logging each retried attempt. */
-abstract class AwsGateway implements OnModuleDestroy {
+/** One AWS client, each call sent under the shared retry policy (each retried attempt logged). */
+abstract class AwsGateway<C extends { destroy(): void }> implements OnModuleDestroy {
   protected readonly logger = new Logger(this.constructor.name);
-  protected readonly clientOptions: AwsClientOptions;
-  protected readonly policy: RetryPolicy;
+  protected readonly client: C;
+  private readonly policy: RetryPolicy;
 
-  constructor(env: AwsServiceEnv) {
-    this.clientOptions = { ...awsClientOptionsFrom(env), endpoint: env.MARKETPLACE_ENDPOINT, maxAttempts: 1 };
+  constructor(env: AwsServiceEnv, createClient: (options: AwsClientOptions) => C) {
+    // The SDK does not retry (maxAttempts 1): the policy below does, the same way for every API.
+    this.client = createClient({
+      ...awsClientOptionsFrom(env),
+      endpoint: env.MARKETPLACE_ENDPOINT,
+      maxAttempts: 1,
+    });
     this.policy = awsRetryPolicy(env);
   }
 
@@ -67,7 +72,9 @@ abstract class AwsGateway implements OnModuleDestroy {
     );
   }
 
-  abstract onModuleDestroy(): void;
+  onModuleDestroy(): void {
+    this.client.destroy();
+  }
 }
 
 /** Entitled and usage dimensions of a product, as its DescribeEntity lists them. */
@@ -82,13 +89,11 @@ export interface ProductDimensions {
  * ClientRequestToken, so it can never create a second resale authorization.
  */
 @Injectable()
-export class CatalogGateway extends AwsGateway {
-  private readonly client: MarketplaceCatalogClient;
+export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
   private readonly products: LRUCache<string, { value: ProductDimensions | null }>;
 
   constructor(env: AwsServiceEnv) {
-    super(env);
-    this.client = createCatalogClient(this.clientOptions);
+    super(env, createCatalogClient);
     this.products = new LRUCache({ max: 1000, ttl: Math.max(1, env.PRODUCT_CACHE_TTL_MS) });
   }
 
@@ -142,20 +147,13 @@ export class CatalogGateway extends AwsGateway {
       this.client.send(new DescribeEntityCommand({ Catalog: CATALOG, EntityId: entityId })),
     );
   }
-
-  onModuleDestroy(): void {
-    this.client.destroy();
-  }
 }
 
 /** The Agreement API: what a buyer accepted. */
 @Injectable()
-export class AgreementGateway extends AwsGateway {
-  private readonly client: MarketplaceAgreementClient;
-
+export class AgreementGateway extends AwsGateway<MarketplaceAgreementClient> {
   constructor(env: AwsServiceEnv) {
-    super(env);
-    this.client = createAgreementClient(this.clientOptions);
+    super(env, createAgreementClient);
   }
 
   describeAgreement(agreementId: string): Promise<DescribeAgreementCommandOutput> {
@@ -177,39 +175,25 @@ export class AgreementGateway extends AwsGateway {
     } while (nextToken);
     return terms;
   }
-
-  onModuleDestroy(): void {
-    this.client.destroy();
-  }
 }
 
 /** The Entitlement Service (GetEntitlements). */
 @Injectable()
-export class EntitlementGateway extends AwsGateway {
-  private readonly client: MarketplaceEntitlementServiceClient;
-
+export class EntitlementGateway extends AwsGateway<MarketplaceEntitlementServiceClient> {
   constructor(env: AwsServiceEnv) {
-    super(env);
-    this.client = createEntitlementClient(this.clientOptions);
+    super(env, createEntitlementClient);
   }
 
   getEntitlements(input: GetEntitlementsCommandInput): Promise<GetEntitlementsCommandOutput> {
     return this.call('GetEntitlements', () => this.client.send(new GetEntitlementsCommand(input)));
   }
-
-  onModuleDestroy(): void {
-    this.client.destroy();
-  }
 }
 
 /** The Metering Service (BatchMeterUsage, ResolveCustomer). */
 @Injectable()
-export class MeteringGateway extends AwsGateway {
-  private readonly client: MarketplaceMeteringClient;
-
+export class MeteringGateway extends AwsGateway<MarketplaceMeteringClient> {
   constructor(env: AwsServiceEnv) {
-    super(env);
-    this.client = createMeteringClient(this.clientOptions);
+    super(env, createMeteringClient);
   }
 
   batchMeterUsage(input: BatchMeterUsageCommandInput): Promise<BatchMeterUsageCommandOutput> {
@@ -220,9 +204,5 @@ export class MeteringGateway extends AwsGateway {
     return this.call('ResolveCustomer', () =>
       this.client.send(new ResolveCustomerCommand({ RegistrationToken: registrationToken })),
     );
-  }
-
-  onModuleDestroy(): void {
-    this.client.destroy();
   }
 }

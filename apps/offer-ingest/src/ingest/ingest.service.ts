@@ -185,22 +185,7 @@ export class IngestService {
       return;
     }
     try {
-      await this.offers.create(
-        {
-          _id: offerId,
-          orgId,
-          awsOfferId: event.awsOfferId,
-          name: event.name,
-          productId: event.productId,
-          resellerAccountId: event.sellerOfRecordAccountId,
-          buyerAccountIds: event.buyerAccountIds,
-          expiryDate: event.expirationDate,
-          cppoOutOfferId: opportunityId,
-          marketplace: resaleAuthorizationId ? { resaleAuthorizationId } : {},
-          sourceEventIds: [notification.eventId],
-        },
-        events,
-      );
+      await this.offers.create(orgId, offerId, event.awsOfferId, notification.eventId, fields, events);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       // Another replica inserted it meanwhile: apply as an update.

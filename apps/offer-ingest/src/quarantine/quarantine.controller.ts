@@ -1,21 +1,13 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Query } from '@nestjs/common';
 import { Post } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { MarketplaceEventRepository, OrgRepository, type MarketplaceEventRecord } from '@cppo/persistence';
-import { OrgId } from '@cppo/platform';
+import { LimitQuery, OrgId } from '@cppo/platform';
 import { IngestService } from '../ingest/ingest.service';
 
-class QuarantineQuery {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
+/** Quarantined notifications are keyed by AWS event ids, so their cursor is one of those. */
+class QuarantineQuery extends LimitQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()

@@ -9,11 +9,6 @@ import type { OutboxEvent } from '../schemas/outbox-event.schema';
 import { str } from './query';
 import { insertWithEvents, updateWhere } from './write';
 
-export type NewCppoOffer = Omit<
-  Offer,
-  'outbox' | 'createdAt' | 'updatedAt' | 'type' | 'status' | 'dedupKey' | 'offerCount'
-> & { awsOfferId: string };
-
 /** What an `Offer Released` notification says about a partner's offer. */
 export interface ReleasedOfferFields {
   name?: string;
@@ -40,16 +35,32 @@ export class CppoOfferRepository {
       .exec();
   }
 
-  /** Stores a released offer with its events; throws the duplicate-key error if the AWS offer exists. */
-  create(offer: NewCppoOffer, events: OutboxEvent[]): Promise<Offer> {
+  /**
+   * Stores a released offer (first seen in AWS event `eventId`) with its events; throws the duplicate-key
+   * error if the org already has this AWS offer.
+   */
+  create(
+    orgId: string,
+    id: string,
+    awsOfferId: string,
+    eventId: string,
+    fields: ReleasedOfferFields,
+    events: OutboxEvent[],
+  ): Promise<Offer> {
+    const { resaleAuthorizationId, ...rest } = fields;
     return insertWithEvents(
       this.model,
       {
-        ...offer,
+        ...rest,
+        _id: id,
+        orgId,
+        awsOfferId,
         type: OfferType.CPPO,
         status: OfferStatus.RELEASED,
-        dedupKey: `aws:${offer.awsOfferId}`,
+        dedupKey: `aws:${awsOfferId}`,
+        marketplace: resaleAuthorizationId ? { resaleAuthorizationId } : {},
         offerCount: 0,
+        sourceEventIds: [eventId],
       } as Offer,
       events,
       this.outbox,

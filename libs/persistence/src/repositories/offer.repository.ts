@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { FilterQuery, Model } from 'mongoose';
+import type { Model } from 'mongoose';
 import { OfferStatus, OfferType } from '@cppo/contracts';
 import { Offer } from '../schemas/offer.schema';
-import { findPage, str, type Page, type PageRequest } from './query';
+import { findOrgDoc, findOrgPage, str, type Page, type PageRequest } from './query';
 
 export interface OfferFilter {
   type?: OfferType;
@@ -20,18 +20,11 @@ export class OfferRepository {
   constructor(@InjectModel(Offer.name) private readonly model: Model<Offer>) {}
 
   findById(orgId: string, id: string): Promise<Offer | null> {
-    return this.model
-      .findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') })
-      .lean()
-      .exec();
+    return findOrgDoc(this.model, orgId, id);
   }
 
   list(orgId: string, filter: OfferFilter, page: PageRequest): Promise<Page<Offer>> {
-    const query: FilterQuery<Offer> = { orgId: str(orgId, 'orgId') };
-    for (const [key, value] of Object.entries(filter)) {
-      if (value !== undefined) (query as Record<string, string>)[key] = str(value, key);
-    }
-    return findPage(this.model, query, page);
+    return findOrgPage(this.model, orgId, { ...filter }, page);
   }
 
   /** The opportunity published as this resale authorization, if it is one of the org's. */

@@ -6,7 +6,7 @@ import { when, type Condition } from '../condition';
 import { OutboxDispatcher } from '../outbox-dispatcher';
 import { Offer, type MarketplaceError, type RestrictRequest } from '../schemas/offer.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
-import { findPage, str, type Page, type PageRequest } from './query';
+import { findOrgPage, str, type Page, type PageRequest } from './query';
 import { insertWithEvents, updateWhere, type Patch } from './write';
 
 export type NewOpportunity = Omit<
@@ -28,6 +28,10 @@ export interface ChangeSetOutcome {
   /** Set when AWS created and released the authorization. */
   resaleAuthorizationId?: string;
 }
+
+/** In `status`, still waiting for the change set `changeSetId` (stored at `path`). */
+const awaiting = (status: OfferStatus, path: string, changeSetId: string): Condition =>
+  when.all(when.equals('status', status), when.equals(path, changeSetId));
 
 const due = (path: string, now: Date) => ({ $or: [{ [path]: null }, { [path]: { $lte: now } }] });
 
@@ -65,11 +69,7 @@ export class OpportunityRepository {
   }
 
   list(orgId: string, filter: OpportunityFilter, page: PageRequest): Promise<Page<Offer>> {
-    const query: FilterQuery<Offer> = { orgId: str(orgId, 'orgId'), type: OfferType.CPPO_OUT };
-    for (const [key, value] of Object.entries(filter)) {
-      if (value !== undefined) (query as Record<string, string>)[key] = str(value, key);
-    }
-    return findPage(this.model, query, page);
+    return findOrgPage(this.model, orgId, { ...filter, type: OfferType.CPPO_OUT }, page);
   }
 
   /** The opportunity a change set belongs to (publish or restrict), within the org. */
@@ -216,10 +216,7 @@ export class OpportunityRepository {
     return this.transition(
       offer.orgId,
       offer._id,
-      when.all(
-        when.equals('status', OfferStatus.PENDING),
-        when.equals('marketplace.changeSetId', outcome.changeSetId),
-      ),
+      awaiting(OfferStatus.PENDING, 'marketplace.changeSetId', outcome.changeSetId),
       {
         set: {
           status,
@@ -241,10 +238,7 @@ export class OpportunityRepository {
     return this.transition(
       offer.orgId,
       offer._id,
-      when.all(
-        when.equals('status', OfferStatus.ACTIVE),
-        when.equals('marketplace.restrict.changeSetId', outcome.changeSetId),
-      ),
+      awaiting(OfferStatus.ACTIVE, 'marketplace.restrict.changeSetId', outcome.changeSetId),
       {
         set: restricted
           ? { status: OfferStatus.RESTRICTED, 'marketplace.restrict.status': outcome.changeSetStatus }

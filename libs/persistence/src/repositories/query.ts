@@ -39,6 +39,29 @@ export async function findPage<T>(
   return { items, nextCursor: docs.length > page.limit && last ? String(last._id) : null };
 }
 
+/** One of an org's documents by id (another org's is as absent as a missing one). */
+export function findOrgDoc<T>(model: Model<T>, orgId: string, id: string): Promise<T | null> {
+  return model
+    .findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') } as FilterQuery<T>)
+    .lean()
+    .exec() as Promise<T | null>;
+}
+
+/**
+ * One org's documents matching plain-equality `filter` (undefined values ignored; every value must be a
+ * string, so nothing from a request becomes an operator), newest first, paginated.
+ */
+export function findOrgPage<T>(
+  model: Model<T>,
+  orgId: string,
+  filter: Record<string, string | undefined>,
+  page: PageRequest,
+): Promise<Page<T>> {
+  const query: Record<string, string> = { orgId: str(orgId, 'orgId') };
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined) query[key] = str(value, key);
+  return findPage(model, query as FilterQuery<T>, page);
+}
+
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;
 }

@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-/** `?limit=&cursor=` on every list: default 50, at most 200; the cursor is the last id of the previous page. */
-export class PageQuery {
+/** `?limit=` on every list: default 50, at most 200. */
+export class LimitQuery {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
@@ -11,7 +11,10 @@ export class PageQuery {
   @Min(1)
   @Max(200)
   limit = 50;
+}
 
+/** `?limit=&cursor=` on every list of our records; the cursor is the last id of the previous page. */
+export class PageQuery extends LimitQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()

@@ -3,12 +3,14 @@ import { MessagingModule } from '@cppo/messaging';
 import { Entitlement, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { EntitlementEnv } from './config/entitlement.env';
+import { EntitlementsModule } from './entitlements/entitlements.module';
 
 @Module({
   imports: [
     PlatformModule.forRoot({ service: 'entitlement', env: EntitlementEnv }),
     PersistenceModule,
     MessagingModule.forRoot({ service: 'entitlement', outboxModels: [Entitlement.name] }),
+    EntitlementsModule,
   ],
 })
 export class AppModule {}

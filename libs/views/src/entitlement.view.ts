@@ -9,10 +9,34 @@ export class EntitlementHistoryView {
   @ApiPropertyOptional() reason?: string;
 }
 
+export class DimensionQuantityView {
+  @ApiProperty() dimensionKey: string;
+  @ApiProperty() quantity: number;
+}
+
+export class DimensionPriceView {
+  @ApiProperty() dimensionKey: string;
+  @ApiProperty({ description: 'decimal string, USD per unit' }) price: string;
+}
+
+export class EntitlementLinkView {
+  @ApiProperty({ type: [String], description: 'agreement, offer and/or opportunity' }) missing: string[];
+  @ApiPropertyOptional() reason?: string;
+  @ApiPropertyOptional({ description: 'unlinked since' }) since?: string;
+}
+
+export class AgreementApiView {
+  @ApiProperty({ enum: ['DUE', 'OK', 'DENIED'] }) status: string;
+  @ApiPropertyOptional({ description: 'why the Agreement API could not be read' }) reason?: string;
+  @ApiPropertyOptional() currencyCode?: string;
+  @ApiPropertyOptional({ description: 'committed value of the agreement' }) agreementValue?: string;
+}
+
 /** The public view of a buyer's entitlement (one per AWS agreement). */
 export class EntitlementView {
   @ApiProperty() id: string;
-  @ApiProperty({ enum: EntitlementType }) type: EntitlementType;
+  @ApiPropertyOptional({ enum: EntitlementType, description: 'unknown while only licence events arrived' })
+  type?: EntitlementType;
   @ApiProperty({ enum: EntitlementStatus }) status: EntitlementStatus;
   @ApiProperty() agreementId: string;
   @ApiPropertyOptional({ description: 'our CPPO offer' }) offerId?: string;
@@ -26,6 +50,17 @@ export class EntitlementView {
   @ApiPropertyOptional() startTime?: string;
   @ApiPropertyOptional() endTime?: string;
   @ApiPropertyOptional() previousAgreementId?: string;
+  @ApiPropertyOptional({ description: 'the agreement that renewed or replaced this one' })
+  nextAgreementId?: string;
+  @ApiProperty({ type: [DimensionQuantityView], description: 'included quantity per dimension' })
+  grants: DimensionQuantityView[];
+  @ApiProperty({ type: [DimensionPriceView], description: 'usage prices the buyer pays' })
+  usagePrices: DimensionPriceView[];
+  @ApiProperty({ type: [DimensionPriceView], description: 'our wholesale usage prices (the opportunity)' })
+  wholesalePrices: DimensionPriceView[];
+  @ApiPropertyOptional({ description: "the ISV's own id for the buyer, once registered" }) tenantId?: string;
+  @ApiProperty({ type: EntitlementLinkView }) link: EntitlementLinkView;
+  @ApiProperty({ type: AgreementApiView }) agreementApi: AgreementApiView;
   @ApiProperty({ type: [EntitlementHistoryView] }) history: EntitlementHistoryView[];
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -35,7 +70,7 @@ export class EntitlementView {
     return {
       id: e._id,
       type: e.type,
-      status: e.status,
+      status: e.status as EntitlementStatus,
       agreementId: e.agreementId,
       offerId: e.offerId,
       awsOfferId: e.awsOfferId,
@@ -48,6 +83,18 @@ export class EntitlementView {
       startTime: iso(e.startTime),
       endTime: iso(e.endTime),
       previousAgreementId: e.previousAgreementId,
+      nextAgreementId: e.nextAgreementId,
+      grants: e.grants ?? [],
+      usagePrices: e.usagePrices ?? [],
+      wholesalePrices: e.wholesalePrices ?? [],
+      tenantId: e.tenantId,
+      link: { missing: e.link?.missing ?? [], reason: e.link?.reason, since: iso(e.link?.since) },
+      agreementApi: {
+        status: e.agreementApi?.status ?? 'DUE',
+        reason: e.agreementApi?.reason,
+        currencyCode: e.agreementApi?.currencyCode,
+        agreementValue: e.agreementApi?.agreementValue,
+      },
       history: (e.history ?? []).map((h) => ({
         status: h.status,
         at: new Date(h.at).toISOString(),

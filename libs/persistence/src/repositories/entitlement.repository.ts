@@ -1,22 +1,160 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { FilterQuery, Model } from 'mongoose';
+import { when } from '../condition';
+import { OutboxDispatcher } from '../outbox-dispatcher';
 import { Entitlement } from '../schemas/entitlement.schema';
-import { findOrgDoc, findOrgPage, type Page, type PageRequest } from './query';
+import type { OutboxEvent } from '../schemas/outbox-event.schema';
+import { findOrgDoc, findPage, str, type Page, type PageRequest } from './query';
+import { insertWithEvents, updateWhere } from './write';
 
 export type EntitlementFilter = Partial<
-  Pick<Entitlement, 'type' | 'status' | 'offerId' | 'opportunityId' | 'buyerAccountId' | 'agreementId'>
+  Pick<
+    Entitlement,
+    'type' | 'status' | 'offerId' | 'opportunityId' | 'buyerAccountId' | 'agreementId' | 'productId'
+  >
 >;
 
+/** The state derived from an entitlement's facts (everything a refresh rewrites). */
+export type EntitlementState = Omit<
+  Entitlement,
+  | '_id'
+  | 'orgId'
+  | 'agreementId'
+  | 'version'
+  | 'outbox'
+  | 'outboxPending'
+  | 'outboxLeaseUntil'
+  | 'tenantId'
+  | 'customerIdentifier'
+  | 'registeredAt'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+/** How the ISV's application finds an entitlement. */
+export type EntitlementKey =
+  | { licenseArn: string }
+  | { buyerAccountId: string; productId: string }
+  | { tenantId: string };
+
+/** Entitlements, written by the entitlement service only. */
 @Injectable()
 export class EntitlementRepository {
-  constructor(@InjectModel(Entitlement.name) private readonly model: Model<Entitlement>) {}
+  constructor(
+    @InjectModel(Entitlement.name) private readonly model: Model<Entitlement>,
+    @Optional() private readonly outbox?: OutboxDispatcher,
+  ) {}
 
   findById(orgId: string, id: string): Promise<Entitlement | null> {
     return findOrgDoc(this.model, orgId, id);
   }
 
+  findByAgreement(orgId: string, agreementId: string): Promise<Entitlement | null> {
+    return this.model
+      .findOne({ orgId: str(orgId, 'orgId'), agreementId: str(agreementId, 'agreementId') })
+      .lean()
+      .exec();
+  }
+
+  /** The org's entitlements (those an agreement event has given a status), newest first. */
   list(orgId: string, filter: EntitlementFilter, page: PageRequest): Promise<Page<Entitlement>> {
-    return findOrgPage(this.model, orgId, { ...filter }, page);
+    const query: Record<string, unknown> = { orgId: str(orgId, 'orgId'), status: { $ne: null } };
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query[key] = str(value, key);
+    return findPage(this.model, query as FilterQuery<Entitlement>, page);
+  }
+
+  /** Every entitlement matching `key`, newest first (the caller picks the current one). */
+  findAllBy(orgId: string, key: EntitlementKey, limit = 50): Promise<Entitlement[]> {
+    const query: Record<string, unknown> = { orgId: str(orgId, 'orgId'), status: { $ne: null } };
+    for (const [name, value] of Object.entries(key)) query[name] = str(value, name);
+    return this.model
+      .find(query as FilterQuery<Entitlement>)
+      .sort({ _id: -1 })
+      .limit(limit)
+      .lean()
+      .exec();
+  }
+
+  /** Stores a new entitlement with its state; throws the duplicate-key error if the agreement exists. */
+  create(
+    entitlement: Pick<Entitlement, '_id' | 'orgId' | 'agreementId'> & EntitlementState,
+    events: OutboxEvent[],
+  ): Promise<Entitlement> {
+    return insertWithEvents(this.model, { ...entitlement, version: 1 }, events, this.outbox);
+  }
+
+  /**
+   * Replaces the derived state, only if nobody wrote it since `version` was read (null otherwise: read
+   * again and derive again).
+   */
+  replaceState(
+    orgId: string,
+    id: string,
+    version: number,
+    state: EntitlementState,
+    events: OutboxEvent[],
+  ): Promise<Entitlement | null> {
+    const set: Record<string, unknown> = {};
+    const unset: string[] = [];
+    for (const [key, value] of Object.entries(state)) {
+      if (value === undefined) unset.push(key);
+      else set[key] = value;
+    }
+    return updateWhere(
+      this.model,
+      str(id, 'id'),
+      when.all(when.equals('orgId', str(orgId, 'orgId')), when.equals('version', version)),
+      { set, unset, inc: { version: 1 } },
+      events,
+      this.outbox,
+    );
+  }
+
+  /** Attaches the ISV's tenant id; refused (null) when the entitlement already has another one. */
+  register(
+    orgId: string,
+    id: string,
+    registration: { tenantId: string; customerIdentifier?: string; registeredAt: Date },
+  ): Promise<Entitlement | null> {
+    return updateWhere(
+      this.model,
+      str(id, 'id'),
+      when.all(
+        when.equals('orgId', str(orgId, 'orgId')),
+        when.any(when.absent('tenantId'), when.equals('tenantId', str(registration.tenantId, 'tenantId'))),
+      ),
+      {
+        set: Object.fromEntries(Object.entries(registration).filter(([, value]) => value !== undefined)),
+      },
+      [],
+    );
+  }
+
+  /** Entitlements still missing a link, newest first. */
+  listUnlinked(orgId: string, page: PageRequest): Promise<Page<Entitlement>> {
+    return findPage(
+      this.model,
+      { orgId: str(orgId, 'orgId'), sweepDue: true, 'link.since': { $ne: null } },
+      page,
+    );
+  }
+
+  /** The org's entitlements waiting for this CPPO offer or this resale authorization to be known. */
+  findWaitingFor(
+    orgId: string,
+    key: { awsOfferId: string } | { resaleAuthorizationId: string },
+  ): Promise<Entitlement[]> {
+    const [[name, value]] = Object.entries(key);
+    return this.model
+      .find({ orgId: str(orgId, 'orgId'), sweepDue: true, [name]: str(value, name) })
+      .limit(500)
+      .lean()
+      .exec();
+  }
+
+  /** Across orgs: entitlements with something missing or due (the sweeper's work list). */
+  findDueForSweep(limit: number): Promise<Entitlement[]> {
+    return this.model.find({ sweepDue: true }).sort({ _id: 1 }).limit(limit).lean().exec();
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { FilterQuery, Model } from 'mongoose';
 import { OfferStatus, OfferType } from '@cppo/contracts';
 import { Offer } from '../schemas/offer.schema';
-import { findOrgDoc, findOrgPage, str, type Page, type PageRequest } from './query';
+import { findOrgDoc, findOrgPage, findPage, str, type Page, type PageRequest } from './query';
 
 export interface OfferFilter {
   type?: OfferType;
@@ -25,6 +25,34 @@ export class OfferRepository {
 
   list(orgId: string, filter: OfferFilter, page: PageRequest): Promise<Page<Offer>> {
     return findOrgPage(this.model, orgId, { ...filter }, page);
+  }
+
+  /** The org's CPPO offer with this AWS offer id. */
+  findCppoByAwsOfferId(orgId: string, awsOfferId: string): Promise<Offer | null> {
+    return this.model
+      .findOne({ orgId: str(orgId, 'orgId'), dedupKey: `aws:${str(awsOfferId, 'awsOfferId')}` })
+      .lean()
+      .exec();
+  }
+
+  /** The org's CPPO offers with any of these AWS offer ids. */
+  findCppoByAwsOfferIds(orgId: string, awsOfferIds: string[]): Promise<Offer[]> {
+    return this.model
+      .find({
+        orgId: str(orgId, 'orgId'),
+        dedupKey: { $in: awsOfferIds.map((id) => `aws:${str(id, 'awsOfferId')}`) },
+      })
+      .lean()
+      .exec();
+  }
+
+  /** The org's CPPO offers not (yet) linked to an opportunity, newest first. */
+  listUnlinkedCppo(orgId: string, page: PageRequest): Promise<Page<Offer>> {
+    return findPage(
+      this.model,
+      { orgId: str(orgId, 'orgId'), type: OfferType.CPPO, cppoOutOfferId: null } as FilterQuery<Offer>,
+      page,
+    );
   }
 
   /** The opportunity published as this resale authorization, if it is one of the org's. */

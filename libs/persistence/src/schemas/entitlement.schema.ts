@@ -10,6 +10,70 @@ export class EntitlementHistoryEntry {
   reason?: string;
 }
 
+export type AgreementFactKind =
+  | 'created'
+  | 'amended'
+  | 'ended'
+  | 'license-updated'
+  | 'license-deprovisioned'
+  | 'superseded';
+
+/**
+ * One AWS notification about the agreement, as applied: the entitlement's state is derived from the set
+ * of its facts (in AWS event-time order), so any arrival order and any duplicate give the same state.
+ */
+export class AgreementFact {
+  eventId: string;
+  eventTime: Date;
+  kind: AgreementFactKind;
+  /** AWS AgreementStatus as the event gives it. */
+  status?: string;
+  intent?: string;
+  acceptanceTime?: Date;
+  startTime?: Date;
+  endTime?: Date;
+  resaleAuthorizationId?: string;
+  awsOfferId?: string;
+  acceptorAccountId?: string;
+  proposerAccountId?: string;
+  previousAgreementId?: string;
+  productId?: string;
+  productCode?: string;
+  licenseArn?: string;
+  /** `superseded`: the agreement that renewed or replaced this one. */
+  nextAgreementId?: string;
+}
+
+export class DimensionQuantity {
+  dimensionKey: string;
+  quantity: number;
+}
+
+export class DimensionPrice {
+  dimensionKey: string;
+  price: string;
+}
+
+/** What is still missing to link a CPPO entitlement to its offer and opportunity, and since when. */
+export class EntitlementLinkState {
+  missing: ('agreement' | 'offer' | 'opportunity')[];
+  reason?: string;
+  since?: Date;
+}
+
+/** What the Agreement API said (or why it could not be asked). */
+export class AgreementApiState {
+  status: 'DUE' | 'OK' | 'DENIED';
+  reason?: string;
+  at?: Date;
+  /** Accepted terms as GetAgreementTerms returned them. */
+  acceptedTerms?: Record<string, unknown>[];
+  currencyCode?: string;
+  agreementValue?: string;
+  startTime?: Date;
+  endTime?: Date;
+}
+
 /** A buyer's agreement for the ISV's product; `CPPO` when it came through a resale authorization. */
 @Schema({ collection: 'entitlements', timestamps: true, minimize: false })
 export class Entitlement extends OutboxHolder {
@@ -22,11 +86,20 @@ export class Entitlement extends OutboxHolder {
   @Prop({ required: true })
   agreementId: string;
 
-  @Prop({ type: String, enum: Object.values(EntitlementType), required: true })
-  type: EntitlementType;
+  /** Bumped by every write of derived state: the compare-and-set that serializes concurrent writers. */
+  @Prop({ required: true, default: 0 })
+  version: number;
 
-  @Prop({ type: String, enum: Object.values(EntitlementStatus), required: true })
-  status: EntitlementStatus;
+  @Prop({ type: [Object], default: [] })
+  facts: AgreementFact[];
+
+  /** Unknown until an agreement event said whether a resale authorization was involved. */
+  @Prop({ type: String, enum: Object.values(EntitlementType) })
+  type?: EntitlementType;
+
+  /** Unknown until an agreement event arrived (a licence event can come first). */
+  @Prop({ type: String, enum: Object.values(EntitlementStatus) })
+  status?: EntitlementStatus;
 
   /** Our CPPO offer. */
   @Prop()
@@ -52,7 +125,16 @@ export class Entitlement extends OutboxHolder {
   productId?: string;
 
   @Prop()
+  productCode?: string;
+
+  @Prop()
   licenseArn?: string;
+
+  @Prop()
+  intent?: string;
+
+  @Prop()
+  acceptanceTime?: Date;
 
   @Prop()
   startTime?: Date;
@@ -63,9 +145,41 @@ export class Entitlement extends OutboxHolder {
   @Prop()
   previousAgreementId?: string;
 
-  /** Event time of the newest notification applied, to ignore late ones. */
+  /** The agreement that renewed or replaced this one. */
   @Prop()
-  lastEventTime?: Date;
+  nextAgreementId?: string;
+
+  /** Included quantities per dimension (the accepted terms' grants; else the opportunity's). */
+  @Prop({ type: [Object], default: [] })
+  grants: DimensionQuantity[];
+
+  /** Usage prices the buyer pays (the accepted usage-based term). */
+  @Prop({ type: [Object], default: [] })
+  usagePrices: DimensionPrice[];
+
+  /** Our wholesale usage prices to the partner (the opportunity's). */
+  @Prop({ type: [Object], default: [] })
+  wholesalePrices: DimensionPrice[];
+
+  @Prop({ type: Object, default: { status: 'DUE' } })
+  agreementApi: AgreementApiState;
+
+  @Prop({ type: Object, default: { missing: [] } })
+  link: EntitlementLinkState;
+
+  /** Set while something is missing or due (links, the Agreement API, a future start): the sweeper's list. */
+  @Prop()
+  sweepDue?: boolean;
+
+  /** The ISV's own id for the buyer, once the buyer registered. */
+  @Prop()
+  tenantId?: string;
+
+  @Prop()
+  customerIdentifier?: string;
+
+  @Prop()
+  registeredAt?: Date;
 
   @Prop({ type: [Object], default: [] })
   history: EntitlementHistoryEntry[];
@@ -79,7 +193,14 @@ export const EntitlementSchema = SchemaFactory.createForClass(Entitlement);
 EntitlementSchema.index({ orgId: 1, agreementId: 1 }, { unique: true });
 // GET /v1/entitlements with filters, newest first by _id cursor.
 EntitlementSchema.index({ orgId: 1, _id: -1 });
-// chain view and reconciler: entitlements of an opportunity / offer.
+// chain view: entitlements of an opportunity; linking when an offer arrives.
 EntitlementSchema.index({ orgId: 1, opportunityId: 1 });
 EntitlementSchema.index({ orgId: 1, awsOfferId: 1 });
+EntitlementSchema.index({ orgId: 1, resaleAuthorizationId: 1 });
+// lookups the ISV's SaaS application makes.
+EntitlementSchema.index({ orgId: 1, licenseArn: 1 });
+EntitlementSchema.index({ orgId: 1, buyerAccountId: 1, productId: 1 });
+EntitlementSchema.index({ orgId: 1, tenantId: 1 });
+// the sweeper's work list.
+EntitlementSchema.index({ sweepDue: 1 }, { sparse: true });
 indexOutbox(EntitlementSchema);

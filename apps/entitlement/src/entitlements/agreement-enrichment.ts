@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AgreementGateway, classifyAwsError } from '@cppo/marketplace';
+import type { AgreementApiState } from '@cppo/persistence';
+
+/**
+ * Asks the Agreement API what the buyer accepted (DescribeAgreement, GetAgreementTerms). AWS does not
+ * document whether an ISV that is only the manufacturer of a partner's agreement may read it: a refusal
+ * (a client error such as AccessDenied) is recorded with its reason and the entitlement carries on with
+ * what the events and the opportunity say. Throttling, 5xx and network errors leave it due for the sweeper.
+ */
+@Injectable()
+export class AgreementEnrichment {
+  private readonly logger = new Logger(AgreementEnrichment.name);
+
+  constructor(private readonly agreements: AgreementGateway) {}
+
+  /** The new Agreement API state, or undefined when it could not be asked now (try again later). */
+  async read(agreementId: string): Promise<AgreementApiState | undefined> {
+    try {
+      const described = await this.agreements.describeAgreement(agreementId);
+      const acceptedTerms = await this.agreements.getAgreementTerms(agreementId);
+      return {
+        status: 'OK',
+        at: new Date(),
+        acceptedTerms: JSON.parse(JSON.stringify(acceptedTerms)) as Record<string, unknown>[],
+        currencyCode: described.estimatedCharges?.currencyCode,
+        agreementValue: described.estimatedCharges?.agreementValue,
+        startTime: described.startTime,
+        endTime: described.endTime,
+      };
+    } catch (error) {
+      const e = error as Error;
+      if (classifyAwsError(error) !== 'client') {
+        this.logger.warn(`Agreement API for ${agreementId} unavailable (${e.name}): will try again`);
+        return undefined;
+      }
+      return { status: 'DENIED', at: new Date(), reason: `${e.name}: ${e.message}` };
+    }
+  }
+}

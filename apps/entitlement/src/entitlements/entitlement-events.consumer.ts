@@ -1,0 +1,136 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import {
+  RoutingKeys,
+  type AgreementEventV1,
+  type LicenseEventV1,
+  type MessageEnvelope,
+  type OfferLinkedV1,
+  type OfferReleasedV1,
+  type OpportunityEventV1,
+} from '@cppo/contracts';
+import { InboxService } from '@cppo/messaging';
+import type { AgreementFact, AgreementFactKind } from '@cppo/persistence';
+import { EntitlementService } from './entitlement.service';
+
+export const ENTITLEMENT_SUBSCRIPTIONS = [
+  RoutingKeys.AgreementCreated,
+  RoutingKeys.AgreementAmended,
+  RoutingKeys.AgreementEnded,
+  RoutingKeys.LicenseUpdated,
+  RoutingKeys.LicenseDeprovisioned,
+  RoutingKeys.OfferReleased,
+  RoutingKeys.OfferLinked,
+  RoutingKeys.OpportunityPublished,
+] as const;
+
+const CONSUMER = 'entitlement.events';
+
+const date = (iso?: string) => (iso ? new Date(iso) : undefined);
+
+function agreementFact(kind: AgreementFactKind, p: AgreementEventV1): AgreementFact {
+  return {
+    eventId: p.eventId,
+    eventTime: new Date(p.eventTime),
+    kind,
+    status: p.status,
+    intent: p.intent,
+    acceptanceTime: date(p.acceptanceTime),
+    startTime: date(p.startTime),
+    endTime: date(p.endTime),
+    resaleAuthorizationId: p.resaleAuthorizationId,
+    awsOfferId: p.awsOfferId,
+    acceptorAccountId: p.acceptorAccountId,
+    proposerAccountId: p.proposerAccountId,
+    previousAgreementId: p.previousAgreementId,
+    productId: p.productId,
+  };
+}
+
+function licenseFact(kind: AgreementFactKind, p: LicenseEventV1): AgreementFact {
+  return {
+    eventId: p.eventId,
+    eventTime: new Date(p.eventTime),
+    kind,
+    licenseArn: p.licenseArn,
+    productId: p.productId,
+    productCode: p.productCode,
+    awsOfferId: p.awsOfferId,
+    acceptorAccountId: p.acceptorAccountId,
+    proposerAccountId: p.proposerAccountId,
+  };
+}
+
+/**
+ * Queue `entitlement.events`: agreement and licence events become facts of their entitlement; a partner
+ * offer released or linked, and an opportunity published, may complete the links of waiting entitlements.
+ * Each message is applied once (inbox by message id); the writes are idempotent by AWS event id anyway.
+ */
+@Controller()
+export class EntitlementEventsConsumer {
+  constructor(
+    private readonly entitlements: EntitlementService,
+    private readonly inbox: InboxService,
+  ) {}
+
+  @EventPattern(RoutingKeys.AgreementCreated)
+  created(@Payload() e: MessageEnvelope<AgreementEventV1>): Promise<unknown> {
+    return this.once(e, () =>
+      this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('created', e.payload)),
+    );
+  }
+
+  @EventPattern(RoutingKeys.AgreementAmended)
+  amended(@Payload() e: MessageEnvelope<AgreementEventV1>): Promise<unknown> {
+    return this.once(e, () =>
+      this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('amended', e.payload)),
+    );
+  }
+
+  @EventPattern(RoutingKeys.AgreementEnded)
+  ended(@Payload() e: MessageEnvelope<AgreementEventV1>): Promise<unknown> {
+    return this.once(e, () =>
+      this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('ended', e.payload)),
+    );
+  }
+
+  @EventPattern(RoutingKeys.LicenseUpdated)
+  licenseUpdated(@Payload() e: MessageEnvelope<LicenseEventV1>): Promise<unknown> {
+    return this.once(e, () =>
+      this.entitlements.apply(e.orgId, e.payload.agreementId, licenseFact('license-updated', e.payload)),
+    );
+  }
+
+  @EventPattern(RoutingKeys.LicenseDeprovisioned)
+  licenseDeprovisioned(@Payload() e: MessageEnvelope<LicenseEventV1>): Promise<unknown> {
+    return this.once(e, () =>
+      this.entitlements.apply(
+        e.orgId,
+        e.payload.agreementId,
+        licenseFact('license-deprovisioned', e.payload),
+      ),
+    );
+  }
+
+  @EventPattern(RoutingKeys.OfferReleased)
+  offerReleased(@Payload() e: MessageEnvelope<OfferReleasedV1>): Promise<unknown> {
+    return this.once(e, () => this.entitlements.relink(e.orgId, { awsOfferId: e.payload.awsOfferId }));
+  }
+
+  @EventPattern(RoutingKeys.OfferLinked)
+  offerLinked(@Payload() e: MessageEnvelope<OfferLinkedV1>): Promise<unknown> {
+    return this.once(e, () => this.entitlements.relink(e.orgId, { awsOfferId: e.payload.awsOfferId }));
+  }
+
+  @EventPattern(RoutingKeys.OpportunityPublished)
+  opportunityPublished(@Payload() e: MessageEnvelope<OpportunityEventV1>): Promise<unknown> {
+    const ra = e.payload.resaleAuthorizationId;
+    return this.once(e, async () =>
+      ra ? this.entitlements.relink(e.orgId, { resaleAuthorizationId: ra }) : undefined,
+    );
+  }
+
+  private once(envelope: { messageId: string }, work: () => Promise<unknown>): Promise<unknown> {
+    return this.inbox.once(CONSUMER, envelope.messageId, work);
+  }
+}

@@ -1,0 +1,191 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntitlementStatus, RoutingKeys, type RoutingKey } from '@cppo/contracts';
+import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
+import {
+  AuditEventRepository,
+  EntitlementRepository,
+  isDuplicateKeyError,
+  newId,
+  OfferRepository,
+  type AgreementApiState,
+  type AgreementFact,
+  type Entitlement,
+  type EntitlementState,
+  type OutboxEvent,
+} from '@cppo/persistence';
+import { deriveState, TERMINAL } from './entitlement.state';
+
+type EntitlementKey =
+  | typeof RoutingKeys.EntitlementActivated
+  | typeof RoutingKeys.EntitlementUpdated
+  | typeof RoutingKeys.EntitlementEnded;
+
+/** Fields whose change is worth a `cppo.entitlement.updated.v1`. */
+const PUBLIC_FIELDS: (keyof EntitlementState)[] = [
+  'type',
+  'status',
+  'offerId',
+  'opportunityId',
+  'licenseArn',
+  'productId',
+  'startTime',
+  'endTime',
+  'nextAgreementId',
+  'grants',
+];
+
+/**
+ * Keeps each agreement's entitlement: records a fact (an AWS event) once, derives the entitlement again
+ * from all its facts and what we know of the deal (offer, opportunity, Agreement API), and writes it with a
+ * compare-and-set on its version, together with the `cppo.entitlement.*.v1` event the change causes. A
+ * concurrent writer makes the write miss: it reads and derives again.
+ */
+@Injectable()
+export class EntitlementLedger {
+  private readonly logger = new Logger(EntitlementLedger.name);
+
+  constructor(
+    private readonly entitlements: EntitlementRepository,
+    private readonly offers: OfferRepository,
+    private readonly audit: AuditEventRepository,
+  ) {}
+
+  /**
+   * Records `fact` (if new) and refreshes the agreement's entitlement; with no fact, only refreshes it
+   * (links, the clock, a new Agreement API answer). Returns the entitlement as stored.
+   */
+  async record(
+    orgId: string,
+    agreementId: string,
+    fact?: AgreementFact,
+    agreementApi?: AgreementApiState,
+  ): Promise<Entitlement | null> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await this.entitlements.findByAgreement(orgId, agreementId);
+      if (!current && !fact) return null;
+      const facts = current?.facts ?? [];
+      const isNew = !!fact && !facts.some((f) => f.eventId === fact.eventId);
+      if (fact && !isNew && !agreementApi && current) return current; // a duplicate: nothing changes
+      const allFacts = isNew && fact ? [...facts, fact] : facts;
+      const api =
+        agreementApi ??
+        (isNew && (fact?.kind === 'created' || fact?.kind === 'amended')
+          ? { status: 'DUE' as const } // new terms may have been accepted: ask again
+          : (current?.agreementApi ?? { status: 'DUE' as const }));
+      const state = await this.derive(orgId, allFacts, api, current);
+      if (current && !changed(current, state)) return current;
+      const cause = fact?.eventId ?? `refresh:${current?.version ?? 0}`;
+      const id = current?._id ?? newId('ent');
+      const events = this.events(orgId, id, agreementId, current, state, cause);
+      let written: Entitlement | null;
+      if (!current) {
+        try {
+          written = await this.entitlements.create({ _id: id, orgId, agreementId, ...state }, events);
+        } catch (error) {
+          if (isDuplicateKeyError(error)) continue; // created concurrently: derive again on top of it
+          throw error;
+        }
+      } else {
+        written = await this.entitlements.replaceState(orgId, id, current.version, state, events);
+        if (!written) continue;
+      }
+      if (current?.status !== state.status) await this.recordAudit(written, current, cause);
+      return written;
+    }
+    throw new Error(`entitlement of agreement ${agreementId} kept changing under concurrent writes`);
+  }
+
+  private async derive(
+    orgId: string,
+    facts: AgreementFact[],
+    agreementApi: AgreementApiState,
+    current: Entitlement | null,
+  ): Promise<EntitlementState> {
+    const awsOfferId = facts.map((f) => f.awsOfferId).find((id) => !!id);
+    const resaleAuthorizationId = facts.map((f) => f.resaleAuthorizationId).find((id) => !!id);
+    const offer = awsOfferId ? await this.offers.findCppoByAwsOfferId(orgId, awsOfferId) : null;
+    let opportunity = resaleAuthorizationId
+      ? await this.offers.findOpportunityByResaleAuthorization(orgId, resaleAuthorizationId)
+      : null;
+    if (!opportunity && offer?.cppoOutOfferId)
+      opportunity = await this.offers.findById(orgId, offer.cppoOutOfferId);
+    return deriveState(facts, {
+      now: new Date(),
+      offer,
+      opportunity,
+      agreementApi,
+      previousLink: current?.link,
+    });
+  }
+
+  /** The event the change causes; its id is derived from the cause, so a retried write repeats it. */
+  private events(
+    orgId: string,
+    id: string,
+    agreementId: string,
+    before: Entitlement | null,
+    after: EntitlementState,
+    cause: string,
+  ): OutboxEvent[] {
+    if (after.status === undefined) return [];
+    let key: EntitlementKey = RoutingKeys.EntitlementUpdated;
+    if (after.status === EntitlementStatus.ACTIVE && before?.status !== EntitlementStatus.ACTIVE)
+      key = RoutingKeys.EntitlementActivated;
+    else if (TERMINAL.has(after.status) && !(before?.status && TERMINAL.has(before.status)))
+      key = RoutingKeys.EntitlementEnded;
+    else if (before && !PUBLIC_FIELDS.some((field) => !same(before[field], after[field]))) return [];
+    return [
+      buildEnvelope(
+        key as RoutingKey & EntitlementKey,
+        {
+          entitlementId: id,
+          agreementId,
+          type: after.type,
+          status: after.status,
+          opportunityId: after.opportunityId,
+          offerId: after.offerId,
+          buyerAccountId: after.buyerAccountId,
+          licenseArn: after.licenseArn,
+          productId: after.productId,
+        } as never,
+        {
+          orgId,
+          messageId: deterministicMessageId(`${id}:${cause}:${key}`),
+          causationId: cause,
+          correlationId: agreementId,
+        },
+      ) as OutboxEvent,
+    ];
+  }
+
+  /** Audit trail of status changes; written after the change (its loss on a crash loses history only). */
+  private async recordAudit(
+    entitlement: Entitlement,
+    before: Entitlement | null,
+    cause: string,
+  ): Promise<void> {
+    await this.audit
+      .append({
+        orgId: entitlement.orgId,
+        entityType: 'entitlement',
+        entityId: entitlement._id,
+        action: `status:${entitlement.status ?? 'unknown'}`,
+        actor: cause.startsWith('refresh:') ? 'service:entitlement' : `aws:${cause}`,
+        data: { from: before?.status, to: entitlement.status, agreementId: entitlement.agreementId },
+      })
+      .catch((error: Error) =>
+        this.logger.warn(`audit for ${entitlement._id} not written: ${error.message}`),
+      );
+  }
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Whether the derived state differs from what is stored (nothing to write otherwise). */
+function changed(current: Entitlement, state: EntitlementState): boolean {
+  return Object.entries(state).some(
+    ([key, value]) => !same((current as unknown as Record<string, unknown>)[key], value),
+  );
+}

@@ -1,0 +1,271 @@
+import { EntitlementStatus, EntitlementType } from '@cppo/contracts';
+import type {
+  AgreementApiState,
+  AgreementFact,
+  AgreementFactKind,
+  DimensionPrice,
+  DimensionQuantity,
+  EntitlementHistoryEntry,
+  EntitlementLinkState,
+  EntitlementState,
+  Offer,
+} from '@cppo/persistence';
+
+/** What else the state depends on: the clock, our records of the deal, and what the Agreement API said. */
+export interface DeriveContext {
+  now: Date;
+  /** Our CPPO offer (AWS offer id of the agreement), when known. */
+  offer?: Offer | null;
+  /** Our CPPO_OUT opportunity (resale authorization of the agreement), when known. */
+  opportunity?: Offer | null;
+  agreementApi: AgreementApiState;
+  /** The link state before this derivation, to keep "unlinked since". */
+  previousLink?: EntitlementLinkState;
+}
+
+export const TERMINAL = new Set<EntitlementStatus>([
+  EntitlementStatus.CANCELLED,
+  EntitlementStatus.EXPIRED,
+  EntitlementStatus.TERMINATED,
+  EntitlementStatus.RENEWED,
+  EntitlementStatus.REPLACED,
+  EntitlementStatus.DEPROVISIONED,
+]);
+
+/** Within one second (AWS event times have second precision), the order AWS emits them in. */
+const RANK: Record<AgreementFactKind, number> = {
+  created: 0,
+  amended: 1,
+  'license-updated': 2,
+  ended: 3,
+  superseded: 3,
+  'license-deprovisioned': 4,
+};
+
+/** AWS AgreementStatus → ours, for a status an agreement event carries. */
+function fromAgreementStatus(status: string | undefined): EntitlementStatus | undefined {
+  switch (status) {
+    case undefined:
+    case 'ACTIVE':
+      return undefined; // active: started or not, decided by the start time
+    case 'CANCELLED':
+    case 'EXPIRED':
+    case 'TERMINATED':
+    case 'RENEWED':
+    case 'REPLACED':
+      return status as EntitlementStatus;
+    case 'SUPERSEDED':
+      return EntitlementStatus.REPLACED;
+    case 'ROLLED_BACK':
+      return EntitlementStatus.CANCELLED;
+    case 'ARCHIVED':
+      return EntitlementStatus.EXPIRED;
+    default:
+      return undefined;
+  }
+}
+
+export function sortFacts(facts: AgreementFact[]): AgreementFact[] {
+  return [...facts].sort(
+    (a, b) =>
+      new Date(a.eventTime).getTime() - new Date(b.eventTime).getTime() ||
+      RANK[a.kind] - RANK[b.kind] ||
+      a.eventId.localeCompare(b.eventId),
+  );
+}
+
+const AGREEMENT_KINDS: AgreementFactKind[] = ['created', 'amended', 'ended', 'superseded'];
+
+/**
+ * The entitlement as its facts say, applied in AWS event-time order whatever order they arrived in: a
+ * later fact overrides an earlier one's fields, an ended entitlement never becomes active again, and every
+ * status change is in `history` with the event that caused it. A pure function of the set of facts and
+ * the context: the same facts give the same entitlement.
+ */
+export function deriveState(facts: AgreementFact[], ctx: DeriveContext): EntitlementState {
+  const f: Partial<AgreementFact> = {};
+  let status: EntitlementStatus | undefined;
+  let type: EntitlementType | undefined;
+  let nextAgreementId: string | undefined;
+  const history: EntitlementHistoryEntry[] = [];
+  const change = (next: EntitlementStatus, fact: AgreementFact, reason: string) => {
+    if (next === status) return;
+    status = next;
+    history.push({ status: next, at: new Date(fact.eventTime), eventId: fact.eventId, reason });
+  };
+
+  for (const fact of sortFacts(facts)) {
+    for (const [key, value] of Object.entries(fact)) {
+      if (value !== undefined && value !== null && !['eventId', 'eventTime', 'kind', 'status'].includes(key))
+        (f as Record<string, unknown>)[key] = value;
+    }
+    if (AGREEMENT_KINDS.includes(fact.kind) && fact.kind !== 'superseded')
+      type ??= fact.resaleAuthorizationId ? EntitlementType.CPPO : EntitlementType.DIRECT;
+    if (fact.resaleAuthorizationId) type = EntitlementType.CPPO;
+    const terminal = status !== undefined && TERMINAL.has(status);
+    switch (fact.kind) {
+      case 'created':
+      case 'amended': {
+        if (terminal) break;
+        const named = fromAgreementStatus(fact.status);
+        if (named) change(named, fact, `agreement ${fact.kind} with status ${fact.status}`);
+        else {
+          const start = fact.startTime ?? f.startTime;
+          const pending = start !== undefined && new Date(start) > ctx.now;
+          change(
+            pending ? EntitlementStatus.PENDING_START : EntitlementStatus.ACTIVE,
+            fact,
+            pending
+              ? `agreement ${fact.kind}; starts ${new Date(start).toISOString()}`
+              : `agreement ${fact.kind}`,
+          );
+        }
+        break;
+      }
+      case 'ended':
+        if (!terminal) {
+          const ended = fromAgreementStatus(fact.status) ?? EntitlementStatus.CANCELLED;
+          change(ended, fact, `agreement ended (${fact.status ?? 'no status given'})`);
+        }
+        break;
+      case 'superseded':
+        nextAgreementId = fact.nextAgreementId;
+        if (!terminal) {
+          const next = fact.status === 'RENEWED' ? EntitlementStatus.RENEWED : EntitlementStatus.REPLACED;
+          change(
+            next,
+            fact,
+            `${next === EntitlementStatus.RENEWED ? 'renewed' : 'replaced'} by ${fact.nextAgreementId}`,
+          );
+        }
+        break;
+      case 'license-deprovisioned':
+        if (!terminal || status !== EntitlementStatus.DEPROVISIONED)
+          change(EntitlementStatus.DEPROVISIONED, fact, 'licence deprovisioned');
+        break;
+      case 'license-updated':
+        break;
+    }
+  }
+  // A future start that has come: active from then on.
+  const start = f.startTime ?? ctx.agreementApi.startTime;
+  if (status === EntitlementStatus.PENDING_START && start && new Date(start) <= ctx.now) {
+    status = EntitlementStatus.ACTIVE;
+    history.push({ status, at: new Date(start), reason: 'start time reached' });
+  }
+
+  const opportunity = ctx.opportunity ?? undefined;
+  const offer = ctx.offer ?? undefined;
+  const link = linkState(facts, type, f, offer, opportunity, ctx);
+  const agreementApi = ctx.agreementApi;
+  const grants = acceptedGrants(agreementApi) ?? opportunityGrants(opportunity);
+  return {
+    facts: sortFacts(facts),
+    type,
+    status,
+    offerId: offer?._id,
+    awsOfferId: f.awsOfferId,
+    opportunityId: opportunity?._id,
+    resaleAuthorizationId: f.resaleAuthorizationId,
+    buyerAccountId: f.acceptorAccountId,
+    resellerAccountId: f.proposerAccountId,
+    productId: f.productId ?? offer?.productId ?? opportunity?.productId,
+    productCode: f.productCode,
+    licenseArn: f.licenseArn,
+    intent: f.intent,
+    acceptanceTime: f.acceptanceTime,
+    startTime: f.startTime ?? agreementApi.startTime,
+    endTime: f.endTime ?? agreementApi.endTime,
+    previousAgreementId: f.previousAgreementId,
+    nextAgreementId,
+    grants,
+    usagePrices: acceptedUsagePrices(agreementApi),
+    wholesalePrices: opportunityPrices(opportunity),
+    agreementApi,
+    link,
+    sweepDue:
+      link.missing.length > 0 ||
+      (agreementApi.status === 'DUE' && status !== undefined) ||
+      status === EntitlementStatus.PENDING_START ||
+      undefined,
+    history,
+  };
+}
+
+function linkState(
+  facts: AgreementFact[],
+  type: EntitlementType | undefined,
+  f: Partial<AgreementFact>,
+  offer: Offer | undefined,
+  opportunity: Offer | undefined,
+  ctx: DeriveContext,
+): EntitlementLinkState {
+  const missing: EntitlementLinkState['missing'] = [];
+  const reasons: string[] = [];
+  if (!facts.some((fact) => fact.kind !== 'license-updated' && fact.kind !== 'license-deprovisioned')) {
+    missing.push('agreement');
+    reasons.push('no agreement event yet (only licence events): waiting for Purchase Agreement Created');
+  } else if (type === EntitlementType.CPPO) {
+    if (!offer) {
+      missing.push('offer');
+      reasons.push(
+        `the partner's offer ${f.awsOfferId ?? '(no offer id)'} is not known yet (Offer Released)`,
+      );
+    }
+    if (!opportunity) {
+      missing.push('opportunity');
+      reasons.push(
+        `no opportunity of this org was published as resale authorization ${f.resaleAuthorizationId}`,
+      );
+    }
+  }
+  if (!missing.length) return { missing };
+  return { missing, reason: reasons.join('; '), since: ctx.previousLink?.since ?? ctx.now };
+}
+
+type Terms = Record<string, Record<string, unknown> | undefined>;
+
+function acceptedGrants(api: AgreementApiState): DimensionQuantity[] | undefined {
+  if (api.status !== 'OK') return undefined;
+  const grants: DimensionQuantity[] = [];
+  for (const term of (api.acceptedTerms ?? []) as Terms[]) {
+    for (const g of (term['fixedUpfrontPricingTerm']?.['grants'] as Record<string, unknown>[]) ?? [])
+      grants.push({ dimensionKey: String(g['dimensionKey']), quantity: Number(g['maxQuantity']) });
+    const configuration = term['configurableUpfrontPricingTerm']?.['configuration'] as
+      | { dimensions?: Record<string, unknown>[] }
+      | undefined;
+    for (const d of configuration?.dimensions ?? [])
+      grants.push({ dimensionKey: String(d['dimensionKey']), quantity: Number(d['dimensionValue']) });
+  }
+  return grants;
+}
+
+function acceptedUsagePrices(api: AgreementApiState): DimensionPrice[] {
+  if (api.status !== 'OK') return [];
+  const prices: DimensionPrice[] = [];
+  for (const term of (api.acceptedTerms ?? []) as Terms[]) {
+    const cards =
+      (term['usageBasedPricingTerm']?.['rateCards'] as { rateCard?: Record<string, unknown>[] }[]) ?? [];
+    for (const rate of cards[0]?.rateCard ?? [])
+      prices.push({ dimensionKey: String(rate['dimensionKey']), price: String(rate['price']) });
+  }
+  return prices;
+}
+
+interface OpportunityTerms {
+  commitAmount?: { grants?: { dimensionKey: string; quantity: number }[] };
+  usageDimensionPrices?: { dimensionKey: string; price: string }[];
+}
+
+function opportunityGrants(opportunity: Offer | undefined): DimensionQuantity[] {
+  const terms = opportunity?.terms as OpportunityTerms | undefined;
+  return (terms?.commitAmount?.grants ?? []).map((g) => ({
+    dimensionKey: g.dimensionKey,
+    quantity: g.quantity,
+  }));
+}
+
+function opportunityPrices(opportunity: Offer | undefined): DimensionPrice[] {
+  const terms = opportunity?.terms as OpportunityTerms | undefined;
+  return (terms?.usageDimensionPrices ?? []).map((p) => ({ dimensionKey: p.dimensionKey, price: p.price }));
+}

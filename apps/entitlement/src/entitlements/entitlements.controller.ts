@@ -1,0 +1,62 @@
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { EntitlementStatus } from '@cppo/contracts';
+import { EntitlementRepository, type Entitlement, type EntitlementKey } from '@cppo/persistence';
+import { OrgId } from '@cppo/platform';
+import { EntitlementView } from '@cppo/views';
+import { EntitlementListQuery, EntitlementLookupQuery } from './dto/entitlement.queries';
+
+class EntitlementPage {
+  @ApiProperty({ type: [EntitlementView] }) items: EntitlementView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+/** Among a buyer's entitlements for one key, the one in force: active, else starting, else the newest. */
+export function current(candidates: Entitlement[]): Entitlement | undefined {
+  const rank = (e: Entitlement) =>
+    e.status === EntitlementStatus.ACTIVE ? 0 : e.status === EntitlementStatus.PENDING_START ? 1 : 2;
+  return [...candidates].sort((a, b) => rank(a) - rank(b) || b._id.localeCompare(a._id))[0];
+}
+
+@ApiTags('entitlements')
+@Controller('v1/entitlements')
+export class EntitlementsController {
+  constructor(private readonly entitlements: EntitlementRepository) {}
+
+  @Get()
+  @ApiOkResponse({ type: EntitlementPage })
+  async list(@OrgId() orgId: string, @Query() query: EntitlementListQuery): Promise<EntitlementPage> {
+    const { limit, cursor, ...filter } = query;
+    const page = await this.entitlements.list(orgId, filter, { limit, cursor });
+    return { items: page.items.map(EntitlementView.from), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * The question a SaaS application asks: is this customer entitled, to what? Answered from our store
+   * (no AWS call), by licence ARN, by buyer account + product, or by the ISV's tenant id.
+   */
+  @Get('lookup')
+  @ApiOkResponse({ type: EntitlementView })
+  async lookup(@OrgId() orgId: string, @Query() query: EntitlementLookupQuery): Promise<EntitlementView> {
+    const keys: EntitlementKey[] = [];
+    if (query.licenseArn) keys.push({ licenseArn: query.licenseArn });
+    if (query.customerAwsAccountId && query.productId)
+      keys.push({ buyerAccountId: query.customerAwsAccountId, productId: query.productId });
+    if (query.tenantId) keys.push({ tenantId: query.tenantId });
+    if (keys.length !== 1)
+      throw new BadRequestException([
+        'give exactly one of: licenseArn; customerAwsAccountId with productId; tenantId',
+      ]);
+    const found = current(await this.entitlements.findAllBy(orgId, keys[0]));
+    if (!found) throw new NotFoundException('no entitlement matches');
+    return EntitlementView.from(found);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: EntitlementView })
+  async get(@OrgId() orgId: string, @Param('id') id: string): Promise<EntitlementView> {
+    const entitlement = await this.entitlements.findById(orgId, id);
+    if (!entitlement?.status) throw new NotFoundException(`entitlement ${id} not found`);
+    return EntitlementView.from(entitlement);
+  }
+}

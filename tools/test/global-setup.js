@@ -12,6 +12,9 @@ const { canConnect, startMongoServer } = require('../../libs/testing/src/mongo-s
 
 module.exports = async () => {
   process.env.TZ = 'UTC';
+  // Tests talk to local endpoints only: never let an AWS SDK client look for instance credentials on the
+  // network (the EC2 metadata address) when a test gives it none.
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
   const rabbit = new URL(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
   const port = Number(rabbit.port || 5672);
   if (!(await canConnect(rabbit.hostname, port))) {

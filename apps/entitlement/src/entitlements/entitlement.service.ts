@@ -18,7 +18,10 @@ export class EntitlementService {
   async apply(orgId: string, agreementId: string, fact: AgreementFact): Promise<Entitlement | null> {
     let entitlement = await this.ledger.record(orgId, agreementId, fact);
     if (fact.kind === 'created' && fact.previousAgreementId) await this.supersede(orgId, agreementId, fact);
-    if (entitlement) entitlement = (await this.enrich(entitlement)) ?? entitlement;
+    // Terms are accepted or changed by a creation or an amendment: ask the Agreement API now (the sweeper
+    // asks again later if AWS could not answer).
+    if (entitlement && (fact.kind === 'created' || fact.kind === 'amended'))
+      entitlement = (await this.enrich(entitlement)) ?? entitlement;
     return entitlement;
   }
 

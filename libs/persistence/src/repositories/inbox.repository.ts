@@ -20,11 +20,12 @@ export class InboxRepository {
   }
 
   async isProcessed(consumer: string, messageId: string): Promise<boolean> {
-    return (
-      (await this.model.countDocuments({
-        _id: `${str(consumer, 'consumer')}:${str(messageId, 'messageId')}`,
-      })) > 0
-    );
+    // A find by exact _id (not a count, which FerretDB answers by scanning the collection).
+    const found = await this.model
+      .findOne({ _id: `${str(consumer, 'consumer')}:${str(messageId, 'messageId')}` }, { _id: 1 })
+      .lean()
+      .exec();
+    return found !== null;
   }
 
   async forget(consumer: string, messageId: string): Promise<void> {

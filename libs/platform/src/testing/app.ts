@@ -36,6 +36,9 @@ export async function startTestApp(
     RABBITMQ_QUEUE_PREFIX: uniqueName('test'),
     LOG_LEVEL: 'error',
     OUTBOX_POLL_MS: '100',
+    // Static credentials: an AWS client never goes looking for others (the simulator accepts any).
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
     ...env,
   };
   const previous = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { OfferStatus, OfferType } from '@cppo/contracts';
-import { newId, Offer } from '@cppo/persistence';
+import { newId, Offer, SCHEMAS } from '@cppo/persistence';
 
 /**
  * Test data written straight into an app's database, for states a test needs as its starting point
@@ -40,4 +40,13 @@ export function countStored(
   filter: Record<string, string | boolean>,
 ): Promise<number> {
   return app.get<Model<unknown>>(getModelToken(model)).countDocuments(filter).exec();
+}
+
+/**
+ * Removes every record of an org (a test that creates many orgs keeps its collections small: FerretDB scans
+ * them for anything but an _id lookup).
+ */
+export async function deleteOrgRecords(app: INestApplication, orgId: string): Promise<void> {
+  for (const { name } of SCHEMAS)
+    await app.get<Model<unknown>>(getModelToken(name)).deleteMany({ orgId }).exec();
 }

@@ -63,6 +63,7 @@ export class RegistrationsController {
       throw new NotFoundException(
         `no entitlement for licence ${resolved.LicenseArn ?? '(none)'} yet: AWS's notifications may not have arrived; try again shortly`,
       );
+    if (entitlement.tenantId === body.tenantId) return EntitlementView.from(entitlement); // registered already
     const registered = await this.entitlements.register(orgId, entitlement._id, {
       tenantId: body.tenantId,
       customerIdentifier: resolved.CustomerIdentifier,

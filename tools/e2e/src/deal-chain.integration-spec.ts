@@ -1,0 +1,208 @@
+import { waitFor } from '@cppo/testing';
+import { BUYER, PARTNER, PRODUCT, startStack, type Stack } from './stack';
+
+/**
+ * The deal chain through the running services and the simulator, public interfaces only: an opportunity,
+ * the partner's offer, the buyer's acceptance, the entitlement — and what the ISV's application asks.
+ */
+describe('deal chain end to end (services as processes, simulator, SQS emulator, RabbitMQ, Mongo)', () => {
+  let stack: Stack;
+  let opportunityId: string;
+  let resaleAuthorizationId: string;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const created = await stack.call('opportunity', '/v1/opportunities', {
+      json: {
+        name: 'E2E via Partner X',
+        productId: PRODUCT,
+        resellerAccountId: PARTNER,
+        commitAmount: {
+          amount: '1200.00',
+          currency: 'USD',
+          duration: 'P12M',
+          grants: [{ dimensionKey: 'users', quantity: 10 }],
+        },
+        usageDimensionPrices: [
+          { dimensionKey: 'api_calls', price: '0.002' },
+          { dimensionKey: 'storage_gb', price: '0.1' },
+        ],
+      },
+    });
+    expect(created.status).toBe(202);
+    opportunityId = created.body.id;
+    const active = await waitFor(
+      async () => {
+        const { body } = await stack.call('opportunity', `/v1/opportunities/${opportunityId}`);
+        return body.status === 'ACTIVE' ? body : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the opportunity ACTIVE' },
+    );
+    resaleAuthorizationId = active.marketplace.resaleAuthorizationId;
+  }, 150_000);
+
+  afterAll(() => stack?.stop());
+
+  /** The partner makes an offer for the buyer from the opportunity; the buyer accepts it. */
+  async function dealFor(buyer = BUYER): Promise<{ awsOfferId: string; agreementId: string }> {
+    const offer = await stack.sim.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [buyer],
+    });
+    expect(offer.status).toBe(200);
+    const agreement = await stack.sim.scenario('POST', '/_sim/buyer/accept', {
+      offerId: offer.body.id,
+      buyerAccountId: buyer,
+    });
+    expect(agreement.status).toBe(200);
+    return { awsOfferId: offer.body.id, agreementId: agreement.body.id };
+  }
+
+  const entitlementOf = (
+    agreementId: string,
+    predicate: (e: any) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ) =>
+    waitFor(
+      async () => {
+        const { body } = await stack.call('entitlement', `/v1/entitlements?limit=200`);
+        const found = body.items.find((e: { agreementId: string }) => e.agreementId === agreementId);
+        return found && predicate(found) ? found : undefined;
+      },
+      { timeoutMs, intervalMs: 50, what },
+    );
+
+  it('a buyer accepts: within 5 s the chain shows the opportunity, the CPPO offer and an ACTIVE CPPO entitlement', async () => {
+    const { awsOfferId, agreementId } = await dealFor();
+    const accepted = Date.now();
+    const chain = await waitFor(
+      async () => {
+        const { body } = await stack.call('opportunity', `/v1/opportunities/${opportunityId}/chain`);
+        const entitlement = body.entitlements.find(
+          (e: { agreementId: string }) => e.agreementId === agreementId,
+        );
+        return entitlement?.status === 'ACTIVE' && entitlement.licenseArn && entitlement.offerId
+          ? body
+          : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 50, what: 'the chain with an ACTIVE entitlement' },
+    );
+    expect(Date.now() - accepted).toBeLessThan(5_000);
+    const offer = chain.offers.find((o: { awsOfferId: string }) => o.awsOfferId === awsOfferId);
+    const entitlement = chain.entitlements.find(
+      (e: { agreementId: string }) => e.agreementId === agreementId,
+    );
+    expect(offer).toMatchObject({ type: 'CPPO', cppoOutOfferId: opportunityId, resellerAccountId: PARTNER });
+    expect(entitlement).toMatchObject({
+      type: 'CPPO',
+      status: 'ACTIVE',
+      offerId: offer.id,
+      opportunityId,
+      resaleAuthorizationId,
+      buyerAccountId: BUYER,
+      resellerAccountId: PARTNER,
+      productId: PRODUCT,
+      licenseArn: expect.stringMatching(/^arn:aws:license-manager::/),
+      link: { missing: [] },
+    });
+    // The Agreement API says what the buyer accepted: grants and usage prices; wholesale from the opportunity.
+    const enriched = await entitlementOf(agreementId, (e) => e.agreementApi.status === 'OK', 'enrichment');
+    expect(enriched.grants).toEqual([{ dimensionKey: 'users', quantity: 10 }]);
+    expect(enriched.usagePrices).toEqual(
+      expect.arrayContaining([{ dimensionKey: 'api_calls', price: '0.002' }]),
+    );
+    expect(enriched.wholesalePrices).toEqual([
+      { dimensionKey: 'api_calls', price: '0.002' },
+      { dimensionKey: 'storage_gb', price: '0.1' },
+    ]);
+
+    // The SaaS application's questions, answered from the store.
+    const byLicense = await stack.call(
+      'entitlement',
+      `/v1/entitlements/lookup?licenseArn=${encodeURIComponent(entitlement.licenseArn)}`,
+    );
+    expect(byLicense).toMatchObject({ status: 200, body: { id: entitlement.id, status: 'ACTIVE' } });
+    const byAccount = await stack.call(
+      'entitlement',
+      `/v1/entitlements/lookup?customerAwsAccountId=${BUYER}&productId=${PRODUCT}`,
+    );
+    expect(byAccount.body.agreementId).toBe(agreementId);
+    expect((await stack.call('entitlement', '/v1/entitlements/lookup?productId=x')).status).toBe(400);
+
+    // The buyer registers on the ISV's page with AWS's token.
+    const { body: simAgreement } = await stack.sim.scenario('GET', `/_sim/agreements/${agreementId}`);
+    const register = (token: string, tenantId = 'tenant-acme-1') =>
+      stack.call('entitlement', '/v1/registrations', { json: { token, tenantId } });
+    const registered = await register(simAgreement.registrationToken);
+    expect(registered).toMatchObject({
+      status: 200,
+      body: { id: entitlement.id, tenantId: 'tenant-acme-1' },
+    });
+    expect(await register(simAgreement.registrationToken)).toEqual(registered);
+    expect((await register(simAgreement.registrationToken, 'someone-else')).status).toBe(409);
+    const invalid = await register('not-a-token');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.message).toEqual([expect.stringContaining('InvalidTokenException')]);
+    const byTenant = await stack.call('entitlement', '/v1/entitlements/lookup?tenantId=tenant-acme-1');
+    expect(byTenant.body.id).toBe(entitlement.id);
+
+    // Another org sees none of it.
+    const other = { apiKey: stack.other.apiKey };
+    expect((await stack.call('entitlement', `/v1/entitlements/${entitlement.id}`, other)).status).toBe(404);
+    expect(
+      (await stack.call('entitlement', `/v1/entitlements/lookup?tenantId=tenant-acme-1`, other)).status,
+    ).toBe(404);
+    expect((await stack.call('entitlement', '/v1/entitlements', other)).body.items).toEqual([]);
+    expect((await stack.call('entitlement', '/v1/reconciliation/unlinked', other)).body.items).toEqual([]);
+
+    // The buyer cancels: CANCELLED, with its history.
+    await stack.sim.scenario('POST', `/_sim/agreements/${agreementId}/cancel`, {});
+    const cancelled = await entitlementOf(agreementId, (e) => e.status === 'CANCELLED', 'CANCELLED');
+    const detail = await stack.call('entitlement', `/v1/entitlements/${cancelled.id}`);
+    expect(detail.body.history.map((h: { status: string }) => h.status)).toEqual(['ACTIVE', 'CANCELLED']);
+    expect(detail.body.history[1].eventId).toBeTruthy();
+  }, 60_000);
+
+  it('a renewal gives two linked entitlements, the old one RENEWED', async () => {
+    const buyer = '555566667777';
+    const first = await dealFor(buyer);
+    await entitlementOf(first.agreementId, (e) => e.status === 'ACTIVE', 'the first agreement ACTIVE');
+    const renewalOffer = await stack.sim.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [buyer],
+    });
+    const renewal = await stack.sim.scenario('POST', `/_sim/agreements/${first.agreementId}/renew`, {
+      offerId: renewalOffer.body.id,
+      buyerAccountId: buyer,
+    });
+    const renewed = await entitlementOf(renewal.body.id, (e) => e.status === 'ACTIVE', 'the renewal ACTIVE');
+    const old = await entitlementOf(first.agreementId, (e) => e.status === 'RENEWED', 'the old one RENEWED');
+    expect(renewed.previousAgreementId).toBe(first.agreementId);
+    expect(old.nextAgreementId).toBe(renewal.body.id);
+    expect(renewed).toMatchObject({ type: 'CPPO', opportunityId, link: { missing: [] } });
+  }, 60_000);
+
+  it('when AWS refuses the Agreement API, the entitlement is still created and linked, with the reason', async () => {
+    await stack.sim.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: false });
+    try {
+      const { agreementId } = await dealFor('666677778888');
+      const entitlement = await entitlementOf(
+        agreementId,
+        (e) => e.status === 'ACTIVE' && e.agreementApi.status === 'DENIED',
+        'an ACTIVE entitlement with the Agreement API denied',
+      );
+      expect(entitlement).toMatchObject({
+        opportunityId,
+        link: { missing: [] },
+        agreementApi: { status: 'DENIED', reason: expect.stringContaining('AccessDeniedException') },
+        // what the opportunity says stands in for the accepted terms
+        grants: [{ dimensionKey: 'users', quantity: 10 }],
+      });
+    } finally {
+      await stack.sim.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: true });
+    }
+  }, 60_000);
+});

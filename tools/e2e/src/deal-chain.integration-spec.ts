@@ -1,5 +1,5 @@
 import { waitFor } from '@cppo/testing';
-import { BUYER, PARTNER, PRODUCT, startStack, type Stack } from './stack';
+import { BUYER, PARTNER, PRODUCT, startStack, type Stack } from './testing/stack';
 
 /**
  * The deal chain through the running services and the simulator, public interfaces only: an opportunity,

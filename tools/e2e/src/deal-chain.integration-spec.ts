@@ -163,6 +163,17 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     const detail = await stack.call('entitlement', `/v1/entitlements/${cancelled.id}`);
     expect(detail.body.history.map((h: { status: string }) => h.status)).toEqual(['ACTIVE', 'CANCELLED']);
     expect(detail.body.history[1].eventId).toBeTruthy();
+
+    // Other services heard it: activated, then ended.
+    const heard = await waitFor(
+      () => {
+        const mine = stack.published.filter((m) => m.payload['entitlementId'] === entitlement.id);
+        return mine.some((m) => m.type === 'cppo.entitlement.ended.v1') ? mine : undefined;
+      },
+      { what: 'the entitlement events' },
+    );
+    expect(heard[0]).toMatchObject({ type: 'cppo.entitlement.activated.v1', payload: { status: 'ACTIVE' } });
+    expect(heard.filter((m) => m.type === 'cppo.entitlement.activated.v1')).toHaveLength(1);
   }, 60_000);
 
   it('a renewal gives two linked entitlements, the old one RENEWED', async () => {
@@ -178,7 +189,12 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
       offerId: renewalOffer.body.id,
       buyerAccountId: buyer,
     });
-    const renewed = await entitlementOf(renewal.body.id, (e) => e.status === 'ACTIVE', 'the renewal ACTIVE');
+    // Linked once the renewal offer's Offer Released has been ingested too (it may come after the agreement).
+    const renewed = await entitlementOf(
+      renewal.body.id,
+      (e) => e.status === 'ACTIVE' && !e.link.missing.length,
+      'the renewal ACTIVE and linked',
+    );
     const old = await entitlementOf(first.agreementId, (e) => e.status === 'RENEWED', 'the old one RENEWED');
     expect(renewed.previousAgreementId).toBe(first.agreementId);
     expect(old.nextAgreementId).toBe(renewal.body.id);

@@ -138,4 +138,43 @@ describe('entitlement: the same deal in any order, duplicated, converges (Mongo 
       expect({ ordering: orders[i], ...result }).toEqual({ ordering: orders[i], ...reference }),
     );
   }, 240_000);
+
+  it('keeps an entitlement whose offer and opportunity are unknown, lists it with why and since when, and links it when they arrive', async () => {
+    const { orgId, apiKey } = await createTestOrg(sut.app, randomAccountId());
+    const consumer = sut.app.get(EntitlementEventsConsumer);
+    const created = dealMessage('created', '');
+    await consumer.created(envelope(orgId, created.key, created.payload) as MessageEnvelope<never>);
+
+    const unlinked = await sut.request('/v1/reconciliation/unlinked', { apiKey });
+    expect(unlinked.body.items).toEqual([
+      expect.objectContaining({
+        kind: 'entitlement',
+        agreementId: DEAL.agreementId,
+        missing: ['offer', 'opportunity'],
+        reason: expect.stringContaining(`resale authorization ${DEAL.resaleAuthorizationId}`),
+        since: expect.stringMatching(/^\d{4}-/),
+      }),
+    ]);
+
+    // The opportunity is published, then the partner's offer arrives: linked at once, nothing left open.
+    const opportunity = await seedOffer(sut.app, {
+      orgId,
+      productId: DEAL.productId,
+      marketplace: { resaleAuthorizationId: DEAL.resaleAuthorizationId },
+    });
+    const offer = await seedOffer(sut.app, {
+      orgId,
+      type: OfferType.CPPO,
+      awsOfferId: DEAL.awsOfferId,
+      productId: DEAL.productId,
+      cppoOutOfferId: opportunity._id,
+    });
+    const released = dealMessage('offer-released', offer._id);
+    await consumer.offerReleased(envelope(orgId, released.key, released.payload) as MessageEnvelope<never>);
+    expect((await sut.request('/v1/reconciliation/unlinked', { apiKey })).body.items).toEqual([]);
+    const listed = await sut.request(`/v1/entitlements?opportunityId=${opportunity._id}`, { apiKey });
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ offerId: offer._id, opportunityId: opportunity._id, link: { missing: [] } }),
+    ]);
+  });
 });

@@ -1,6 +1,8 @@
 import { createOrgInDatabase } from '@cppo/platform/testing';
+import type { MessageEnvelope } from '@cppo/contracts';
 import {
   deleteTopology,
+  tapExchange,
   mongoUrl,
   rabbitUrl,
   startMarketplaceSim,
@@ -25,6 +27,8 @@ export interface Stack {
   /** An org (with the ISV's account) and its API key; `other` is a second org. */
   org: { orgId: string; apiKey: string };
   other: { orgId: string; apiKey: string };
+  /** Every `cppo.entitlement.*` event published so far. */
+  published: MessageEnvelope[];
   /** `fetch` of a service's API with an org's key, JSON in and out. */
   call<T = any>(
     service: keyof Stack['urls'],
@@ -83,6 +87,8 @@ export async function startStack(): Promise<Stack> {
     'offer-ingest': `http://127.0.0.1:${ingest.port}`,
     entitlement: `http://127.0.0.1:${entitlement.port}`,
   };
+  const published: MessageEnvelope[] = [];
+  const tap = await tapExchange(exchange, (envelope) => published.push(envelope), 'cppo.entitlement.#');
   const org = await createOrgInDatabase(database, ISV);
   const other = await createOrgInDatabase(database, OTHER_ISV);
   return {
@@ -90,6 +96,7 @@ export async function startStack(): Promise<Stack> {
     urls,
     org,
     other,
+    published,
     async call(service, path, init = {}) {
       const response = await fetch(`${urls[service]}${path}`, {
         method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
@@ -103,6 +110,7 @@ export async function startStack(): Promise<Stack> {
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
     async stop() {
+      await tap.close();
       await Promise.all(services.map((service) => service.stop()));
       await sim.stop();
       await sqs.stop();

@@ -1,149 +1,48 @@
 /**
- * `npm run bench -- ingest [--count N] [--replicas 1,3]`
- * offer-ingest throughput against the SQS emulator, RabbitMQ and the Mongo provider, next to the raw
- * ReceiveMessage + DeleteMessageBatch rate of the same emulator measured in the same run.
+ * `npm run bench -- <suite> [options]`, suites: `ingest` (offer-ingest throughput next to the raw SQS rate)
+ * and `latency` (notification → entitlement ACTIVE next to raw RabbitMQ latency). Each figure is printed next
+ * to a baseline measured in the same run. `MONGO_URL=…` measures against another MongoDB-compatible server.
  */
 import { parseArgs } from 'node:util';
-import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import mongoose from 'mongoose';
-import { notificationFixtures as fx } from '@cppo/contracts/testing';
 import { createSqsClient } from '@cppo/marketplace';
-import { createOrgInDatabase } from '@cppo/platform/testing';
-import {
-  drainQueue,
-  numberedAgreementNotification,
-  queueDepth,
-  rabbitUrl,
-  sendMessages,
-  startMongoServer,
-  startServiceProcess,
-  startSqsEmulator,
-  tapExchange,
-  uniqueName,
-  type ServiceProcess,
-  type SqsEmulator,
-} from '@cppo/testing';
+import { startMongoServer, startSqsEmulator } from '@cppo/testing';
+import { printRows, type BenchContext, type Row } from './bench';
+import { ingestSuite } from './ingest';
+import { latencySuite } from './latency';
 
-/** Raw drain rate: 4 loops of ReceiveMessage(10) + DeleteMessageBatch. */
-async function raw(emulator: SqsEmulator, sqs: SQSClient, count: number): Promise<number> {
-  const queue = uniqueName('raw');
-  const queueUrl = emulator.queueUrl(queue);
-  await sqs.send(new CreateQueueCommand({ QueueName: queue }));
-  await sendMessages(
-    sqs,
-    queueUrl,
-    Array.from({ length: count }, (_, i) => numberedAgreementNotification(i, 'raw')),
-  );
-  const started = Date.now();
-  const drained = await Promise.all(Array.from({ length: 4 }, () => drainQueue(sqs, queueUrl)));
-  const done = drained.reduce((sum, n) => sum + n, 0);
-  return (done / (Date.now() - started)) * 1000;
-}
-
-async function ingest(
-  emulator: SqsEmulator,
-  sqs: SQSClient,
-  mongoBase: string,
-  count: number,
-  replicas: number,
-): Promise<{ stored: number; published: number }> {
-  const queue = uniqueName('ingest');
-  const queueUrl = emulator.queueUrl(queue);
-  await sqs.send(new CreateQueueCommand({ QueueName: queue }));
-  const database = new URL(mongoBase);
-  database.pathname = `/${uniqueName('bench').replace(/-/g, '_')}`;
-  await createOrgInDatabase(database.toString(), fx.FIXTURE_ISV_ACCOUNT);
-  await sendMessages(
-    sqs,
-    queueUrl,
-    Array.from({ length: count }, (_, i) => numberedAgreementNotification(i, queue)),
-  );
-  const prefix = uniqueName('bench');
-  const exchange = uniqueName('cppo.events.bench');
-  const replicasStarted: ServiceProcess[] = [];
-  for (let i = 0; i < replicas; i++) {
-    replicasStarted.push(
-      await startServiceProcess('offer-ingest', {
-        MONGO_URL: database.toString(),
-        RABBITMQ_URL: rabbitUrl(),
-        RABBITMQ_EXCHANGE: exchange,
-        RABBITMQ_QUEUE_PREFIX: prefix,
-        SQS_QUEUE_URL: queueUrl,
-        SQS_ENDPOINT: emulator.endpoint,
-        SQS_WAIT_TIME_SECONDS: '1',
-        AWS_ACCESS_KEY_ID: 'bench',
-        AWS_SECRET_ACCESS_KEY: 'bench',
-        LOG_LEVEL: 'error',
-      }),
-    );
-  }
-  // Published = arrived at RabbitMQ: a queue bound to the exchange counts distinct messageIds.
-  const seen = new Set<string>();
-  let publishedAt = 0;
-  const tap = await tapExchange(exchange, (envelope) => {
-    seen.add(envelope.messageId);
-    if (seen.size >= count && !publishedAt) publishedAt = Date.now();
-  });
-  // Replicas start consuming as soon as they are up; the clock starts when the first one is ready.
-  await Promise.race(replicasStarted.map((replica) => replica.ready(120_000)));
-  const started = Date.now();
-  // Stored = the queue is empty: a message is deleted only after its notification is committed.
-  let storedAt = 0;
-  while (!storedAt || !publishedAt) {
-    if (!storedAt && (await queueDepth(sqs, queueUrl)) === 0) storedAt = Date.now();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const connection = await mongoose.createConnection(database.toString()).asPromise();
-  const stored = await connection.collection('marketplace_events').countDocuments({ state: 'PROCESSED' });
-  await connection.dropDatabase();
-  await connection.close();
-  await tap.close();
-  await Promise.all(replicasStarted.map((replica) => replica.stop()));
-  if (stored !== count || seen.size !== count)
-    throw new Error(`expected ${count} stored and published, got ${stored} stored, ${seen.size} published`);
-  return {
-    stored: (count / (storedAt - started)) * 1000,
-    published: (count / (publishedAt - started)) * 1000,
-  };
-}
+const USAGE =
+  'usage: npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { count: { type: 'string', default: '1000' }, replicas: { type: 'string', default: '1,3' } },
+    options: {
+      count: { type: 'string', default: '1000' },
+      replicas: { type: 'string', default: '1,3' },
+      seconds: { type: 'string', default: '60' },
+      rate: { type: 'string', default: '100' },
+    },
   });
-  if (positionals[0] !== 'ingest') {
-    process.stderr.write('usage: npm run bench -- ingest [--count N] [--replicas 1,3]\n');
+  const suite = positionals[0];
+  if (suite !== 'ingest' && suite !== 'latency') {
+    process.stderr.write(USAGE);
     process.exit(2);
   }
-  const count = Number(values.count);
+  // The AWS SDK must never look for instance credentials on the network during a local benchmark.
+  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
   const mongo = await startMongoServer({ log: (line) => process.stderr.write(`${line}\n`) });
   const emulator = await startSqsEmulator();
   const sqs = createSqsClient({
     endpoint: emulator.endpoint,
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
+  const ctx: BenchContext = { mongoUrl: mongo.url, emulator, sqs };
   try {
-    const rawRate = await raw(emulator, sqs, count);
-    const rows: string[][] = [['raw SQS receive+delete (4 loops)', rawRate.toFixed(0), '', '100%']];
-    for (const replicas of values.replicas.split(',').map(Number)) {
-      const rate = await ingest(emulator, sqs, mongo.url, count, replicas);
-      rows.push([
-        `offer-ingest, ${replicas} replica(s)`,
-        rate.stored.toFixed(0),
-        rate.published.toFixed(0),
-        `${((rate.stored / rawRate) * 100).toFixed(1)}%`,
-      ]);
-    }
-    process.stdout.write(`\n${count} notifications, Mongo: ${mongo.kind}\n`);
-    process.stdout.write(
-      `${'run'.padEnd(36)}${'stored/s'.padStart(10)}${'published/s'.padStart(13)}${'of raw'.padStart(9)}\n`,
-    );
-    for (const [name, stored, published, share] of rows) {
-      process.stdout.write(
-        `${name.padEnd(36)}${stored.padStart(10)}${published.padStart(13)}${share.padStart(9)}\n`,
-      );
-    }
+    const rows: Row[] =
+      suite === 'ingest'
+        ? await ingestSuite(ctx, Number(values.count), values.replicas.split(',').map(Number))
+        : await latencySuite(ctx, Number(values.seconds), Number(values.rate));
+    printRows(rows, `Mongo: ${mongo.kind}; ${new Date().toISOString()}`);
   } finally {
     sqs.destroy();
     await emulator.stop();

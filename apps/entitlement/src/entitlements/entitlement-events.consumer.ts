@@ -9,7 +9,6 @@ import {
   type OfferReleasedV1,
   type OpportunityEventV1,
 } from '@cppo/contracts';
-import { InboxService } from '@cppo/messaging';
 import type { AgreementFact, AgreementFactKind } from '@cppo/persistence';
 import { EntitlementService } from './entitlement.service';
 
@@ -23,8 +22,6 @@ export const ENTITLEMENT_SUBSCRIPTIONS = [
   RoutingKeys.OfferLinked,
   RoutingKeys.OpportunityPublished,
 ] as const;
-
-const CONSUMER = 'entitlement.events';
 
 const date = (iso?: string) => (iso ? new Date(iso) : undefined);
 
@@ -64,73 +61,56 @@ function licenseFact(kind: AgreementFactKind, p: LicenseEventV1): AgreementFact 
 /**
  * Queue `entitlement.events`: agreement and licence events become facts of their entitlement; a partner
  * offer released or linked, and an opportunity published, may complete the links of waiting entitlements.
- * Each message is applied once (inbox by message id); the writes are idempotent by AWS event id anyway.
+ * Deduplication is by AWS event id, on the entitlement itself: a fact already recorded changes nothing, so a
+ * redelivered message or a duplicate notification is a read and no write (no inbox round trips per message);
+ * relinking is a recomputation, idempotent too.
  */
 @Controller()
 export class EntitlementEventsConsumer {
-  constructor(
-    private readonly entitlements: EntitlementService,
-    private readonly inbox: InboxService,
-  ) {}
+  constructor(private readonly entitlements: EntitlementService) {}
 
   @EventPattern(RoutingKeys.AgreementCreated)
   created(@Payload() e: MessageEnvelope<AgreementEventV1>): Promise<unknown> {
-    return this.once(e, () =>
-      this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('created', e.payload)),
-    );
+    return this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('created', e.payload));
   }
 
   @EventPattern(RoutingKeys.AgreementAmended)
   amended(@Payload() e: MessageEnvelope<AgreementEventV1>): Promise<unknown> {
-    return this.once(e, () =>
-      this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('amended', e.payload)),
-    );
+    return this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('amended', e.payload));
   }
 
   @EventPattern(RoutingKeys.AgreementEnded)
   ended(@Payload() e: MessageEnvelope<AgreementEventV1>): Promise<unknown> {
-    return this.once(e, () =>
-      this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('ended', e.payload)),
-    );
+    return this.entitlements.apply(e.orgId, e.payload.agreementId, agreementFact('ended', e.payload));
   }
 
   @EventPattern(RoutingKeys.LicenseUpdated)
   licenseUpdated(@Payload() e: MessageEnvelope<LicenseEventV1>): Promise<unknown> {
-    return this.once(e, () =>
-      this.entitlements.apply(e.orgId, e.payload.agreementId, licenseFact('license-updated', e.payload)),
-    );
+    return this.entitlements.apply(e.orgId, e.payload.agreementId, licenseFact('license-updated', e.payload));
   }
 
   @EventPattern(RoutingKeys.LicenseDeprovisioned)
   licenseDeprovisioned(@Payload() e: MessageEnvelope<LicenseEventV1>): Promise<unknown> {
-    return this.once(e, () =>
-      this.entitlements.apply(
-        e.orgId,
-        e.payload.agreementId,
-        licenseFact('license-deprovisioned', e.payload),
-      ),
+    return this.entitlements.apply(
+      e.orgId,
+      e.payload.agreementId,
+      licenseFact('license-deprovisioned', e.payload),
     );
   }
 
   @EventPattern(RoutingKeys.OfferReleased)
-  offerReleased(@Payload() e: MessageEnvelope<OfferReleasedV1>): Promise<unknown> {
-    return this.once(e, () => this.entitlements.relink(e.orgId, { awsOfferId: e.payload.awsOfferId }));
+  offerReleased(@Payload() e: MessageEnvelope<OfferReleasedV1>): Promise<void> {
+    return this.entitlements.relink(e.orgId, { awsOfferId: e.payload.awsOfferId });
   }
 
   @EventPattern(RoutingKeys.OfferLinked)
-  offerLinked(@Payload() e: MessageEnvelope<OfferLinkedV1>): Promise<unknown> {
-    return this.once(e, () => this.entitlements.relink(e.orgId, { awsOfferId: e.payload.awsOfferId }));
+  offerLinked(@Payload() e: MessageEnvelope<OfferLinkedV1>): Promise<void> {
+    return this.entitlements.relink(e.orgId, { awsOfferId: e.payload.awsOfferId });
   }
 
   @EventPattern(RoutingKeys.OpportunityPublished)
-  opportunityPublished(@Payload() e: MessageEnvelope<OpportunityEventV1>): Promise<unknown> {
+  async opportunityPublished(@Payload() e: MessageEnvelope<OpportunityEventV1>): Promise<void> {
     const ra = e.payload.resaleAuthorizationId;
-    return this.once(e, async () =>
-      ra ? this.entitlements.relink(e.orgId, { resaleAuthorizationId: ra }) : undefined,
-    );
-  }
-
-  private once(envelope: { messageId: string }, work: () => Promise<unknown>): Promise<unknown> {
-    return this.inbox.once(CONSUMER, envelope.messageId, work);
+    if (ra) await this.entitlements.relink(e.orgId, { resaleAuthorizationId: ra });
   }
 }

@@ -13,6 +13,7 @@ import {
   type EntitlementState,
   type OutboxEvent,
 } from '@cppo/persistence';
+import { LRUCache } from 'lru-cache';
 import { deriveState, TERMINAL } from './entitlement.state';
 
 type EntitlementKey =
@@ -43,6 +44,12 @@ const PUBLIC_FIELDS: (keyof EntitlementState)[] = [
 @Injectable()
 export class EntitlementLedger {
   private readonly logger = new Logger(EntitlementLedger.name);
+  /**
+   * org + agreement → entitlement id, for the agreements this process has seen: their next events read
+   * the entitlement by `_id` (which every Mongo-compatible server answers from its index; FerretDB answers
+   * any other lookup by scanning). Ids never change, so the cache cannot be stale, only missing.
+   */
+  private readonly ids = new LRUCache<string, string>({ max: 100_000 });
 
   constructor(
     private readonly entitlements: EntitlementRepository,
@@ -60,8 +67,12 @@ export class EntitlementLedger {
     fact?: AgreementFact,
     agreementApi?: AgreementApiState,
   ): Promise<Entitlement | null> {
+    // An agreement this process has not seen: assume it is new and insert (a unique conflict means it
+    // was not, and it is read); anything else is read first.
+    let assumeNew = !!fact && !this.ids.has(`${orgId}:${agreementId}`);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.entitlements.findByAgreement(orgId, agreementId);
+      const current = assumeNew ? null : await this.find(orgId, agreementId);
+      assumeNew = false;
       if (!current && !fact) return null;
       const facts = current?.facts ?? [];
       const isNew = !!fact && !facts.some((f) => f.eventId === fact.eventId);
@@ -89,10 +100,25 @@ export class EntitlementLedger {
         written = await this.entitlements.replaceState(orgId, id, current.version, state, events);
         if (!written) continue;
       }
+      this.ids.set(`${orgId}:${agreementId}`, written._id);
       if (current?.status !== state.status) await this.recordAudit(written, current, cause);
       return written;
     }
     throw new Error(`entitlement of agreement ${agreementId} kept changing under concurrent writes`);
+  }
+
+  /** Read by `_id` when it is known (remembered, or `hint` from a list), else by org and agreement. */
+  private async find(orgId: string, agreementId: string): Promise<Entitlement | null> {
+    const id = this.ids.get(`${orgId}:${agreementId}`);
+    if (id) return this.entitlements.findById(orgId, id);
+    const found = await this.entitlements.findByAgreement(orgId, agreementId);
+    if (found) this.ids.set(`${orgId}:${agreementId}`, found._id);
+    return found;
+  }
+
+  /** Entitlements read from a list: later reads of them go by `_id`. */
+  remember(entitlements: Pick<Entitlement, '_id' | 'orgId' | 'agreementId'>[]): void {
+    for (const e of entitlements) this.ids.set(`${e.orgId}:${e.agreementId}`, e._id);
   }
 
   private async derive(

@@ -36,6 +36,7 @@ export class EntitlementService {
 
   /** One sweep of an entitlement with something missing or due: links, a start that came, the Agreement API. */
   async sweep(entitlement: Entitlement): Promise<void> {
+    this.ledger.remember([entitlement]);
     const refreshed = (await this.ledger.record(entitlement.orgId, entitlement.agreementId)) ?? entitlement;
     await this.enrich(refreshed);
   }

@@ -40,9 +40,16 @@ export class OpportunityQueries {
       this.offers.list(orgId, { type: OfferType.CPPO, cppoOutOfferId: id }, page),
       this.entitlements.list(orgId, { opportunityId: id }, page),
     ]);
+    // A partner's offer not linked to the opportunity itself (AWS hid its resale authorization and no
+    // unique match was found) still belongs to the chain when an agreement made from it names both.
+    const known = new Set(offers.items.map((o) => o.awsOfferId));
+    const named = [...new Set(entitlements.items.map((e) => e.awsOfferId))].filter(
+      (awsOfferId): awsOfferId is string => !!awsOfferId && !known.has(awsOfferId),
+    );
+    const more = named.length ? await this.offers.findCppoByAwsOfferIds(orgId, named) : [];
     return {
       opportunity: OfferView.from(opportunity),
-      offers: offers.items.map(OfferView.from),
+      offers: [...offers.items, ...more].map(OfferView.from),
       entitlements: entitlements.items.map(EntitlementView.from),
     };
   }

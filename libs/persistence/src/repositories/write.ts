@@ -32,7 +32,9 @@ export function lockKey(model: { collection: { collectionName: string } }, id: s
 /**
  * One atomic single-document write of document `id`, only if `condition` holds: the state change and the
  * events it causes (appended to the embedded outbox). Returns the document after the write, or null when
- * it is absent or the condition does not hold (nothing changed, no event queued).
+ * it is absent or the condition does not hold (nothing changed, no event queued). Like a new document's,
+ * an update's events are stored with the writer's lease and published by the writer at once (no relay
+ * scan on the hot path); if it dies, any relay publishes them when the lease expires.
  */
 export async function updateWhere<T>(
   model: Model<T>,
@@ -42,7 +44,11 @@ export async function updateWhere<T>(
   events: OutboxEvent[],
   outbox?: OutboxDispatcher,
 ): Promise<T | null> {
-  const update = toUpdate(patch, events);
+  const leaseUntil = events.length ? outbox?.leaseUntil() : undefined;
+  const update = toUpdate(
+    leaseUntil ? { ...patch, set: { ...patch.set, outboxLeaseUntil: leaseUntil } } : patch,
+    events,
+  );
   const written = await documentLock.run(lockKey(model, id), async () => {
     const write = (filter: Record<string, unknown>) =>
       model
@@ -54,7 +60,8 @@ export async function updateWhere<T>(
     if (!current || !condition.test(current)) return null;
     return write({ _id: id });
   });
-  if (written) outbox?.changed(events);
+  if (written && leaseUntil) await outbox?.stored(model.collection.collectionName, id, events);
+  else if (written) outbox?.changed(events);
   return written;
 }
 

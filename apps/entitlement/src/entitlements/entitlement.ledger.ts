@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntitlementStatus, RoutingKeys, type RoutingKey } from '@cppo/contracts';
+import { EntitlementStatus, OfferType, RoutingKeys, type RoutingKey } from '@cppo/contracts';
 import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
 import {
   AuditEventRepository,
@@ -11,6 +11,7 @@ import {
   type AgreementFact,
   type Entitlement,
   type EntitlementState,
+  type Offer,
   type OutboxEvent,
 } from '@cppo/persistence';
 import { LRUCache } from 'lru-cache';
@@ -50,6 +51,12 @@ export class EntitlementLedger {
    * any other lookup by scanning). Ids never change, so the cache cannot be stale, only missing.
    */
   private readonly ids = new LRUCache<string, string>({ max: 100_000 });
+  /**
+   * Our offers and opportunities found for a deal, for a short while: every event of an agreement names the
+   * same ones. Only what was found is kept (a missing one is looked up again, so it links the moment it
+   * arrives); what is used of them (ids, product, terms) does not change once they exist.
+   */
+  private readonly deals = new LRUCache<string, Offer>({ max: 10_000, ttl: 10_000 });
 
   constructor(
     private readonly entitlements: EntitlementRepository,
@@ -107,6 +114,15 @@ export class EntitlementLedger {
     throw new Error(`entitlement of agreement ${agreementId} kept changing under concurrent writes`);
   }
 
+  private async cached(key: string, find: () => Promise<Offer | null>): Promise<Offer | null> {
+    const known = this.deals.get(key);
+    if (known) return known;
+    const found = await find();
+    // A CPPO offer is kept once its opportunity is known (linking may still add it).
+    if (found && (found.type !== OfferType.CPPO || found.cppoOutOfferId)) this.deals.set(key, found);
+    return found;
+  }
+
   /** Read by `_id` when it is known (remembered, or `hint` from a list), else by org and agreement. */
   private async find(orgId: string, agreementId: string): Promise<Entitlement | null> {
     const id = this.ids.get(`${orgId}:${agreementId}`);
@@ -129,9 +145,15 @@ export class EntitlementLedger {
   ): Promise<EntitlementState> {
     const awsOfferId = facts.map((f) => f.awsOfferId).find((id) => !!id);
     const resaleAuthorizationId = facts.map((f) => f.resaleAuthorizationId).find((id) => !!id);
-    const offer = awsOfferId ? await this.offers.findCppoByAwsOfferId(orgId, awsOfferId) : null;
+    const offer = awsOfferId
+      ? await this.cached(`offer:${orgId}:${awsOfferId}`, () =>
+          this.offers.findCppoByAwsOfferId(orgId, awsOfferId),
+        )
+      : null;
     let opportunity = resaleAuthorizationId
-      ? await this.offers.findOpportunityByResaleAuthorization(orgId, resaleAuthorizationId)
+      ? await this.cached(`ra:${orgId}:${resaleAuthorizationId}`, () =>
+          this.offers.findOpportunityByResaleAuthorization(orgId, resaleAuthorizationId),
+        )
       : null;
     if (!opportunity && offer?.cppoOutOfferId)
       opportunity = await this.offers.findById(orgId, offer.cppoOutOfferId);

@@ -39,12 +39,22 @@ export async function findPage<T>(
   return { items, nextCursor: docs.length > page.limit && last ? String(last._id) : null };
 }
 
-/** One of an org's documents by id (another org's is as absent as a missing one). */
-export function findOrgDoc<T>(model: Model<T>, orgId: string, id: string): Promise<T | null> {
-  return model
-    .findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId') } as FilterQuery<T>)
+/**
+ * One of an org's documents by id; another org's is as absent as a missing one. The filter is `_id`
+ * alone (every Mongo-compatible server answers it from the _id index; FerretDB scans the collection for
+ * any other filter) and the org is checked on the document.
+ */
+export async function findOrgDoc<T extends { orgId?: string }>(
+  model: Model<T>,
+  orgId: string,
+  id: string,
+): Promise<T | null> {
+  const org = str(orgId, 'orgId');
+  const doc = (await model
+    .findOne({ _id: str(id, 'id') } as FilterQuery<T>)
     .lean()
-    .exec() as Promise<T | null>;
+    .exec()) as T | null;
+  return doc?.orgId === org ? doc : null;
 }
 
 /**

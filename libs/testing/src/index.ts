@@ -6,3 +6,4 @@ export * from './marketplace-sim';
 export * from './tcp-proxy';
 export * from './notifications';
 export * from './mongo-server';
+export * from './world';

@@ -1,5 +1,5 @@
-import { waitFor } from '@cppo/testing';
-import { BUYER, PARTNER, PRODUCT, startStack, type Stack } from './testing/stack';
+import { BUYER, minimalOpportunity, PARTNER, PRODUCT, waitFor } from '@cppo/testing';
+import { startStack, type Stack } from './testing/stack';
 
 /**
  * The deal chain through the running services and the simulator, public interfaces only: an opportunity,
@@ -13,21 +13,7 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
   beforeAll(async () => {
     stack = await startStack();
     const created = await stack.call('opportunity', '/v1/opportunities', {
-      json: {
-        name: 'E2E via Partner X',
-        productId: PRODUCT,
-        resellerAccountId: PARTNER,
-        commitAmount: {
-          amount: '1200.00',
-          currency: 'USD',
-          duration: 'P12M',
-          grants: [{ dimensionKey: 'users', quantity: 10 }],
-        },
-        usageDimensionPrices: [
-          { dimensionKey: 'api_calls', price: '0.002' },
-          { dimensionKey: 'storage_gb', price: '0.1' },
-        ],
-      },
+      json: minimalOpportunity('E2E via Partner X'),
     });
     expect(created.status).toBe(202);
     opportunityId = created.body.id;

@@ -3,7 +3,8 @@
  * accepted a change set). Production provides none: the token is injected optionally.
  */
 export interface ChangeSetHooks {
-  afterStartChangeSet(): void;
+  /** Awaited before the change set id is stored. */
+  afterStartChangeSet(): Promise<void>;
 }
 
 export const CHANGE_SET_HOOKS = Symbol('CHANGE_SET_HOOKS');

@@ -79,7 +79,7 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
         token,
         `cppo-hub ${offer._id}`,
       );
-      this.hooks?.afterStartChangeSet();
+      await this.hooks?.afterStartChangeSet();
       await this.tracker.submitted(offer, changeSetId, this.after(1, this.backoff.minMs));
       this.logger.log(`opportunity ${offer._id}: change set ${changeSetId} submitted`);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
   freePort,
+  minimalOpportunity,
   mongoUrl,
   rabbitUrl,
   startMarketplaceSim,
@@ -9,7 +10,6 @@ import {
   waitFor,
   type RunningSimulator,
 } from '@cppo/testing';
-import { minimalOpportunity } from '../opportunities/testing/opportunity.fixtures';
 
 describe('opportunity service killed right after submitting a change set', () => {
   let sim: RunningSimulator;

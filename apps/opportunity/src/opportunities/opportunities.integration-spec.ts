@@ -21,7 +21,7 @@ import {
   minimalOpportunity,
   PARTNER,
   PRODUCT,
-} from './testing/opportunity.fixtures';
+} from '@cppo/testing';
 import { OPPORTUNITY_SUBSCRIPTIONS } from '../change-sets/change-set-events.consumer';
 
 const env = (sim: RunningSimulator, extra: Record<string, string> = {}) => ({

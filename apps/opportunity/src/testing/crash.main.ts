@@ -9,10 +9,13 @@ import { CHANGE_SET_HOOKS, type ChangeSetHooks } from '../change-sets/change-set
 import { OPPORTUNITY_SUBSCRIPTIONS } from '../change-sets/change-set-events.consumer';
 
 const hooks: ChangeSetHooks = {
-  afterStartChangeSet: () => {
-    process.stderr.write('failpoint: killing the process before the change set id is stored\n');
-    process.kill(process.pid, 'SIGKILL');
-  },
+  // The publisher stops here for good (the change set id is never stored); the process dies a moment later,
+  // once the HTTP answer to the create that kicked the publisher has left.
+  afterStartChangeSet: () =>
+    new Promise<void>(() => {
+      process.stderr.write('failpoint: killing the process before the change set id is stored\n');
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 300);
+    }),
 };
 
 @Global()

@@ -14,11 +14,7 @@ import {
   type SqsEmulator,
 } from '@cppo/testing';
 
-export const ISV = '123456789012';
-export const OTHER_ISV = '210987654321';
-export const PARTNER = '111122223333';
-export const BUYER = '444455556666';
-export const PRODUCT = 'prod-acmeanalytics01';
+import { ISV, OTHER_ISV } from '@cppo/testing';
 
 /** The services as processes, the simulator and the SQS emulator: only public interfaces in between. */
 export interface Stack {

@@ -23,17 +23,12 @@ import {
 } from '@cppo/testing';
 import { startSimulator, type Simulator } from '../simulator';
 
-export const ISV = '123456789012';
-export const OTHER_ISV = '210987654321';
-export const PARTNER = '111122223333';
-export const BUYER = '444455556666';
-export const PRODUCT = 'prod-acmeanalytics01';
-export const PRODUCT_CODE = 'acmeanalytics0000000000001';
+import { ISV, PARTNER, PRODUCT } from '@cppo/testing';
+
+export { BUYER, ISV, OTHER_ISV, PARTNER, PRODUCT, PRODUCT_CODE } from '@cppo/testing';
 const RA = 'ResaleAuthorization@1.0';
 
-export function daysFromNow(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
+export { daysFromNow } from '@cppo/testing';
 
 /** The simulator, an SQS emulator queue it delivers to, and real SDK clients acting as `account`. */
 export interface Harness {

@@ -1,8 +1,13 @@
-/** Opportunity bodies valid for the marketplace simulator's default world. */
+/**
+ * The parties and products of the marketplace simulator's default world (tools/marketplace-sim), and
+ * opportunity bodies valid in it.
+ */
 export const ISV = '123456789012';
+export const OTHER_ISV = '210987654321';
 export const PARTNER = '111122223333';
 export const BUYER = '444455556666';
 export const PRODUCT = 'prod-acmeanalytics01';
+export const PRODUCT_CODE = 'acmeanalytics0000000000001';
 
 export function daysFromNow(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

@@ -85,6 +85,22 @@ export interface ProductDimensions {
 }
 
 /**
+ * A product's dimensions from its DescribeEntity details. AWS types a SaaS product's usage dimensions
+ * `ExternallyMetered` (listing code written elsewhere often sends `["Metered", "ExternallyMetered"]`);
+ * contract dimensions `Entitled` (docs/aws-marketplace.md).
+ */
+export function productDimensionsOf(details: unknown): ProductDimensions {
+  const dimensions =
+    (details as { Dimensions?: { Key: string; Types?: string[] }[] } | undefined)?.Dimensions ?? [];
+  return {
+    entitled: dimensions.filter((d) => d.Types?.includes('Entitled')).map((d) => d.Key),
+    metered: dimensions
+      .filter((d) => d.Types?.some((t) => t === 'Metered' || t === 'ExternallyMetered'))
+      .map((d) => d.Key),
+  };
+}
+
+/**
  * The Catalog API (resale authorizations, products, offers). A StartChangeSet retry carries the same
  * ClientRequestToken, so it can never create a second resale authorization.
  */
@@ -104,14 +120,7 @@ export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
     let value: ProductDimensions | null;
     try {
       const entity = await this.describeEntity(productId);
-      const dimensions =
-        (entity.DetailsDocument as { Dimensions?: { Key: string; Types?: string[] }[] })?.Dimensions ?? [];
-      value = {
-        entitled: dimensions.filter((d) => d.Types?.includes('Entitled')).map((d) => d.Key),
-        metered: dimensions
-          .filter((d) => d.Types?.some((t) => t === 'Metered' || t === 'ExternallyMetered'))
-          .map((d) => d.Key),
-      };
+      value = productDimensionsOf(entity.DetailsDocument);
     } catch (error) {
       const name = (error as Error).name;
       if (name !== 'ResourceNotFoundException' && name !== 'AccessDeniedException') throw error;

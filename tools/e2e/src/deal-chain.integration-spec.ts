@@ -181,7 +181,13 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
       (e) => e.status === 'ACTIVE' && !e.link.missing.length,
       'the renewal ACTIVE and linked',
     );
-    const old = await entitlementOf(first.agreementId, (e) => e.status === 'RENEWED', 'the old one RENEWED');
+    // AWS's Ended (RENEWED) for the old agreement and the renewal's Created may come in either order: the
+    // old one is RENEWED by either, and linked to the new one once the Created is in.
+    const old = await entitlementOf(
+      first.agreementId,
+      (e) => e.status === 'RENEWED' && !!e.nextAgreementId,
+      'the old one RENEWED and linked',
+    );
     expect(renewed.previousAgreementId).toBe(first.agreementId);
     expect(old.nextAgreementId).toBe(renewal.body.id);
     expect(renewed).toMatchObject({ type: 'CPPO', opportunityId, link: { missing: [] } });
@@ -206,5 +212,22 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     } finally {
       await stack.sim.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: true });
     }
+  }, 60_000);
+
+  it("a buyer accepting the ISV's own direct private offer gets a DIRECT entitlement, with nothing to link", async () => {
+    const direct = await stack.sim.scenario('POST', '/_sim/seller/offers', {
+      productId: PRODUCT,
+      buyerAccountIds: ['666677778888'],
+    });
+    const agreement = await stack.sim.scenario('POST', '/_sim/buyer/accept', { offerId: direct.body.id });
+    const entitlement = await entitlementOf(
+      agreement.body.id,
+      (e) => e.status === 'ACTIVE',
+      'a DIRECT entitlement',
+    );
+    expect(entitlement).toMatchObject({ type: 'DIRECT', link: { missing: [] }, productId: PRODUCT });
+    expect(entitlement.opportunityId).toBeUndefined();
+    const offers = await stack.call('opportunity', '/v1/offers?type=CPPO');
+    expect(offers.body.items.map((o: { awsOfferId: string }) => o.awsOfferId)).not.toContain(direct.body.id);
   }, 60_000);
 });

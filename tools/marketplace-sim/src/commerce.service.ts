@@ -5,7 +5,7 @@ import { isoSeconds, randomId } from './catalog/catalog.service';
 import type { ResaleAuthorization, Term } from './catalog/resale-authorization';
 import { eventBridgeEvent, type DeliveryOptions, type EventBus } from './events';
 import type { AgreementRecord, AgreementStatus, MeteringRecord, PartnerOffer, SimState } from './state';
-import { findProduct } from './world';
+import { findProduct, isUsageDimension, legalName } from './world';
 
 type Doc = Record<string, unknown>;
 
@@ -92,19 +92,52 @@ export class CommerceService {
     this.state.offers.set(offer.id, offer);
     ra.offersCreated += 1;
     ra.revision += 1;
-    const product = must(findProduct(this.state.world, ra.productId), `product ${ra.productId}`);
+    await this.offerReleased(offer, buyers, delivery);
+    return offer;
+  }
+
+  /** The ISV's own (direct) private offer on one of its products; AWS notifies it with Offer Released too. */
+  async createDirectOffer(input: Doc, delivery?: DeliveryOptions): Promise<PartnerOffer> {
+    const found = findProduct(this.state.world, String(input['productId']));
+    if (!found) throw new ScenarioError(404, `product ${String(input['productId'])} not found`);
+    const buyers = (input['buyerAccountIds'] as string[] | undefined) ?? [];
+    if (!Array.isArray(buyers) || !buyers.length || buyers.some((b) => !ACCOUNT.test(b)))
+      throw new ScenarioError(400, 'buyerAccountIds must list 1-25 12-digit account ids');
+    const offer: PartnerOffer = {
+      id: `offer-${randomId(13)}`,
+      name: String(input['name'] ?? `${found.product.title} private offer`),
+      partnerAccountId: found.seller.accountId,
+      manufacturerAccountId: found.seller.accountId,
+      productId: found.product.id,
+      buyerAccountIds: buyers,
+      state: 'Released',
+      createdDate: isoSeconds(),
+    };
+    this.state.offers.set(offer.id, offer);
+    await this.offerReleased(offer, buyers, delivery);
+    return offer;
+  }
+
+  /** `Offer Released` to the manufacturer: seller of record the partner (CPPO) or the ISV itself (direct). */
+  private async offerReleased(
+    offer: PartnerOffer,
+    buyers: string[],
+    delivery?: DeliveryOptions,
+  ): Promise<void> {
+    const seller = offer.partnerAccountId;
+    const product = must(findProduct(this.state.world, offer.productId), `product ${offer.productId}`);
     await this.events.emit(
       'eventbridge',
       'Offer Released',
       eventBridgeEvent(
         'aws.marketplacecatalog',
         'Offer Released',
-        ra.manufacturerAccountId,
-        [`arn:aws:aws-marketplace:us-east-1:${partner}:AWSMarketplace/Offer/${offer.id}`],
+        offer.manufacturerAccountId,
+        [`arn:aws:aws-marketplace:us-east-1:${seller}:AWSMarketplace/Offer/${offer.id}`],
         {
           offer: {
             id: offer.id,
-            arn: `arn:aws:catalog:us-east-1:${partner}:Offer/${offer.id}`,
+            arn: `arn:aws:catalog:us-east-1:${seller}:Offer/${offer.id}`,
             name: offer.name,
             expirationDate: offer.expirationDate,
           },
@@ -114,16 +147,12 @@ export class CommerceService {
             title: product.product.title,
           },
           manufacturer: { accountId: product.seller.accountId, name: product.seller.legalName },
-          sellerOfRecord: {
-            accountId: partner,
-            name: this.state.world.resellers.find((r) => r.accountId === partner)?.legalName ?? 'Unknown',
-          },
+          sellerOfRecord: { accountId: seller, name: legalName(this.state.world, seller) ?? 'Unknown' },
           targetedBuyerAccountIds: buyers,
         },
       ),
       delivery,
     );
-    return offer;
   }
 
   // ---------------------------------------------------------------- buyer: agreements
@@ -137,28 +166,30 @@ export class CommerceService {
       throw new ScenarioError(403, `offer ${offer.id} is not targeted to ${buyer}`);
     if (offer.expirationDate && offer.expirationDate < new Date().toISOString())
       throw new ScenarioError(409, `offer ${offer.id} expired`);
-    const ra = must(
-      this.state.resaleAuthorizations.get(offer.resaleAuthorizationId),
-      offer.resaleAuthorizationId,
-    );
-    const previousId = (input['previousAgreementId'] as string | undefined) ?? offer.replacesAgreementId;
+    // A direct private offer has no resale authorization: no wholesale terms to inherit.
+    const ra = offer.resaleAuthorizationId
+      ? must(this.state.resaleAuthorizations.get(offer.resaleAuthorizationId), offer.resaleAuthorizationId)
+      : undefined;
+    // A renewal names the agreement it renews; a replacement offer (CreateReplacementOffer…) the one it replaces.
+    const renews = input['previousAgreementId'] as string | undefined;
+    const previousId = renews ?? offer.replacesAgreementId;
     const previous = previousId ? this.state.agreements.get(previousId) : undefined;
     if (previousId && !previous) throw new ScenarioError(404, `agreement ${previousId} not found`);
     const product = must(findProduct(this.state.world, offer.productId), offer.productId).product;
-    const fixed = ra.pricingTerms.find((t) => t.Type === 'ResaleFixedUpfrontPricingTerm');
+    const fixed = ra?.pricingTerms.find((t) => t.Type === 'ResaleFixedUpfrontPricingTerm');
     const start = (input['startTime'] as string | undefined) ?? isoSeconds();
     const duration = String(fixed?.['Duration'] ?? '');
     const agreement: AgreementRecord = {
       id: `agmt-${randomId(25)}`,
       offerId: offer.id,
-      resaleAuthorizationId: ra.id,
+      resaleAuthorizationId: ra?.id,
       productId: product.id,
       productCode: product.code,
       manufacturerAccountId: offer.manufacturerAccountId,
       proposerAccountId: offer.partnerAccountId,
       acceptorAccountId: buyer,
       status: 'ACTIVE',
-      intent: previous ? 'RENEW' : 'NEW',
+      intent: !previous ? 'NEW' : renews ? 'RENEW' : 'REPLACE',
       acceptanceTime: isoSeconds(),
       startTime: start,
       endTime: (input['endTime'] as string | undefined) ?? addDuration(start, duration),
@@ -170,15 +201,20 @@ export class CommerceService {
         dimensionKey: String(g['DimensionKey']),
         quantity: Number(g['MaxQuantity']),
       })),
-      acceptedTerms: acceptedTerms(ra),
-      agreementValue: agreementValue(ra),
-      currencyCode: String(fixed?.['CurrencyCode'] ?? ra.pricingTerms[0]?.['CurrencyCode'] ?? 'USD'),
+      acceptedTerms: ra ? acceptedTerms(ra) : [],
+      agreementValue: ra ? agreementValue(ra) : '0.00',
+      currencyCode: String(fixed?.['CurrencyCode'] ?? ra?.pricingTerms[0]?.['CurrencyCode'] ?? 'USD'),
       licenseDeprovisioned: false,
     };
     this.state.agreements.set(agreement.id, agreement);
-    if (previous) previous.status = 'RENEWED';
     await this.agreementEvent('Created', agreement, delivery);
     await this.licenseEvent('Updated', agreement, delivery);
+    if (previous) {
+      // The old agreement ends RENEWED or REPLACED, and AWS says so with Purchase Agreement Ended too.
+      previous.status = renews ? 'RENEWED' : 'REPLACED';
+      previous.endTime = agreement.startTime;
+      await this.agreementEvent('Ended', previous, delivery);
+    }
     return agreement;
   }
 
@@ -235,9 +271,7 @@ export class CommerceService {
             acceptanceTime: a.acceptanceTime,
             startTime: a.startTime,
             endTime: a.endTime,
-            ...(a.previousAgreementId && a.intent === 'RENEW'
-              ? { previousAgreementId: a.previousAgreementId }
-              : {}),
+            ...(a.previousAgreementId ? { previousAgreementId: a.previousAgreementId } : {}),
           };
     await this.events.emit(
       'eventbridge',
@@ -531,7 +565,7 @@ export class CommerceService {
       return result('CustomerNotSubscribed');
     }
     const product = must(findProduct(this.state.world, agreement.productId), agreement.productId).product;
-    if (!product.dimensions.some((d) => d.key === dimension && d.types.includes('Metered'))) {
+    if (!product.dimensions.some((d) => d.key === dimension && isUsageDimension(d))) {
       throw jsonError(
         'InvalidUsageDimensionException',
         `Dimension ${dimension} is not a metered dimension of ${product.code}`,

@@ -66,6 +66,7 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
     expect(released).toMatchObject({ envelope: 'eventbridge', account: ISV, detailType: 'Offer Released' });
     expect(released.event).toEqual({
       kind: 'offer-released',
+      channel: 'CPPO',
       awsOfferId: offer.id,
       name: 'Acme for Buyer One',
       expirationDate: undefined,
@@ -286,12 +287,21 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
     const renewed = (
       await h.scenario('POST', `/_sim/agreements/${first.id}/renew`, { offerId: renewOffer.id })
     ).body;
-    const renewal = (await notifications(2)).find((e) => e.event.kind === 'agreement')!;
+    const renewalNotices = await notifications(3);
+    const renewal = renewalNotices.find((e) => e.event.kind === 'agreement' && e.event.action === 'created')!;
     expect(renewal.event).toMatchObject({
       action: 'created',
       intent: 'RENEW',
       agreementId: renewed.id,
       previousAgreementId: first.id,
+    });
+    // AWS also ends the renewed agreement with Purchase Agreement Ended (status RENEWED).
+    expect(
+      renewalNotices.find((e) => e.detailType === 'Purchase Agreement Ended - Manufacturer')!.event,
+    ).toMatchObject({
+      action: 'ended',
+      agreementId: first.id,
+      status: 'RENEWED',
     });
     expect((await h.scenario('GET', `/_sim/agreements/${first.id}`)).body.status).toBe('RENEWED');
 
@@ -313,6 +323,24 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
       agreementId: renewed.id,
     });
     expect((await h.scenario('POST', `/_sim/agreements/${renewed.id}/cancel`, {})).status).toBe(409);
+  });
+
+  it("releases the ISV's own direct private offer: Offer Released with the ISV as seller of record", async () => {
+    await h.drain();
+    const direct = (
+      await h.scenario('POST', '/_sim/seller/offers', { productId: PRODUCT, buyerAccountIds: [BUYER] })
+    ).body;
+    const [released] = await notifications(1);
+    expect(released.event).toMatchObject({
+      kind: 'offer-released',
+      channel: 'DIRECT',
+      awsOfferId: direct.id,
+      sellerOfRecordAccountId: ISV,
+    });
+    const accepted = (await h.scenario('POST', '/_sim/buyer/accept', { offerId: direct.id })).body;
+    const created = (await notifications(2)).find((e) => e.event.kind === 'agreement')!;
+    expect(created.event).toMatchObject({ agreementId: accepted.id, proposerAccountId: ISV });
+    expect((created.event as { resaleAuthorizationId?: string }).resaleAuthorizationId).toBeUndefined();
   });
 
   it('delivers duplicates, delays, and held events out of order', async () => {

@@ -217,6 +217,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     scenario((body) => commerce.createPartnerOffer(body, delivery(body))),
   );
   app.post(
+    '/_sim/seller/offers',
+    scenario((body) => commerce.createDirectOffer(body, delivery(body))),
+  );
+  app.post(
     '/_sim/buyer/accept',
     scenario((body) => commerce.accept(body, delivery(body))),
   );

@@ -53,7 +53,8 @@ export interface PartnerOffer {
   name: string;
   partnerAccountId: string;
   manufacturerAccountId: string;
-  resaleAuthorizationId: string;
+  /** Absent for the ISV's own direct private offer. */
+  resaleAuthorizationId?: string;
   productId: string;
   buyerAccountIds: string[];
   expirationDate?: string;
@@ -85,7 +86,7 @@ export interface AgreementRecord {
   proposerAccountId: string;
   acceptorAccountId: string;
   status: AgreementStatus;
-  intent: 'NEW' | 'RENEW' | 'AMEND';
+  intent: 'NEW' | 'RENEW' | 'REPLACE' | 'AMEND';
   acceptanceTime: string;
   startTime: string;
   endTime?: string;

@@ -6,8 +6,13 @@ export interface Dimension {
   name: string;
   unit: string;
   description?: string;
-  /** `Entitled` (contract grants), `Metered` (usage), `ExternallyMetered`. */
+  /** `Entitled` (contract grants); a SaaS usage dimension is `ExternallyMetered` (older listings: `Metered`). */
   types: string[];
+}
+
+/** A usage (metered) dimension, as AWS types SaaS ones: `ExternallyMetered`, or `Metered`. */
+export function isUsageDimension(dimension: Pick<Dimension, 'types'>): boolean {
+  return dimension.types.includes('ExternallyMetered') || dimension.types.includes('Metered');
 }
 
 export interface Product {

@@ -217,4 +217,26 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
       await sut.app.get(CppoOfferRepository).findByAwsOfferId(org.orgId, 'offer-linkme000001'),
     ).toMatchObject({ cppoOutOfferId: opportunityId });
   });
+
+  it("keeps the ISV's own direct private offer as a notification, with no CPPO offer and nothing forwarded", async () => {
+    const body = JSON.stringify({
+      ...fx.offerReleased,
+      id: 'evt-direct-offer-1',
+      detail: {
+        ...fx.offerReleased.detail,
+        offer: { ...fx.offerReleased.detail.offer, id: 'offer-direct000001' },
+        sellerOfRecord: { accountId: ISV, name: 'Manufacturer Account Name' },
+      },
+    });
+    await h.send([body]);
+    await settled();
+    expect(await stored().findById('evt-direct-offer-1')).toMatchObject({
+      state: 'PROCESSED',
+      normalized: expect.objectContaining({ channel: 'DIRECT', awsOfferId: 'offer-direct000001' }),
+    });
+    expect(
+      await sut.app.get(CppoOfferRepository).findByAwsOfferId(org.orgId, 'offer-direct000001'),
+    ).toBeNull();
+    expect(h.published.filter((m) => m.causationId === 'evt-direct-offer-1')).toEqual([]);
+  });
 });

@@ -115,7 +115,10 @@ export class IngestService {
       normalized: notification.event as unknown as Record<string, unknown>,
     };
     let events: OutboxEvent[] = [];
-    if (notification.event.kind === 'offer-released') {
+    if (notification.event.kind === 'offer-released' && notification.event.channel === 'DIRECT') {
+      // The ISV's own private offer: kept in the inbox as what AWS said; no CPPO offer, nothing forwarded.
+      this.logger.log(`direct private offer ${notification.event.awsOfferId} released (not a CPPO)`);
+    } else if (notification.event.kind === 'offer-released') {
       // The CPPO offer document carries the offer's events; this record only marks the event as done.
       await this.upsertCppoOffer(orgId, notification, notification.event);
     } else {

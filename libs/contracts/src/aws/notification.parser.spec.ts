@@ -16,6 +16,7 @@ describe(parseMarketplaceNotification.name, () => {
     });
     expect(parsed.event).toEqual({
       kind: 'offer-released',
+      channel: 'CPPO',
       awsOfferId: 'offer-1234567890123',
       name: 'Offer Name',
       expirationDate: '2025-08-26T00:00:00Z',
@@ -25,6 +26,20 @@ describe(parseMarketplaceNotification.name, () => {
       sellerOfRecordAccountId: fixtures.FIXTURE_PARTNER_ACCOUNT,
       buyerAccountIds: ['999988887777', '111122223333'],
     });
+  });
+
+  it("tells the ISV's own direct private offer (seller of record = the manufacturer) from a partner's CPPO", () => {
+    const direct = {
+      ...fixtures.offerReleased,
+      detail: {
+        ...fixtures.offerReleased.detail,
+        sellerOfRecord: { accountId: fixtures.FIXTURE_ISV_ACCOUNT, name: 'Manufacturer Account Name' },
+      },
+    };
+    expect(sut(direct).event).toMatchObject({ kind: 'offer-released', channel: 'DIRECT' });
+    // Without a manufacturer block, the receiving account is the manufacturer.
+    const { manufacturer: _m, ...withoutManufacturer } = direct.detail;
+    expect(sut({ ...direct, detail: withoutManufacturer }).event).toMatchObject({ channel: 'DIRECT' });
   });
 
   it('parses Purchase Agreement Created - Manufacturer without a product', () => {

@@ -71,14 +71,21 @@ function parseEventBridge(object: Record<string, unknown>): ParsedNotification {
     time: envelope.time,
     region: envelope.region,
   };
-  return { ...base, event: parseDetail(envelope.source, detailType, envelope.detail) };
+  return { ...base, event: parseDetail(envelope.source, detailType, envelope.detail, envelope.account) };
 }
 
-function parseDetail(source: string, detailType: string, detail: Record<string, unknown>): MarketplaceEvent {
+function parseDetail(
+  source: string,
+  detailType: string,
+  detail: Record<string, unknown>,
+  account: string,
+): MarketplaceEvent {
   if (source === CATALOG_SOURCE && detailType === 'Offer Released') {
     const d = check(OfferReleasedDetailShape, detail, 'detail');
+    const manufacturer = d.manufacturer?.accountId ?? account;
     return {
       kind: 'offer-released',
+      channel: d.sellerOfRecord.accountId === manufacturer ? 'DIRECT' : 'CPPO',
       awsOfferId: d.offer.id,
       name: d.offer.name,
       expirationDate: d.offer.expirationDate,

@@ -13,6 +13,11 @@ export type SaasAction =
 
 export interface OfferReleasedEvent {
   kind: 'offer-released';
+  /**
+   * `CPPO`: a channel partner released an offer on the ISV's product (the seller of record is another
+   * account); `DIRECT`: the ISV's own private offer (AWS sends Offer Released for those too).
+   */
+  channel: 'CPPO' | 'DIRECT';
   awsOfferId: string;
   name?: string;
   expirationDate?: string;

@@ -590,9 +590,11 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
         new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: PRODUCT }),
       );
       expect(product.EntityType).toBe('SaaSProduct@1.0');
+      // As AWS describes a SaaS product: usage dimensions are ExternallyMetered, the code under Description.
       expect((product.DetailsDocument as any).Dimensions).toContainEqual(
-        expect.objectContaining({ Key: 'api_calls', Types: ['Metered'] }),
+        expect.objectContaining({ Key: 'api_calls', Types: ['ExternallyMetered'] }),
       );
+      expect((product.DetailsDocument as any).Description.ProductCode).toBe('acmeanalytics0000000000001');
     });
 
     it('emits Change Set Succeeded / Failed notifications that the contracts parser reads', async () => {

@@ -434,7 +434,8 @@ export class CatalogService {
         arn(found.seller.accountId, product.type, product.id),
         isoSeconds(),
         {
-          Description: { ProductTitle: product.title, Visibility: product.status },
+          // As AWS renders a SaaS product: the product code sits under Description.
+          Description: { ProductTitle: product.title, Visibility: product.status, ProductCode: product.code },
           Dimensions: product.dimensions.map((d) => ({
             Key: d.key,
             Name: d.name,
@@ -442,7 +443,6 @@ export class CatalogService {
             Unit: d.unit,
             Types: d.types,
           })),
-          ProductCode: product.code,
           ManufacturerLegalName: legalName(this.state.world, found.seller.accountId),
         },
       );

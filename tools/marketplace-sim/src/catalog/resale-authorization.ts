@@ -1,5 +1,5 @@
 import type { Product, World } from '../world';
-import { legalName } from '../world';
+import { isUsageDimension, legalName } from '../world';
 
 /**
  * A resale authorization (`ResaleAuthorization@1.0`) as the Catalog API keeps it, and the rules AWS
@@ -346,7 +346,7 @@ export function businessErrors(
     ];
   }
   const dims = ctx.product?.dimensions ?? [];
-  const metered = dims.filter((x) => x.types.includes('Metered')).map((x) => x.key);
+  const metered = dims.filter(isUsageDimension).map((x) => x.key);
   const entitled = dims.filter((x) => x.types.includes('Entitled')).map((x) => x.key);
   const chargeDates = ((ra.paymentScheduleTerm?.['Schedule'] as Doc[] | undefined) ?? []).map((e) =>
     String(e['ChargeDate']),

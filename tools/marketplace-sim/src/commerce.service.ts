@@ -302,15 +302,22 @@ export class CommerceService {
     await this.events.emit(
       'eventbridge',
       detailType,
-      eventBridgeEvent('aws.agreement-marketplace', detailType, a.manufacturerAccountId, [], {
-        agreement: { id: a.id },
-        product: { code: a.productCode, id: a.productId },
-        // As in AWS's own example: the licence ARN without its leading `arn:`.
-        license: { arn: a.licenseArn.replace(/^arn:/, '') },
-        acceptor: { accountId: a.acceptorAccountId },
-        proposer: { accountId: a.proposerAccountId },
-        offer: { id: a.offerId },
-      }),
+      eventBridgeEvent(
+        'aws.agreement-marketplace',
+        detailType,
+        a.manufacturerAccountId,
+        // As AWS sends them: the agreement's ARN in resources.
+        [`arn:aws:aws-marketplace::aws:agreement:${a.id}`],
+        {
+          agreement: { id: a.id },
+          product: { code: a.productCode, id: a.productId },
+          // As in AWS's own example: the licence ARN without its leading `arn:`.
+          license: { arn: a.licenseArn.replace(/^arn:/, '') },
+          acceptor: { accountId: a.acceptorAccountId },
+          proposer: { accountId: a.proposerAccountId },
+          offer: { id: a.offerId },
+        },
+      ),
       delivery,
     );
   }
@@ -395,18 +402,40 @@ export class CommerceService {
         reason: 'UNSUPPORTED_FILTERS',
       });
     }
+    if (!value('AgreementType'))
+      throw jsonError('ValidationException', 'filter AgreementType is required', 400, {
+        reason: 'UNSUPPORTED_FILTERS',
+      });
     let list = [...this.state.agreements.values()].filter(
       (a) => (party === 'Proposer' ? a.proposerAccountId : a.acceptorAccountId) === caller,
     );
+    // Date filters are ISO-8601 strings.
+    const at = (v: string) => {
+      const time = Date.parse(v);
+      if (Number.isNaN(time))
+        throw jsonError('ValidationException', `${v} is not an ISO-8601 date-time`, 400, {
+          reason: 'INVALID_FILTER_VALUES',
+        });
+      return time;
+    };
+    const initial = (a: AgreementRecord): string => {
+      const previous = a.previousAgreementId ? this.state.agreements.get(a.previousAgreementId) : undefined;
+      return previous ? initial(previous) : a.id;
+    };
     const checks: Record<string, (a: AgreementRecord, v: string) => boolean> = {
       AgreementType: (_a, v) => v === 'PurchaseAgreement',
       OfferId: (a, v) => a.offerId === v,
+      OfferSetId: () => false, // offer sets are not simulated
       Status: (a, v) => a.status === v,
       AcceptorAccountId: (a, v) => a.acceptorAccountId === v,
       ResourceIdentifier: (a, v) => a.productId === v,
       ResourceType: (_a, v) => v === 'SaaSProduct',
-      BeforeEndTime: (a, v) => !!a.endTime && Date.parse(a.endTime) / 1000 <= Number(v),
-      AfterEndTime: (a, v) => !!a.endTime && Date.parse(a.endTime) / 1000 >= Number(v),
+      LicenseArn: (a, v) => a.licenseArn === v,
+      InitialAgreementId: (a, v) => initial(a) === v,
+      BeforeEndTime: (a, v) => !!a.endTime && Date.parse(a.endTime) <= at(v),
+      AfterEndTime: (a, v) => !!a.endTime && Date.parse(a.endTime) >= at(v),
+      BeforeStartTime: (a, v) => Date.parse(a.startTime) <= at(v),
+      AfterStartTime: (a, v) => Date.parse(a.startTime) >= at(v),
     };
     for (const filter of filters) {
       const name = String(filter['name']);
@@ -420,7 +449,8 @@ export class CommerceService {
     }
     const sort = input['sort'] as Doc | undefined;
     const by = sort?.['sortBy'] === 'StartTime' ? 'startTime' : 'endTime';
-    const direction = sort?.['sortOrder'] === 'ASCENDING' ? 1 : -1;
+    // Ascending unless asked otherwise (the 2026 model's default).
+    const direction = sort?.['sortOrder'] === 'DESCENDING' ? -1 : 1;
     list.sort((x, y) => direction * String(x[by] ?? '').localeCompare(String(y[by] ?? '')));
     const max = Number(input['maxResults'] ?? 50);
     const start = Number(input['nextToken'] ?? 0);

@@ -69,7 +69,8 @@ export class Faults {
       if (rule.type === 'throttle') {
         throw new AwsError(
           'ThrottlingException',
-          service === 'catalog' ? 429 : 400,
+          // restJson1 Catalog and the Agreement API answer 429; the JSON 1.1 services 400.
+          service === 'catalog' || service === 'agreement' ? 429 : 400,
           'Rate exceeded (injected by marketplace-sim)',
         );
       }

@@ -4,6 +4,7 @@ import {
   GetAgreementTermsCommand,
   ResourceNotFoundException,
   SearchAgreementsCommand,
+  ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-marketplace-agreement';
 import {
@@ -192,16 +193,36 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
       legalTerm: expect.objectContaining({ documents: [{ type: 'StandardEula', version: '2022-07-14' }] }),
     });
 
-    const search = await h.clients(PARTNER).agreement.send(
-      new SearchAgreementsCommand({
-        catalog: 'AWSMarketplace',
-        filters: [
-          { name: 'PartyType', values: ['Proposer'] },
-          { name: 'OfferId', values: [offer.id] },
-        ],
-      }),
+    const search = (...filters: { name: string; values: string[] }[]) =>
+      h.clients(PARTNER).agreement.send(
+        new SearchAgreementsCommand({
+          catalog: 'AWSMarketplace',
+          filters: [
+            { name: 'PartyType', values: ['Proposer'] },
+            { name: 'AgreementType', values: ['PurchaseAgreement'] },
+            ...filters,
+          ],
+        }),
+      );
+    const ids = async (...filters: { name: string; values: string[] }[]) =>
+      (await search(...filters)).agreementViewSummaries!.map((a) => a.agreementId);
+    expect(await ids({ name: 'OfferId', values: [offer.id] })).toEqual([accepted.id]);
+    expect(await ids({ name: 'LicenseArn', values: [accepted.licenseArn] })).toEqual([accepted.id]);
+    expect(await ids({ name: 'InitialAgreementId', values: [accepted.id] })).toEqual([accepted.id]);
+    // Date filters are ISO-8601 strings (not epoch seconds); AgreementType is required.
+    expect(await ids({ name: 'AfterStartTime', values: ['2099-01-01T00:00:00Z'] })).toEqual([]);
+    expect(await ids({ name: 'BeforeStartTime', values: ['2099-01-01T00:00:00Z'] })).toContain(accepted.id);
+    await expect(search({ name: 'AfterEndTime', values: ['1700000000'] })).rejects.toBeInstanceOf(
+      ValidationException,
     );
-    expect(search.agreementViewSummaries!.map((a) => a.agreementId)).toEqual([accepted.id]);
+    await expect(
+      h.clients(PARTNER).agreement.send(
+        new SearchAgreementsCommand({
+          catalog: 'AWSMarketplace',
+          filters: [{ name: 'PartyType', values: ['Proposer'] }],
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ValidationException);
 
     const entitlements = await clients.entitlement.send(
       new GetEntitlementsCommand({
@@ -218,6 +239,27 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
         LicenseArn: accepted.licenseArn,
       }),
     ]);
+  });
+
+  it('throttles the Agreement API with HTTP 429, and sends licence events with the agreement in resources', async () => {
+    await h.scenario('PUT', '/_sim/faults', {
+      rules: [{ operation: 'DescribeAgreement', type: 'throttle', count: 1 }],
+    });
+    const throttled = await clients.agreement
+      .send(new DescribeAgreementCommand({ agreementId: 'agmt-whatever' }))
+      .catch((e: unknown) => e);
+    expect(throttled).toBeInstanceOf(ThrottlingException);
+    expect((throttled as ThrottlingException).$metadata.httpStatusCode).toBe(429);
+    await h.scenario('DELETE', '/_sim/faults');
+
+    const raId = await activeAuthorization(clients.catalog);
+    const accepted = (await h.scenario('POST', '/_sim/buyer/accept', { offerId: (await offerFrom(raId)).id }))
+      .body;
+    const events = (
+      await h.scenario<{ detailType: string; body: { resources: string[] } }[]>('GET', '/_sim/events')
+    ).body;
+    const licence = events.filter((e) => e.detailType === 'License Updated - Manufacturer').pop()!;
+    expect(licence.body.resources).toEqual([`arn:aws:aws-marketplace::aws:agreement:${accepted.id}`]);
   });
 
   it('answers the Agreement and Entitlement APIs’ typed errors', async () => {

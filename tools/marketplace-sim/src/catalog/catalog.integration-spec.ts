@@ -285,6 +285,27 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
         'INVALID_AVAILABILITY_END_DATE',
       ],
       [
+        'the same charge date twice',
+        [
+          create(),
+          contractPricing(),
+          update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(5), OffersMaxQuantity: 1 }),
+          update('UpdatePaymentScheduleTerms', {
+            Terms: [
+              {
+                Type: 'ResalePaymentScheduleTerm',
+                CurrencyCode: 'USD',
+                Schedule: [
+                  { ChargeDate: daysFromNow(20), ChargeAmount: '10.00' },
+                  { ChargeDate: daysFromNow(20), ChargeAmount: '10.00' },
+                ],
+              },
+            ],
+          }),
+        ],
+        'DUPLICATE_CHARGE_DATES',
+      ],
+      [
         '61 scheduled payments',
         [
           create(),
@@ -335,6 +356,33 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       expect(result.Status).toBe('FAILED');
       expect(result.FailureCode).toBe('CLIENT_ERROR');
       expect(errorCodes(result)).toContain(code);
+    });
+
+    it('accepts a usage-only term under PricingModel Contract, as AWS’s own UpdatePricingTerms example does', async () => {
+      const result = await runChangeSet(catalog, [
+        create(),
+        update('UpdatePricingTerms', {
+          PricingModel: 'Contract',
+          Terms: [
+            {
+              Type: 'ResaleUsageBasedPricingTerm',
+              CurrencyCode: 'USD',
+              RateCards: [
+                {
+                  RateCard: [
+                    { DimensionKey: 'api_calls', Price: '0.002' },
+                    { DimensionKey: 'storage_gb', Price: '0.1' },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+        standardEula(),
+        release(),
+      ]);
+      expect(errorCodes(result)).toEqual([]);
+      expect(result.Status).toBe('SUCCEEDED');
     });
 
     it('a failed change set changes nothing: no authorization is created', async () => {
@@ -395,6 +443,41 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
           ],
         },
         /maximum item count: 25/,
+      ],
+      [
+        'a charge date in the past (checked at submission)',
+        {
+          ChangeSet: [
+            create(),
+            update('UpdatePaymentScheduleTerms', {
+              Terms: [
+                {
+                  Type: 'ResalePaymentScheduleTerm',
+                  CurrencyCode: 'USD',
+                  Schedule: [{ ChargeDate: daysFromNow(-1), ChargeAmount: '10.00' }],
+                },
+              ],
+            }),
+          ],
+        },
+        /ChargeDate: must be a future date/,
+      ],
+      [
+        'a net payment due period AWS does not offer (checked at submission)',
+        {
+          ChangeSet: [
+            create(),
+            update('UpdateNetPaymentTerms', {
+              Terms: [{ Type: 'ResaleNetPaymentTerm', PaymentDuePeriod: 'P7D' }],
+            }),
+          ],
+        },
+        /PaymentDuePeriod: must be one of P15D/,
+      ],
+      [
+        'OffersMaxQuantity as a string',
+        { ChangeSet: [create(), update('UpdateAvailability', { OffersMaxQuantity: '1' })] },
+        /expected type: Integer, found: String/,
       ],
       [
         'OffersMaxQuantity 2',

@@ -147,7 +147,7 @@ export class CatalogService {
         }
       }
       details ??= {};
-      const problems = schemaProblems(changeType as RaChangeType, details);
+      const problems = schemaProblems(changeType as RaChangeType, details, isoSeconds().slice(0, 10));
       if (problems.length) {
         throw catalogError.validation(`ChangeSet[${index}] ${changeType}: ${problems.join('; ')}`);
       }

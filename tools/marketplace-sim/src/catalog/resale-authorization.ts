@@ -82,7 +82,7 @@ function isObject(value: unknown): value is Doc {
 }
 
 /** Synchronous schema checks of one change's DetailsDocument: a problem → 422 from StartChangeSet. */
-export function schemaProblems(changeType: RaChangeType, d: unknown): string[] {
+export function schemaProblems(changeType: RaChangeType, d: unknown, today: string): string[] {
   if (!isObject(d)) return ['DetailsDocument must be a JSON object'];
   const problems: string[] = [];
   const only = (keys: string[]) => {
@@ -170,7 +170,9 @@ export function schemaProblems(changeType: RaChangeType, d: unknown): string[] {
         (typeof d['AvailabilityEndDate'] !== 'string' || !DATE.test(d['AvailabilityEndDate']))
       )
         problems.push('#/AvailabilityEndDate: must be an ISO-8601 date (YYYY-MM-DD)');
-      if (d['OffersMaxQuantity'] !== undefined && d['OffersMaxQuantity'] !== 1)
+      if (typeof d['OffersMaxQuantity'] === 'string')
+        problems.push('#/OffersMaxQuantity: expected type: Integer, found: String (send 1, not "1")');
+      else if (d['OffersMaxQuantity'] !== undefined && d['OffersMaxQuantity'] !== 1)
         problems.push('#/OffersMaxQuantity: only 1 is allowed');
       break;
     }
@@ -223,8 +225,15 @@ export function schemaProblems(changeType: RaChangeType, d: unknown): string[] {
               !DATE.test(entry['ChargeDate'])
             )
               problems.push(`#/Terms/${i}/Schedule/${j}/ChargeDate: required ISO-8601 date`);
-            if (!isObject(entry) || typeof entry['ChargeAmount'] !== 'string')
-              problems.push(`#/Terms/${i}/Schedule/${j}/ChargeAmount: required decimal string`);
+            // Checked at submission (AWS): a charge date must be in the future.
+            else if (entry['ChargeDate'] <= today)
+              problems.push(`#/Terms/${i}/Schedule/${j}/ChargeDate: must be a future date`);
+            if (
+              !isObject(entry) ||
+              typeof entry['ChargeAmount'] !== 'string' ||
+              !UPFRONT_PRICE.test(entry['ChargeAmount'])
+            )
+              problems.push(`#/Terms/${i}/Schedule/${j}/ChargeAmount: required non-negative decimal string`);
           });
       }
       break;
@@ -236,6 +245,9 @@ export function schemaProblems(changeType: RaChangeType, d: unknown): string[] {
         problems.push('#/Terms: at most one ResaleNetPaymentTerm');
       else if (terms.length && (!isObject(terms[0]) || terms[0]['Type'] !== 'ResaleNetPaymentTerm'))
         problems.push('#/Terms/0/Type: must be ResaleNetPaymentTerm');
+      // Checked at submission (AWS): the due period is one of the listed values.
+      else if (terms.length && !NET_PAYMENT_PERIODS.includes(String((terms[0] as Doc)['PaymentDuePeriod'])))
+        problems.push(`#/Terms/0/PaymentDuePeriod: must be one of ${NET_PAYMENT_PERIODS.join(', ')}`);
       break;
     }
     case 'ReleaseResaleAuthorization':
@@ -439,10 +451,8 @@ export function businessErrors(
       const schedule = (ra.paymentScheduleTerm?.['Schedule'] as Doc[]) ?? [];
       if (schedule.length < 1 || schedule.length > 60)
         errors.push(err('TOO_MANY_SCHEDULED_PAYMENTS', 'Provide between 1 and 60 scheduled payments'));
-      if (new Set(chargeDates).size !== chargeDates.length || chargeDates.some((date) => date <= ctx.today))
-        errors.push(err('INVALID_PAYMENT_SCHEDULE', 'ChargeDate values must be unique and in the future'));
-      if (schedule.some((e) => !UPFRONT_PRICE.test(String(e['ChargeAmount']))))
-        errors.push(err('INVALID_PAYMENT_SCHEDULE', 'ChargeAmount must be a non-negative decimal'));
+      if (new Set(chargeDates).size !== chargeDates.length)
+        errors.push(err('DUPLICATE_CHARGE_DATES', 'Each ChargeDate in the payment schedule must be unique'));
       if (!fixed)
         errors.push(
           err(
@@ -461,22 +471,10 @@ export function businessErrors(
           ),
         );
       else if (chargeDates.some((date) => date <= end))
-        errors.push(
-          err(
-            'INVALID_AVAILABILITY_END_DATE',
-            'Provide an AvailabilityEndDate that is before all the ChargeDate in ResalePaymentScheduleTerms',
-          ),
-        );
+        errors.push(err('INVALID_CHARGE_DATES', 'Every ChargeDate must be after the AvailabilityEndDate'));
       break;
     }
     case 'UpdateNetPaymentTerms':
-      if (ra.netPaymentTerm && !NET_PAYMENT_PERIODS.includes(String(ra.netPaymentTerm['PaymentDuePeriod'])))
-        errors.push(
-          err(
-            'INVALID_PAYMENT_DUE_PERIOD',
-            `PaymentDuePeriod must be one of ${NET_PAYMENT_PERIODS.join(', ')}`,
-          ),
-        );
       break;
     case 'ReleaseResaleAuthorization': {
       if (ctx.statusBefore !== undefined && ctx.statusBefore !== 'Draft')
@@ -523,15 +521,10 @@ function pricingErrors(ra: ResaleAuthorization, metered: string[], entitled: str
   if (new Set(types).size !== types.length)
     errors.push(err('INCOMPATIBLE_TERMS', 'Provide each pricing term type at most once'));
   const upfront = ra.pricingTerms.filter((t) => t.Type !== 'ResaleUsageBasedPricingTerm');
+  // AWS documents INCOMPATIBLE_TERMS as "terms aren't compatible with the PricingModel": upfront terms under
+  // Usage. A usage term under Contract is fine (AWS's own UpdatePricingTerms example has one).
   if (ra.pricingModel === 'Usage' && upfront.length)
-    errors.push(err('INCOMPATIBLE_TERMS', "The terms aren't compatible with the PricingModel Usage"));
-  if (ra.pricingModel === 'Contract' && !upfront.length)
-    errors.push(
-      err(
-        'INCOMPATIBLE_TERMS',
-        "The terms aren't compatible with the PricingModel Contract: provide an upfront pricing term",
-      ),
-    );
+    errors.push(err('INCOMPATIBLE_TERMS', "The terms aren't compatible with the PricingModel"));
   const currencies = new Set(ra.pricingTerms.map((t) => String(t['CurrencyCode'])));
   if (currencies.size > 1)
     errors.push(err('INVALID_CURRENCY_CODE', 'Use the same currency in all pricing and payment terms'));

@@ -239,4 +239,24 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
     ).toBeNull();
     expect(h.published.filter((m) => m.causationId === 'evt-direct-offer-1')).toEqual([]);
   });
+
+  it('keeps an SNS subscription confirmation for the operator instead of quarantining it', async () => {
+    const body = JSON.stringify({
+      Type: 'SubscriptionConfirmation',
+      MessageId: 'sns-confirm-1',
+      TopicArn:
+        'arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-n0123EXAMPLEXXXXXXXXXXXX',
+      Message: 'You have chosen to subscribe to the topic',
+      SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=abc',
+      Timestamp: '2024-06-26T21:36:03.000Z',
+    });
+    await h.send([body]);
+    await settled();
+    expect(await stored().findById('sns-confirm-1')).toMatchObject({
+      state: 'IGNORED',
+      orgId: org.orgId, // the topic's product code is the org's
+      reason: expect.stringContaining('SubscribeURL'),
+    });
+    expect(h.published.filter((m) => m.causationId === 'sns-confirm-1')).toEqual([]);
+  });
 });

@@ -56,6 +56,7 @@ export class IngestService {
         extractAccount(body),
       );
     }
+    if (notification.event.kind === 'sns-control') return this.snsControl(notification, body);
     // A redelivered event is caught by the unique insert of its record; only an offer, whose effects
     // come before that insert, is worth a look first (its own write is idempotent too).
     if (notification.event.kind === 'offer-released' && (await this.events.findById(notification.eventId)))
@@ -196,6 +197,30 @@ export class IngestService {
     }
   }
 
+  /**
+   * SNS asks to confirm a subscription (or says one was removed): kept, attributed when the topic's product
+   * code is an org's, and not processed further; confirming is an operator's act (the SubscribeURL).
+   */
+  private async snsControl(notification: ParsedNotification, raw: string): Promise<IngestOutcome> {
+    const orgId = await this.orgFor(notification);
+    const event = notification.event as { type: string; topicArn: string };
+    this.logger.warn(`SNS ${event.type} for ${event.topicArn}: confirm it from the stored SubscribeURL`);
+    const inserted = await this.events.insertOnce(
+      {
+        _id: notification.eventId,
+        orgId,
+        state: 'IGNORED',
+        detailType: notification.detailType,
+        eventTime: new Date(notification.time),
+        raw,
+        normalized: notification.event as unknown as Record<string, unknown>,
+        reason: `SNS ${event.type}: an operator confirms it by opening its SubscribeURL (kept in raw)`,
+      },
+      [],
+    );
+    return inserted ? 'processed' : 'duplicate';
+  }
+
   private async quarantine(
     id: string,
     raw: string,
@@ -250,7 +275,9 @@ export class IngestService {
 }
 
 function productCodeOf(notification: ParsedNotification): string | undefined {
-  return notification.event.kind === 'saas-subscription' ? notification.event.productCode : undefined;
+  const event = notification.event;
+  if (event.kind === 'saas-subscription' || event.kind === 'sns-control') return event.productCode;
+  return undefined;
 }
 
 /** The receiving account of a malformed event, when it can still be read (to show it to its org). */

@@ -42,6 +42,37 @@ describe(parseMarketplaceNotification.name, () => {
     expect(sut({ ...direct, detail: withoutManufacturer }).event).toMatchObject({ channel: 'DIRECT' });
   });
 
+  it("reads SNS's subscription confirmation (not a Marketplace message) instead of refusing it", () => {
+    const parsed = sut({
+      Type: 'SubscriptionConfirmation',
+      MessageId: '165545c9-2a5c-472c-8df2-7ff2be2b3b1b',
+      Token: '2336412f37fb687f5d51e6e2425e',
+      TopicArn:
+        'arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-n0123EXAMPLEXXXXXXXXXXXX',
+      Message: 'You have chosen to subscribe to the topic …',
+      SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=2336412f37',
+      Timestamp: '2024-06-26T21:36:03.000Z',
+    });
+    expect(parsed).toMatchObject({
+      eventId: '165545c9-2a5c-472c-8df2-7ff2be2b3b1b',
+      detailType: 'SubscriptionConfirmation',
+    });
+    expect(parsed.event).toEqual({
+      kind: 'sns-control',
+      type: 'SubscriptionConfirmation',
+      topicArn:
+        'arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-n0123EXAMPLEXXXXXXXXXXXX',
+      subscribeUrl: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=2336412f37',
+      productCode: 'n0123EXAMPLEXXXXXXXXXXXX',
+    });
+  });
+
+  it('carries offer ids with their offer- prefix even when a licence event omits it', () => {
+    const licence = JSON.parse(JSON.stringify(fixtures.licenseUpdatedManufacturer));
+    licence.detail.offer = { id: '1234567890123' };
+    expect(sut(licence).event).toMatchObject({ kind: 'license', awsOfferId: 'offer-1234567890123' });
+  });
+
   it('parses Purchase Agreement Created - Manufacturer without a product', () => {
     expect(sut(fixtures.agreementCreatedManufacturer).event).toEqual({
       kind: 'agreement',

@@ -42,6 +42,8 @@ export function parseMarketplaceNotification(body: string): ParsedNotification {
   }
   const object = json as Record<string, unknown>;
   if ('detail-type' in object || ('detail' in object && 'source' in object)) return parseEventBridge(object);
+  if (object['Type'] === 'SubscriptionConfirmation' || object['Type'] === 'UnsubscribeConfirmation')
+    return parseSnsControl(object);
   if (object['Type'] === 'Notification' || 'TopicArn' in object) return parseSnsEnvelope(object);
   if ('action' in object && 'product-code' in object) {
     const eventId = `sns-raw-${createHash('sha256').update(body).digest('hex').slice(0, 40)}`;
@@ -125,7 +127,7 @@ function parseDetail(
       previousAgreementId: d.agreement.previousAgreementId,
       autoRenewalEnabled: toBoolean(rawAgreement['autoRenewalEnabled']),
       resaleAuthorizationId: d.resaleAuthorization?.id ?? undefined,
-      awsOfferId: d.offer?.id ?? undefined,
+      awsOfferId: normalizeOfferId(d.offer?.id),
       acceptorAccountId: d.acceptor?.accountId,
       proposerAccountId: d.proposer?.accountId,
       productId: d.product?.id ?? undefined,
@@ -141,7 +143,7 @@ function parseDetail(
       licenseArn: d.license ? normalizeArn(d.license.arn) : undefined,
       productId: d.product?.id,
       productCode: d.product?.code,
-      awsOfferId: d.offer?.id ?? undefined,
+      awsOfferId: normalizeOfferId(d.offer?.id),
       acceptorAccountId: d.acceptor?.accountId,
       proposerAccountId: d.proposer?.accountId,
     };
@@ -150,6 +152,31 @@ function parseDetail(
     'UNKNOWN_DETAIL_TYPE',
     `no handler for source "${source}" detail-type "${detailType}"`,
   );
+}
+
+function parseSnsControl(object: Record<string, unknown>): ParsedNotification {
+  const messageId = object['MessageId'];
+  const topicArn = object['TopicArn'];
+  if (typeof messageId !== 'string' || !messageId || typeof topicArn !== 'string' || !topicArn)
+    throw new NotificationParseError(
+      'INVALID_FIELDS',
+      'SNS confirmation: MessageId and TopicArn are required',
+    );
+  const type = object['Type'] as 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
+  const timestamp = typeof object['Timestamp'] === 'string' ? object['Timestamp'] : undefined;
+  return {
+    envelope: 'sns',
+    eventId: messageId,
+    detailType: type,
+    time: timestamp && !Number.isNaN(Date.parse(timestamp)) ? timestamp : new Date(0).toISOString(),
+    event: {
+      kind: 'sns-control',
+      type,
+      topicArn,
+      subscribeUrl: typeof object['SubscribeURL'] === 'string' ? object['SubscribeURL'] : undefined,
+      productCode: /:aws-mp-(?:subscription|entitlement)-notification-([\w-]+)$/.exec(topicArn)?.[1],
+    },
+  };
 }
 
 function parseSnsEnvelope(object: Record<string, unknown>): ParsedNotification {
@@ -196,6 +223,15 @@ function parseSaasMessage(
       isFreeTrialTermPresent: toBoolean(m.isFreeTrialTermPresent),
     },
   };
+}
+
+/**
+ * AWS offer ids are `offer-…`, but licence events have been seen with the bare id: matching an offer must
+ * not depend on the prefix, so every offer id is carried with it.
+ */
+export function normalizeOfferId(id: string | null | undefined): string | undefined {
+  if (!id) return undefined;
+  return id.startsWith('offer-') ? id : `offer-${id}`;
 }
 
 /** AWS's License event example carries `aws:license-manager:...` without the leading `arn:`. */

@@ -78,7 +78,21 @@ export interface SaasSubscriptionEvent {
   isFreeTrialTermPresent?: boolean;
 }
 
+/**
+ * SNS's own messages to a new or removed subscription (not AWS Marketplace's): the subscription must be
+ * confirmed by visiting `subscribeUrl` (an operator does it; CPPO Hub makes no outbound call).
+ */
+export interface SnsControlEvent {
+  kind: 'sns-control';
+  type: 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
+  topicArn: string;
+  subscribeUrl?: string;
+  /** From a Marketplace topic name (`aws-mp-…-notification-<PRODUCTCODE>`), when it is one. */
+  productCode?: string;
+}
+
 export type MarketplaceEvent =
+  | SnsControlEvent
   | OfferReleasedEvent
   | ChangeSetEvent
   | AgreementEvent

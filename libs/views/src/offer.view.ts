@@ -25,6 +25,13 @@ export class OfferMarketplaceView {
   errors?: MarketplaceErrorView[];
   @ApiPropertyOptional({ type: RestrictView, description: 'CPPO_OUT: the restriction, once asked for' })
   restrict?: RestrictView;
+  @ApiPropertyOptional({
+    description:
+      "CPPO_OUT: AWS's word on the partner's use: Not Started, Completed-Usable, Completed-Used (a single-use authorization used up)",
+  })
+  offerExtendedStatus?: string;
+  @ApiPropertyOptional({ description: 'CPPO_OUT: offers partners made from it, as AWS counts them' })
+  offerCreatedCount?: number;
 
   /** Only the documented fields: the publisher's own bookkeeping (tokens, poll schedule) stays inside. */
   static from(state: OfferMarketplaceState | undefined): OfferMarketplaceView {
@@ -34,6 +41,8 @@ export class OfferMarketplaceView {
       changeSetId: state?.changeSetId,
       changeSetStatus: state?.changeSetStatus,
       errors: state?.errors,
+      offerExtendedStatus: state?.offerDetails?.offerExtendedStatus,
+      offerCreatedCount: state?.offerDetails?.offerCreatedCount,
       restrict: restrict && {
         requestedAt: new Date(restrict.requestedAt).toISOString(),
         changeSetId: restrict.changeSetId,

@@ -46,11 +46,19 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
   private async check(offer: Offer, expired: boolean): Promise<void> {
     const id = offer.marketplace?.resaleAuthorizationId;
     let awsStatus: string | undefined;
+    let offerDetails: { offerExtendedStatus?: string; offerCreatedCount?: number } | undefined;
     if (id) {
       try {
-        awsStatus = (
-          (await this.catalog.describeEntity(id)).DetailsDocument as { Status?: string } | undefined
-        )?.Status;
+        const details = (await this.catalog.describeEntity(id)).DetailsDocument as
+          | { Status?: string; OfferDetails?: { OfferExtendedStatus?: string; OfferCreatedCount?: number } }
+          | undefined;
+        awsStatus = details?.Status;
+        // "Completed-Used": a single-use authorization a partner has used up; the count of offers made.
+        if (details?.OfferDetails)
+          offerDetails = {
+            offerExtendedStatus: details.OfferDetails.OfferExtendedStatus,
+            offerCreatedCount: details.OfferDetails.OfferCreatedCount,
+          };
       } catch (error) {
         this.logger.warn(`reconcile ${offer._id}: DescribeEntity ${id} failed: ${(error as Error).message}`);
       }
@@ -59,6 +67,6 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
       return this.tracker.endActive(offer, OfferStatus.RESTRICTED, 'restricted in AWS Marketplace');
     if (expired)
       return this.tracker.endActive(offer, OfferStatus.EXPIRED, `expiry date ${offer.expiryDate} passed`);
-    await this.opportunities.markReconciled(offer, new Date());
+    await this.opportunities.markReconciled(offer, new Date(), offerDetails);
   }
 }

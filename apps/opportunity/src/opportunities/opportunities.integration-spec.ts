@@ -363,6 +363,22 @@ describe('opportunity service against the marketplace simulator (real Catalog SD
     expect((await get(active.id)).body.status).toBe(OfferStatus.EXPIRED);
   });
 
+  it("shows AWS's word on the partner's use: a single-use opportunity is Completed-Used once an offer is made", async () => {
+    const created = await post({ ...minimalOpportunity('Single use'), singleUse: true });
+    const active = await settled(created.body.id, ['ACTIVE']);
+    const offer = await sim.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: active.marketplace.resaleAuthorizationId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [BUYER],
+    });
+    expect(offer.status).toBe(200);
+    await sut.app.get(ExpiryJob).runOnce(new Date(Date.now() + 3_600_000)); // the next reconciliation
+    expect((await get(active.id)).body.marketplace).toMatchObject({
+      offerExtendedStatus: 'Completed-Used',
+      offerCreatedCount: 1,
+    });
+  });
+
   it('keeps orgs apart', async () => {
     const created = await post(minimalOpportunity('Private'));
     expect((await get(created.body.id, other.apiKey)).status).toBe(404);

@@ -282,9 +282,17 @@ export class OpportunityRepository {
     );
   }
 
-  markReconciled(offer: Offer, at: Date): Promise<Offer | null> {
+  /** Compared with AWS at `at`; `offerDetails`: what AWS says of the partner's use of it. */
+  markReconciled(
+    offer: Offer,
+    at: Date,
+    offerDetails?: { offerExtendedStatus?: string; offerCreatedCount?: number },
+  ): Promise<Offer | null> {
     return this.transition(offer.orgId, offer._id, when.always(), {
-      set: { 'marketplace.reconciledAt': at },
+      set: {
+        'marketplace.reconciledAt': at,
+        ...(offerDetails ? { 'marketplace.offerDetails': offerDetails } : {}),
+      },
     });
   }
 

@@ -30,6 +30,8 @@ export class OfferMarketplaceState {
   pollAttempts?: number;
   restrict?: RestrictRequest;
   reconciledAt?: Date;
+  /** CPPO_OUT: what AWS says of the partner's use of the authorization (DescribeEntity OfferDetails). */
+  offerDetails?: { offerExtendedStatus?: string; offerCreatedCount?: number };
 }
 
 /**

@@ -13,6 +13,11 @@ export interface SimConfig {
   manufacturerCanDescribePartnerOffers: boolean;
   /** UNVERIFIED whether a Manufacturer-only ISV may read CPPO agreements: default allowed, can be denied. */
   manufacturerCanReadAgreements: boolean;
+  /**
+   * CONFLICT: the API shapes type `OffersMaxQuantity` as an integer, one of AWS's own samples sends "1".
+   * Default: accept the numeric string (AWS's sample implies AWS does); strict: refuse it naming the type.
+   */
+  strictIntegers: boolean;
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
@@ -20,6 +25,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   meteringWindowHours: 24,
   manufacturerCanDescribePartnerOffers: false,
   manufacturerCanReadAgreements: true,
+  strictIntegers: false,
 };
 
 export interface ChangeRecord {

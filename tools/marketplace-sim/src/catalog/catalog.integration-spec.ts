@@ -358,6 +358,15 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       expect(errorCodes(result)).toContain(code);
     });
 
+    it('accepts a BulkRequestId in the Create document and echoes one on success', async () => {
+      const bulk = '6f1d9c1e-0c1b-4b7e-9d63-2a1b7b9b9b9b';
+      const result = await runChangeSet(catalog, [create({ BulkRequestId: bulk })]);
+      expect(result.Status).toBe('SUCCEEDED');
+      expect(result.ChangeSet![0].DetailsDocument).toMatchObject({ BulkRequestId: bulk });
+      const plain = await runChangeSet(catalog, [create()]);
+      expect((plain.ChangeSet![0].DetailsDocument as any).BulkRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
     it('accepts a usage-only term under PricingModel Contract, as AWS’s own UpdatePricingTerms example does', async () => {
       const result = await runChangeSet(catalog, [
         create(),
@@ -475,11 +484,6 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
         /PaymentDuePeriod: must be one of P15D/,
       ],
       [
-        'OffersMaxQuantity as a string',
-        { ChangeSet: [create(), update('UpdateAvailability', { OffersMaxQuantity: '1' })] },
-        /expected type: Integer, found: String/,
-      ],
-      [
         'OffersMaxQuantity 2',
         { ChangeSet: [create(), update('UpdateAvailability', { OffersMaxQuantity: 2 })] },
         /only 1 is allowed/,
@@ -502,6 +506,21 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       expect(error).toBeInstanceOf(ValidationException);
       expect((error as ValidationException).$metadata.httpStatusCode).toBe(422);
       expect((error as Error).message).toMatch(message);
+    });
+
+    it('OffersMaxQuantity as a string: accepted by default (AWS’s own sample sends "1"), refused when strict', async () => {
+      const changes = [create(), update('UpdateAvailability', { OffersMaxQuantity: '1' })];
+      expect((await runChangeSet(catalog, changes as never)).Status).toBe('SUCCEEDED');
+      await h.scenario('PUT', '/_sim/config', { strictIntegers: true });
+      try {
+        const error = await catalog
+          .send(new StartChangeSetCommand({ Catalog: 'AWSMarketplace', ChangeSet: changes as never }))
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationException);
+        expect((error as Error).message).toMatch(/OffersMaxQuantity: expected type: Integer, found: String/);
+      } finally {
+        await h.scenario('PUT', '/_sim/config', { strictIntegers: false });
+      }
     });
 
     it('an unknown product → ResourceNotFoundException; another seller’s → AccessDeniedException', async () => {
@@ -669,6 +688,31 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
         }),
       );
       expect(shared.EntitySummaryList!.map((e) => e.EntityId)).toContain(id);
+      // Resale-authorization fields are filtered and sorted through EntityTypeFilters / EntityTypeSort;
+      // FilterList takes EntityId only.
+      const byTypeFilter = await catalog.send(
+        new ListEntitiesCommand({
+          Catalog: 'AWSMarketplace',
+          EntityType: 'ResaleAuthorization',
+          EntityTypeFilters: {
+            ResaleAuthorizationFilters: {
+              Name: { ValueList: ['Listed One'] },
+              ResellerAccountID: { ValueList: [PARTNER] },
+            },
+          },
+          EntityTypeSort: { ResaleAuthorizationSort: { SortBy: 'CreatedDate', SortOrder: 'DESCENDING' } },
+        }),
+      );
+      expect(byTypeFilter.EntitySummaryList!.map((e) => e.EntityId)).toEqual([id]);
+      await expect(
+        catalog.send(
+          new ListEntitiesCommand({
+            Catalog: 'AWSMarketplace',
+            EntityType: 'ResaleAuthorization',
+            FilterList: [{ Name: 'ProductId', ValueList: [PRODUCT] }],
+          }),
+        ),
+      ).rejects.toBeInstanceOf(ValidationException);
       const product = await catalog.send(
         new DescribeEntityCommand({ Catalog: 'AWSMarketplace', EntityId: PRODUCT }),
       );

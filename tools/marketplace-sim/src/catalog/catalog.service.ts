@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { catalogError } from '../aws-errors';
 import { must } from '../must';
 import { eventBridgeEvent, type EventBus } from '../events';
@@ -147,7 +147,12 @@ export class CatalogService {
         }
       }
       details ??= {};
-      const problems = schemaProblems(changeType as RaChangeType, details, isoSeconds().slice(0, 10));
+      const problems = schemaProblems(
+        changeType as RaChangeType,
+        details,
+        isoSeconds().slice(0, 10),
+        this.state.config.strictIntegers,
+      );
       if (problems.length) {
         throw catalogError.validation(`ChangeSet[${index}] ${changeType}: ${problems.join('; ')}`);
       }
@@ -269,6 +274,13 @@ export class CatalogService {
         this.state.resaleAuthorizations.set(ra.id, ra);
       }
       record.status = 'SUCCEEDED';
+      // As AWS echoes it: a succeeded Create carries a BulkRequestId.
+      for (const change of record.changes)
+        if (change.ChangeType === 'CreateResaleAuthorization')
+          change.DetailsDocument = {
+            ...change.DetailsDocument,
+            BulkRequestId: change.DetailsDocument['BulkRequestId'] ?? randomUUID(),
+          };
     }
     record.endTime = isoSeconds();
     await this.emitResult(record);
@@ -498,14 +510,47 @@ export class CatalogService {
     } else {
       throw catalogError.validation(`EntityType ${entityType} is not supported by the simulator`);
     }
+    // FilterList takes EntityId only; resale-authorization fields go in EntityTypeFilters (AWS's model).
     for (const filter of filters) {
+      if (filter['Name'] !== 'EntityId')
+        throw catalogError.validation(
+          `FilterList supports only EntityId; filter ${String(filter['Name'])} through EntityTypeFilters`,
+        );
       const values = (filter['ValueList'] as string[] | undefined) ?? [];
-      const field = String(filter['Name']);
+      summaries = summaries.filter((s) => values.includes(String(s['EntityId'])));
+    }
+    const raFilters =
+      ((input['EntityTypeFilters'] as Doc | undefined)?.['ResaleAuthorizationFilters'] as
+        | Record<string, Doc>
+        | undefined) ?? {};
+    for (const [field, filter] of Object.entries(raFilters)) {
+      const key = field === 'EntityId' ? 'EntityId' : field;
+      const values = filter['ValueList'] as string[] | undefined;
+      const wildcard = filter['WildCardValue'] as string | undefined;
+      const range = filter['DateRange'] as { AfterValue?: string; BeforeValue?: string } | undefined;
       summaries = summaries.filter((s) => {
-        const summary = (s['ResaleAuthorizationSummary'] as Doc | undefined) ?? s;
-        const value = field === 'EntityId' ? s['EntityId'] : summary[field];
-        return values.includes(String(value));
+        const summary = s['ResaleAuthorizationSummary'] as Doc | undefined;
+        const value = String((key === 'EntityId' ? s['EntityId'] : summary?.[key]) ?? '');
+        if (values) return values.includes(value);
+        if (wildcard !== undefined) return value.includes(wildcard.replace(/\*/g, ''));
+        if (range)
+          return (
+            (!range.AfterValue || value >= range.AfterValue) &&
+            (!range.BeforeValue || value <= range.BeforeValue)
+          );
+        return true;
       });
+    }
+    const sort = (input['EntityTypeSort'] as Doc | undefined)?.['ResaleAuthorizationSort'] as Doc | undefined;
+    if (sort?.['SortBy']) {
+      const by = String(sort['SortBy']);
+      const direction = sort['SortOrder'] === 'DESCENDING' ? -1 : 1;
+      const of = (s: Doc) =>
+        String(
+          (by === 'EntityId' ? s['EntityId'] : (s['ResaleAuthorizationSummary'] as Doc | undefined)?.[by]) ??
+            '',
+        );
+      summaries.sort((a, b) => direction * of(a).localeCompare(of(b)));
     }
     const start = Number(input['NextToken'] ?? 0);
     return {

@@ -82,7 +82,12 @@ function isObject(value: unknown): value is Doc {
 }
 
 /** Synchronous schema checks of one change's DetailsDocument: a problem → 422 from StartChangeSet. */
-export function schemaProblems(changeType: RaChangeType, d: unknown, today: string): string[] {
+export function schemaProblems(
+  changeType: RaChangeType,
+  d: unknown,
+  today: string,
+  strictIntegers = false,
+): string[] {
   if (!isObject(d)) return ['DetailsDocument must be a JSON object'];
   const problems: string[] = [];
   const only = (keys: string[]) => {
@@ -101,7 +106,7 @@ export function schemaProblems(changeType: RaChangeType, d: unknown, today: stri
   };
   switch (changeType) {
     case 'CreateResaleAuthorization': {
-      only(['ProductId', 'Name', 'Description', 'ResellerAccountId']);
+      only(['ProductId', 'Name', 'Description', 'ResellerAccountId', 'BulkRequestId']);
       if (typeof d['ProductId'] !== 'string' || !d['ProductId'] || d['ProductId'].length > 50)
         problems.push('#/ProductId: required string of 1-50 characters');
       if (typeof d['Name'] !== 'string' || !d['Name'] || d['Name'].length > 100 || !NAME.test(d['Name']))
@@ -170,9 +175,9 @@ export function schemaProblems(changeType: RaChangeType, d: unknown, today: stri
         (typeof d['AvailabilityEndDate'] !== 'string' || !DATE.test(d['AvailabilityEndDate']))
       )
         problems.push('#/AvailabilityEndDate: must be an ISO-8601 date (YYYY-MM-DD)');
-      if (typeof d['OffersMaxQuantity'] === 'string')
+      if (typeof d['OffersMaxQuantity'] === 'string' && strictIntegers)
         problems.push('#/OffersMaxQuantity: expected type: Integer, found: String (send 1, not "1")');
-      else if (d['OffersMaxQuantity'] !== undefined && d['OffersMaxQuantity'] !== 1)
+      else if (d['OffersMaxQuantity'] !== undefined && Number(d['OffersMaxQuantity']) !== 1)
         problems.push('#/OffersMaxQuantity: only 1 is allowed');
       break;
     }

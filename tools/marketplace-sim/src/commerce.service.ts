@@ -311,8 +311,9 @@ export class CommerceService {
         {
           agreement: { id: a.id },
           product: { code: a.productCode, id: a.productId },
-          // As in AWS's own example: the licence ARN without its leading `arn:`.
-          license: { arn: a.licenseArn.replace(/^arn:/, '') },
+          // The licence ARN as it is (AWS's printed example lacks the leading `arn:`: a typo of the page,
+          // which readers tolerate, see the contracts parser).
+          license: { arn: a.licenseArn },
           acceptor: { accountId: a.acceptorAccountId },
           proposer: { accountId: a.proposerAccountId },
           offer: { id: a.offerId },

@@ -260,6 +260,10 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
     ).body;
     const licence = events.filter((e) => e.detailType === 'License Updated - Manufacturer').pop()!;
     expect(licence.body.resources).toEqual([`arn:aws:aws-marketplace::aws:agreement:${accepted.id}`]);
+    // The licence ARN as delivered: the same ARN ResolveCustomer and BatchMeterUsage speak of.
+    expect((licence.body as unknown as { detail: { license: { arn: string } } }).detail.license.arn).toBe(
+      accepted.licenseArn,
+    );
   });
 
   it('answers the Agreement and Entitlement APIs’ typed errors', async () => {

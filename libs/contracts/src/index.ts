@@ -22,6 +22,8 @@ export * from './entitlement/entitlement-event.v1';
 export * from './entitlement/activated.v1';
 export * from './entitlement/updated.v1';
 export * from './entitlement/ended.v1';
+export * from './notice/agreement-notice.v1';
+export * from './notice/offer-set-released.v1';
 export * from './usage/recorded.v1';
 export * from './metering/metering-event.v1';
 export * from './metering/reported.v1';

@@ -19,6 +19,8 @@ import { OpportunityFailedV1 } from './opportunity/failed.v1';
 import { OpportunityPublishedV1 } from './opportunity/published.v1';
 import { OpportunityRestrictedV1 } from './opportunity/restricted.v1';
 import { RoutingKeys, type RoutingKey } from './routing-keys';
+import { AgreementNoticeV1 } from './notice/agreement-notice.v1';
+import { OfferSetReleasedV1 } from './notice/offer-set-released.v1';
 import { UsageRecordedV1 } from './usage/recorded.v1';
 
 /** Routing key → payload class. The publisher is typed by it; consumers validate with it. */
@@ -35,6 +37,8 @@ export const PayloadClasses = {
   [RoutingKeys.AgreementEnded]: AgreementEndedV1,
   [RoutingKeys.LicenseUpdated]: LicenseUpdatedV1,
   [RoutingKeys.LicenseDeprovisioned]: LicenseDeprovisionedV1,
+  [RoutingKeys.AgreementNotice]: AgreementNoticeV1,
+  [RoutingKeys.OfferSetReleased]: OfferSetReleasedV1,
   [RoutingKeys.EntitlementActivated]: EntitlementActivatedV1,
   [RoutingKeys.EntitlementUpdated]: EntitlementUpdatedV1,
   [RoutingKeys.EntitlementEnded]: EntitlementEndedV1,

@@ -17,6 +17,8 @@ export const RoutingKeys = {
   AgreementEnded: 'cppo.agreement.ended.v1',
   LicenseUpdated: 'cppo.license.updated.v1',
   LicenseDeprovisioned: 'cppo.license.deprovisioned.v1',
+  AgreementNotice: 'cppo.agreement.notice.v1',
+  OfferSetReleased: 'cppo.offerset.released.v1',
   EntitlementActivated: 'cppo.entitlement.activated.v1',
   EntitlementUpdated: 'cppo.entitlement.updated.v1',
   EntitlementEnded: 'cppo.entitlement.ended.v1',

@@ -259,4 +259,26 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
     });
     expect(h.published.filter((m) => m.causationId === 'sns-confirm-1')).toEqual([]);
   });
+
+  it('publishes agreement notices (a cancellation request) as cppo.agreement.notice.v1 instead of quarantining them', async () => {
+    const body = JSON.stringify({
+      ...fx.agreementCreatedManufacturer,
+      id: 'evt-cancellation-request-1',
+      'detail-type': 'Agreement Cancellation Request Pending Approval - Manufacturer',
+      detail: { ...fx.agreementCreatedManufacturer.detail, agreement: { id: 'agmt-cancelrequest000000001' } },
+    });
+    await h.send([body]);
+    await settled();
+    expect(await stored().findById('evt-cancellation-request-1')).toMatchObject({ state: 'PROCESSED' });
+    expect(h.published.filter((m) => m.causationId === 'evt-cancellation-request-1')).toEqual([
+      expect.objectContaining({
+        type: RoutingKeys.AgreementNotice,
+        payload: expect.objectContaining({
+          notice: 'cancellation-request',
+          stage: 'Pending Approval',
+          agreementId: 'agmt-cancelrequest000000001',
+        }),
+      }),
+    ]);
+  });
 });

@@ -48,6 +48,20 @@ export function normalizedEvent(notification: ParsedNotification): OutgoingEvent
       };
     case 'change-set':
       return { key: CHANGE_SET_KEYS[event.status], payload: { ...base, ...changeSetFields(event) } };
+    case 'agreement-notice': {
+      const { kind: _kind, ...fields } = event;
+      return {
+        key: RoutingKeys.AgreementNotice,
+        payload: { ...base, eventTime: notification.time, detailType: notification.detailType, ...fields },
+      };
+    }
+    case 'offer-set-released': {
+      const { kind: _kind, ...fields } = event;
+      return {
+        key: RoutingKeys.OfferSetReleased,
+        payload: { ...base, eventTime: notification.time, ...fields },
+      };
+    }
     default:
       return undefined;
   }

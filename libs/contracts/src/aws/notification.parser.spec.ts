@@ -67,6 +67,54 @@ describe(parseMarketplaceNotification.name, () => {
     });
   });
 
+  it.each([
+    [
+      'Agreement Cancellation Request Pending Approval - Manufacturer',
+      'cancellation-request',
+      'Pending Approval',
+    ],
+    ['Agreement Cancellation Request Approved - Proposer', 'cancellation-request', 'Approved'],
+    ['Purchase Agreement Billing Adjustment Completed - Manufacturer', 'billing-adjustment', 'Completed'],
+    ['Purchase Agreement Advisory Issued - Manufacturer', 'advisory-issued', undefined],
+    ['Purchase Agreement Advisory Resolved - Manufacturer', 'advisory-resolved', undefined],
+    ['Purchase Agreement Ending - Proposer', 'ending', undefined],
+  ])('reads %s as an agreement notice (%s), not an unknown event', (detailType, notice, stage) => {
+    const event = {
+      ...fixtures.agreementCreatedManufacturer,
+      'detail-type': detailType,
+      detail: {
+        ...fixtures.agreementCreatedManufacturer.detail,
+        agreement: { id: 'agmt-notice0000000000000001', daysBeforeEndTime: 30 },
+        product: { id: 'prod-abc' },
+      },
+    };
+    expect(sut(event).event).toEqual({
+      kind: 'agreement-notice',
+      notice,
+      stage,
+      agreementId: 'agmt-notice0000000000000001',
+      awsOfferId: 'offer-1234567890123',
+      productId: 'prod-abc',
+      acceptorAccountId: '845735284135',
+      proposerAccountId: '123456512334',
+      daysBeforeEndTime: 30,
+    });
+  });
+
+  it('reads OfferSet Released', () => {
+    const event = {
+      ...fixtures.offerReleased,
+      'detail-type': 'OfferSet Released',
+      detail: { offerSet: { id: 'offerset-abc123', name: 'Bundle', offerIds: ['offer-1', '2'] } },
+    };
+    expect(sut(event).event).toEqual({
+      kind: 'offer-set-released',
+      offerSetId: 'offerset-abc123',
+      name: 'Bundle',
+      awsOfferIds: ['offer-1', 'offer-2'],
+    });
+  });
+
   it('carries offer ids with their offer- prefix even when a licence event omits it', () => {
     const licence = JSON.parse(JSON.stringify(fixtures.licenseUpdatedManufacturer));
     licence.detail.offer = { id: '1234567890123' };

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { validatePlain } from '../validation';
 import {
   AgreementDetailShape,
+  AgreementNoticeDetailShape,
+  OfferSetReleasedDetailShape,
   ChangeSetDetailShape,
   EventBridgeEnvelopeShape,
   LicenseDetailShape,
@@ -12,6 +14,7 @@ import {
 import {
   NotificationParseError,
   type AgreementAction,
+  type AgreementNoticeEvent,
   type ChangeSetOutcome,
   type LicenseAction,
   type MarketplaceEvent,
@@ -28,6 +31,17 @@ const CHANGE_SET_TYPES: Record<string, ChangeSetOutcome> = {
 };
 const AGREEMENT_TYPE = /^Purchase Agreement (Created|Amended|Ended) - (Manufacturer|Proposer)$/;
 const LICENSE_TYPE = /^License (Updated|Deprovisioned) - Manufacturer$/;
+/**
+ * AWS names the Proposer variants of the cancellation-request and billing-adjustment events; the ISV's
+ * (`- Manufacturer`) ones are not printed, so either suffix is read.
+ */
+const NOTICE_TYPES: [RegExp, AgreementNoticeEvent['notice']][] = [
+  [/^Agreement Cancellation Request (.+) - (Manufacturer|Proposer)$/, 'cancellation-request'],
+  [/^Purchase Agreement Billing Adjustment (.+) - (Manufacturer|Proposer)$/, 'billing-adjustment'],
+  [/^Purchase Agreement Advisory Issued - Manufacturer$/, 'advisory-issued'],
+  [/^Purchase Agreement Advisory Resolved - Manufacturer$/, 'advisory-resolved'],
+  [/^Purchase Agreement Ending - (Manufacturer|Proposer)$/, 'ending'],
+];
 
 /** Parses one SQS message body carrying an AWS Marketplace notification; throws NotificationParseError. */
 export function parseMarketplaceNotification(body: string): ParsedNotification {
@@ -146,6 +160,42 @@ function parseDetail(
       awsOfferId: normalizeOfferId(d.offer?.id),
       acceptorAccountId: d.acceptor?.accountId,
       proposerAccountId: d.proposer?.accountId,
+    };
+  }
+  if (source === CATALOG_SOURCE && detailType === 'OfferSet Released') {
+    const d = check(OfferSetReleasedDetailShape, detail, 'detail');
+    // Validation keeps declared fields only; the optional extras are read from the event as received.
+    const raw = detail['offerSet'] as { name?: unknown; offerIds?: unknown };
+    const offerIds = raw.offerIds;
+    return {
+      kind: 'offer-set-released',
+      offerSetId: d.offerSet.id,
+      name: typeof raw.name === 'string' ? raw.name : undefined,
+      awsOfferIds: Array.isArray(offerIds)
+        ? offerIds
+            .filter((id): id is string => typeof id === 'string')
+            .map((id) => normalizeOfferId(id) as string)
+        : undefined,
+    };
+  }
+  const notice =
+    source === AGREEMENT_SOURCE ? NOTICE_TYPES.find(([pattern]) => pattern.test(detailType)) : undefined;
+  if (notice) {
+    const d = check(AgreementNoticeDetailShape, detail, 'detail');
+    const days = Number((detail['agreement'] as { daysBeforeEndTime?: unknown }).daysBeforeEndTime);
+    const stage = /^(?:Agreement Cancellation Request|Purchase Agreement Billing Adjustment) (.+) - /.exec(
+      detailType,
+    )?.[1];
+    return {
+      kind: 'agreement-notice',
+      notice: notice[1],
+      stage,
+      agreementId: d.agreement.id,
+      awsOfferId: normalizeOfferId(d.offer?.id),
+      productId: d.product?.id ?? undefined,
+      acceptorAccountId: d.acceptor?.accountId,
+      proposerAccountId: d.proposer?.accountId,
+      daysBeforeEndTime: Number.isInteger(days) ? days : undefined,
     };
   }
   throw new NotificationParseError(

@@ -280,3 +280,39 @@ export class SaasMessageShape {
   @IsIn([true, false, 'true', 'false'])
   isFreeTrialTermPresent?: boolean | 'true' | 'false';
 }
+
+/** Agreement notices: the agreement is required; the rest as in the lifecycle events, all optional. */
+export class AgreementNoticeDetailShape {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => IdRef)
+  agreement: IdRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  acceptor?: AccountRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  proposer?: AccountRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OptionalIdRef)
+  offer?: OptionalIdRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OptionalIdRef)
+  product?: OptionalIdRef;
+}
+
+/** OfferSet Released: its shape is not printed by AWS; the offer set id is what is required. */
+export class OfferSetReleasedDetailShape {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => IdRef)
+  offerSet: IdRef;
+}

@@ -91,7 +91,29 @@ export interface SnsControlEvent {
   productCode?: string;
 }
 
+/** Agreement notifications beyond the lifecycle (cancellation requests, billing adjustments, advisories, ending). */
+export interface AgreementNoticeEvent {
+  kind: 'agreement-notice';
+  notice: 'cancellation-request' | 'billing-adjustment' | 'advisory-issued' | 'advisory-resolved' | 'ending';
+  stage?: string;
+  agreementId: string;
+  awsOfferId?: string;
+  productId?: string;
+  acceptorAccountId?: string;
+  proposerAccountId?: string;
+  daysBeforeEndTime?: number;
+}
+
+export interface OfferSetReleasedEvent {
+  kind: 'offer-set-released';
+  offerSetId: string;
+  name?: string;
+  awsOfferIds?: string[];
+}
+
 export type MarketplaceEvent =
+  | AgreementNoticeEvent
+  | OfferSetReleasedEvent
   | SnsControlEvent
   | OfferReleasedEvent
   | ChangeSetEvent

@@ -230,4 +230,41 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     const offers = await stack.call('opportunity', '/v1/offers?type=CPPO');
     expect(offers.body.items.map((o: { awsOfferId: string }) => o.awsOfferId)).not.toContain(direct.body.id);
   }, 60_000);
+
+  it('a commit priced per unit: the buyer configures quantities, and the entitlement grants what was bought', async () => {
+    const created = await stack.call('opportunity', '/v1/opportunities', {
+      json: {
+        ...minimalOpportunity('E2E per unit'),
+        commitAmount: {
+          amount: '1200.00',
+          currency: 'USD',
+          duration: 'P12M',
+          grants: [{ dimensionKey: 'users', quantity: 10, unitPrice: '120.00' }],
+        },
+      },
+    });
+    const active = await waitFor(
+      async () => {
+        const { body } = await stack.call('opportunity', `/v1/opportunities/${created.body.id}`);
+        return body.status === 'ACTIVE' ? body : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the per-unit opportunity ACTIVE' },
+    );
+    const offer = await stack.sim.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: active.marketplace.resaleAuthorizationId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [BUYER],
+    });
+    const agreement = await stack.sim.scenario('POST', '/_sim/buyer/accept', {
+      offerId: offer.body.id,
+      buyerAccountId: BUYER,
+      quantities: { users: 7 },
+    });
+    const entitlement = await entitlementOf(
+      agreement.body.id,
+      (e) => e.agreementApi.status === 'OK',
+      'the per-unit entitlement enriched',
+    );
+    expect(entitlement.grants).toEqual([{ dimensionKey: 'users', quantity: 7 }]);
+  }, 60_000);
 });

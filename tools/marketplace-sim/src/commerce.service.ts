@@ -178,7 +178,9 @@ export class CommerceService {
     const product = must(findProduct(this.state.world, offer.productId), offer.productId).product;
     const fixed = ra?.pricingTerms.find((t) => t.Type === 'ResaleFixedUpfrontPricingTerm');
     const start = (input['startTime'] as string | undefined) ?? isoSeconds();
-    const duration = String(fixed?.['Duration'] ?? '');
+    const duration = String(
+      fixed?.['Duration'] ?? (configurable(ra)?.['Selector'] as Doc | undefined)?.['Value'] ?? '',
+    );
     const agreement: AgreementRecord = {
       id: `agmt-${randomId(25)}`,
       offerId: offer.id,
@@ -197,11 +199,8 @@ export class CommerceService {
       licenseArn: `arn:aws:license-manager::${offer.manufacturerAccountId}:license:l-${randomBytes(16).toString('hex')}`,
       customerIdentifier: `cust-${randomId(11)}`,
       registrationToken: randomUUID(),
-      grants: ((fixed?.['Grants'] as Doc[] | undefined) ?? []).map((g) => ({
-        dimensionKey: String(g['DimensionKey']),
-        quantity: Number(g['MaxQuantity']),
-      })),
-      acceptedTerms: ra ? acceptedTerms(ra) : [],
+      grants: grantsBought(ra, fixed, input['quantities'] as Record<string, number> | undefined),
+      acceptedTerms: ra ? acceptedTerms(ra, input['quantities'] as Record<string, number> | undefined) : [],
       agreementValue: ra ? agreementValue(ra) : '0.00',
       currencyCode: String(fixed?.['CurrencyCode'] ?? ra?.pricingTerms[0]?.['CurrencyCode'] ?? 'USD'),
       licenseDeprovisioned: false,
@@ -701,8 +700,35 @@ function agreementValue(ra: ResaleAuthorization): string {
   return Number(fixed?.['Price'] ?? 0).toFixed(2);
 }
 
+/** The rate card of a configurable upfront term, if the authorization has one. */
+function configurable(ra: ResaleAuthorization | undefined): Doc | undefined {
+  const term = ra?.pricingTerms.find((t) => t.Type === 'ResaleConfigurableUpfrontPricingTerm');
+  return ((term?.['RateCards'] as Doc[] | undefined) ?? [])[0];
+}
+
+/**
+ * What the buyer gets: a fixed upfront term's grants, or the quantities the buyer configured on a
+ * configurable one (`quantities` in the accept scenario; 1 of each dimension when not given).
+ */
+function grantsBought(
+  ra: ResaleAuthorization | undefined,
+  fixed: Doc | undefined,
+  quantities: Record<string, number> | undefined,
+): { dimensionKey: string; quantity: number }[] {
+  const card = configurable(ra);
+  if (card)
+    return ((card['RateCard'] as Doc[]) ?? []).map((r) => ({
+      dimensionKey: String(r['DimensionKey']),
+      quantity: Number(quantities?.[String(r['DimensionKey'])] ?? 1),
+    }));
+  return ((fixed?.['Grants'] as Doc[] | undefined) ?? []).map((g) => ({
+    dimensionKey: String(g['DimensionKey']),
+    quantity: Number(g['MaxQuantity']),
+  }));
+}
+
 /** The RA's wholesale terms in the Agreement API's AcceptedTerm union shape (camelCase, one key each). */
-function acceptedTerms(ra: ResaleAuthorization): Doc[] {
+function acceptedTerms(ra: ResaleAuthorization, quantities?: Record<string, number>): Doc[] {
   const out: Doc[] = [];
   const legal = ra.legalTerms.find((t) => t.Type === 'BuyerLegalTerm');
   if (legal) {
@@ -729,6 +755,30 @@ function acceptedTerms(ra: ResaleAuthorization): Doc[] {
               price: r['Price'],
             })),
           })),
+        },
+      });
+    } else if (term.Type === 'ResaleConfigurableUpfrontPricingTerm') {
+      const cards = (term['RateCards'] as Doc[]) ?? [];
+      out.push({
+        configurableUpfrontPricingTerm: {
+          type: 'ConfigurableUpfrontPricingTerm',
+          currencyCode: term['CurrencyCode'],
+          rateCards: cards.map((card) => ({
+            selector: { type: 'Duration', value: (card['Selector'] as Doc)?.['Value'] },
+            constraints: { multipleDimensionSelection: 'Allowed', quantityConfiguration: 'Allowed' },
+            rateCard: ((card['RateCard'] as Doc[]) ?? []).map((r) => ({
+              dimensionKey: r['DimensionKey'],
+              price: r['Price'],
+            })),
+          })),
+          // What the buyer chose: the duration and a quantity per dimension.
+          configuration: {
+            selectorValue: (cards[0]?.['Selector'] as Doc | undefined)?.['Value'],
+            dimensions: grantsBought(ra, undefined, quantities).map((g) => ({
+              dimensionKey: g.dimensionKey,
+              dimensionValue: g.quantity,
+            })),
+          },
         },
       });
     } else if (term.Type === 'ResaleFixedUpfrontPricingTerm') {

@@ -18,6 +18,12 @@ export interface SimConfig {
    * Default: accept the numeric string (AWS's sample implies AWS does); strict: refuse it naming the type.
    */
   strictIntegers: boolean;
+  /**
+   * CONFLICT: AWS's page says ResaleFixedUpfrontPricingTerm and ResalePaymentScheduleTerm come together
+   * (INCOMPATIBLE_PRICING_TERM), while its UpdatePricingTerms example shows a fixed price of 200.0 alone.
+   * Default: a fixed price without a schedule is accepted; on: it fails INCOMPATIBLE_PRICING_TERM.
+   */
+  fixedUpfrontRequiresSchedule: boolean;
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
@@ -26,6 +32,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   manufacturerCanDescribePartnerOffers: false,
   manufacturerCanReadAgreements: true,
   strictIntegers: false,
+  fixedUpfrontRequiresSchedule: false,
 };
 
 export interface ChangeRecord {

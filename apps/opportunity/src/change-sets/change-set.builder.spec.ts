@@ -73,6 +73,44 @@ describe(buildPublishChangeSet.name, () => {
     });
   });
 
+  it('offers a commit priced per unit as a configurable upfront term (AWS’s upfront-contract samples)', () => {
+    const sut = buildPublishChangeSet({
+      name: 'N',
+      productId: 'prod-1',
+      resellerAccountId: '111122223333',
+      commitAmount: {
+        amount: '1250.00',
+        currency: 'USD',
+        duration: 'P12M',
+        grants: [
+          { dimensionKey: 'users', quantity: 10, unitPrice: '100.00' },
+          { dimensionKey: 'admins', quantity: 5, unitPrice: '50.00' },
+        ],
+      },
+    });
+    const pricing = sut.find((c) => c.ChangeType === 'UpdatePricingTerms')!.DetailsDocument as any;
+    expect(pricing).toEqual({
+      PricingModel: 'Contract',
+      Terms: [
+        {
+          Type: 'ResaleConfigurableUpfrontPricingTerm',
+          CurrencyCode: 'USD',
+          RateCards: [
+            {
+              Selector: { Type: 'Duration', Value: 'P12M' },
+              RateCard: [
+                { DimensionKey: 'users', Price: '100.00' },
+                { DimensionKey: 'admins', Price: '50.00' },
+              ],
+              Constraints: { MultipleDimensionSelection: 'Allowed', QuantityConfiguration: 'Allowed' },
+            },
+          ],
+        },
+      ],
+    });
+    expect(sut.map((c) => c.ChangeType)).not.toContain('UpdatePaymentScheduleTerms');
+  });
+
   it('restricts by id', () => {
     expect(buildRestrictChangeSet('resaleauthz-1')).toEqual([
       {

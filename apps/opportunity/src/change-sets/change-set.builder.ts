@@ -47,7 +47,22 @@ export function buildPublishChangeSet(o: CreateOpportunityDto): Change[] {
     );
   }
   const terms: Record<string, unknown>[] = [];
-  if (o.commitAmount) {
+  const perUnit =
+    !!o.commitAmount?.grants.length && o.commitAmount.grants.every((g) => g.unitPrice !== undefined);
+  if (o.commitAmount && perUnit) {
+    // Per-unit prices: AWS's own upfront-contract samples use this term (the buyer configures quantities).
+    terms.push({
+      Type: 'ResaleConfigurableUpfrontPricingTerm',
+      CurrencyCode: o.commitAmount.currency,
+      RateCards: [
+        {
+          Selector: { Type: 'Duration', Value: o.commitAmount.duration },
+          RateCard: o.commitAmount.grants.map((g) => ({ DimensionKey: g.dimensionKey, Price: g.unitPrice })),
+          Constraints: { MultipleDimensionSelection: 'Allowed', QuantityConfiguration: 'Allowed' },
+        },
+      ],
+    });
+  } else if (o.commitAmount) {
     terms.push({
       Type: 'ResaleFixedUpfrontPricingTerm',
       CurrencyCode: o.commitAmount.currency,

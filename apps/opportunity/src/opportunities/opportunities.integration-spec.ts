@@ -363,6 +363,31 @@ describe('opportunity service against the marketplace simulator (real Catalog SD
     expect((await get(active.id)).body.status).toBe(OfferStatus.EXPIRED);
   });
 
+  it('publishes a commit priced per unit as a configurable upfront term, which AWS accepts', async () => {
+    const created = await post({
+      ...minimalOpportunity('Per unit'),
+      commitAmount: {
+        amount: '1200.00',
+        currency: 'USD',
+        duration: 'P12M',
+        grants: [{ dimensionKey: 'users', quantity: 10, unitPrice: '120.00' }],
+      },
+    });
+    const active = await settled(created.body.id, ['ACTIVE']);
+    const entity = await catalog().send(
+      new DescribeEntityCommand({
+        Catalog: 'AWSMarketplace',
+        EntityId: active.marketplace.resaleAuthorizationId,
+      }),
+    );
+    expect((entity.DetailsDocument as any).Terms).toContainEqual(
+      expect.objectContaining({
+        Type: 'ResaleConfigurableUpfrontPricingTerm',
+        RateCards: [expect.objectContaining({ RateCard: [{ DimensionKey: 'users', Price: '120.00' }] })],
+      }),
+    );
+  });
+
   it("shows AWS's word on the partner's use: a single-use opportunity is Completed-Used once an offer is made", async () => {
     const created = await post({ ...minimalOpportunity('Single use'), singleUse: true });
     const active = await settled(created.body.id, ['ACTIVE']);

@@ -92,6 +92,37 @@ describe(opportunityProblems.name, () => {
     expect(sut(overrides)).toContain(message);
   });
 
+  it('prices a commit per unit only when every grant has a unit price that adds up to the amount', () => {
+    const commit = (
+      grants: { dimensionKey: string; quantity: number; unitPrice?: string }[],
+      amount = '1200.00',
+    ) => ({
+      commitAmount: { amount, currency: 'USD' as const, duration: 'P12M', grants },
+    });
+    expect(sut(commit([{ dimensionKey: 'users', quantity: 10, unitPrice: '120.00' }]))).toEqual([]);
+    expect(
+      sut(
+        commit([
+          { dimensionKey: 'users', quantity: 10, unitPrice: '120.00' },
+          { dimensionKey: 'admins', quantity: 1 },
+        ]),
+      ),
+    ).toContain('commitAmount.grants: give unitPrice for every grant, or for none');
+    expect(sut(commit([{ dimensionKey: 'users', quantity: 10, unitPrice: '100.00' }]))).toContain(
+      'commitAmount.grants: unitPrice × quantity must add up to commitAmount.amount 1200.00',
+    );
+    expect(
+      sut({
+        ...commit([{ dimensionKey: 'users', quantity: 10, unitPrice: '120.00' }]),
+        installments: [{ chargeDate: '2027-06-01', amount: '1200.00' }],
+        singleUse: true,
+        expiryDate: '2027-05-01',
+      }),
+    ).toContain(
+      'commitAmount.grants: unitPrice (per-unit pricing) cannot be combined with installments (a fixed price paid on a schedule)',
+    );
+  });
+
   it('requires commitAmount for installments', () => {
     expect(
       sut({

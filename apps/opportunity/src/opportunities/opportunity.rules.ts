@@ -43,6 +43,21 @@ export function opportunityProblems(dto: CreateOpportunityDto, today: string): s
   if (dto.resellerContract?.type === 'STANDARD' && dto.resellerContract.url) {
     problems.push('resellerContract.url is only allowed for a CUSTOM reseller contract');
   }
+  const grants = dto.commitAmount?.grants ?? [];
+  const priced = grants.filter((g) => g.unitPrice !== undefined);
+  if (priced.length && priced.length < grants.length)
+    problems.push('commitAmount.grants: give unitPrice for every grant, or for none');
+  if (priced.length && dto.installments?.length)
+    problems.push(
+      'commitAmount.grants: unitPrice (per-unit pricing) cannot be combined with installments (a fixed price paid on a schedule)',
+    );
+  if (dto.commitAmount && priced.length === grants.length && priced.length) {
+    const total = priced.reduce((sum, g) => sum + toMicros(g.unitPrice as string) * BigInt(g.quantity), 0n);
+    if (total !== toMicros(dto.commitAmount.amount))
+      problems.push(
+        `commitAmount.grants: unitPrice × quantity must add up to commitAmount.amount ${dto.commitAmount.amount}`,
+      );
+  }
   const installments = dto.installments ?? [];
   if (installments.length) {
     if (!dto.commitAmount) problems.push('installments require commitAmount');

@@ -358,6 +358,17 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       expect(errorCodes(result)).toContain(code);
     });
 
+    it('a fixed upfront price without a payment schedule: accepted by default, INCOMPATIBLE_PRICING_TERM when strict', async () => {
+      const changes = [create(), contractPricing(), standardEula(), release()];
+      expect((await runChangeSet(catalog, changes)).Status).toBe('SUCCEEDED');
+      await h.scenario('PUT', '/_sim/config', { fixedUpfrontRequiresSchedule: true });
+      try {
+        expect(errorCodes(await runChangeSet(catalog, changes))).toContain('INCOMPATIBLE_PRICING_TERM');
+      } finally {
+        await h.scenario('PUT', '/_sim/config', { fixedUpfrontRequiresSchedule: false });
+      }
+    });
+
     it('accepts a BulkRequestId in the Create document and echoes one on success', async () => {
       const bulk = '6f1d9c1e-0c1b-4b7e-9d63-2a1b7b9b9b9b';
       const result = await runChangeSet(catalog, [create({ BulkRequestId: bulk })]);

@@ -258,6 +258,7 @@ export class CatalogService {
         product,
         statusBefore: entry.statusBefore,
         today,
+        fixedUpfrontRequiresSchedule: this.state.config.fixedUpfrontRequiresSchedule,
       });
       if (change.ErrorDetailList.length) failed = true;
       change.Entity.Identifier = resolved[i];

@@ -339,6 +339,8 @@ export interface CheckContext {
   /** Status of the entity before this change set (undefined when the change set creates it). */
   statusBefore?: RaStatus;
   today: string;
+  /** CONFLICT switch: a fixed upfront price also needs a payment schedule (see SimConfig). */
+  fixedUpfrontRequiresSchedule?: boolean;
 }
 
 const err = (ErrorCode: string, ErrorMessage: string): ErrorDetail => ({ ErrorCode, ErrorMessage });
@@ -489,7 +491,10 @@ export function businessErrors(
       if (!ra.legalTerms.some((t) => t.Type === 'BuyerLegalTerm'))
         errors.push(err('MISSING_MANDATORY_TERMS', 'Provide a BuyerLegalTerm'));
       if (!ra.pricingTerms.length) errors.push(err('MISSING_MANDATORY_TERMS', 'Provide a PricingTerm'));
-      if (ra.paymentScheduleTerm && !fixed)
+      if (
+        (ra.paymentScheduleTerm && !fixed) ||
+        (fixed && !ra.paymentScheduleTerm && ctx.fixedUpfrontRequiresSchedule)
+      )
         errors.push(
           err(
             'INCOMPATIBLE_PRICING_TERM',

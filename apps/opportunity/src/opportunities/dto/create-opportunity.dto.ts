@@ -51,6 +51,18 @@ export class GrantDto {
   @IsInt()
   @Min(1)
   quantity: number;
+
+  @ApiPropertyOptional({
+    example: '120.00',
+    description:
+      'price of one unit for the duration; given for every grant (and no installments), the commit is offered per unit (AWS ResaleConfigurableUpfrontPricingTerm) and must add up to amount',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(UPFRONT_AMOUNT, {
+    message: 'unitPrice must be a non-negative decimal string with at most 6 decimals',
+  })
+  unitPrice?: string;
 }
 
 export class CommitAmountDto {

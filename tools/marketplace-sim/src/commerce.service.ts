@@ -200,11 +200,30 @@ export class CommerceService {
       customerIdentifier: `cust-${randomId(11)}`,
       registrationToken: randomUUID(),
       grants: grantsBought(ra, fixed, input['quantities'] as Record<string, number> | undefined),
-      acceptedTerms: ra ? acceptedTerms(ra, input['quantities'] as Record<string, number> | undefined) : [],
+      acceptedTerms: [],
       agreementValue: ra ? agreementValue(ra) : '0.00',
       currencyCode: String(fixed?.['CurrencyCode'] ?? ra?.pricingTerms[0]?.['CurrencyCode'] ?? 'USD'),
       licenseDeprovisioned: false,
     };
+    // What the buyer accepted is the partner's offer: the authorization's terms with the partner's markup,
+    // each term with an id, and a validity term.
+    agreement.acceptedTerms = ra
+      ? withTermIds(agreement.id, [
+          ...acceptedTerms(
+            ra,
+            input['quantities'] as Record<string, number> | undefined,
+            offer.markupPercentage,
+          ),
+          {
+            validityTerm: {
+              type: 'ValidityTerm',
+              agreementDuration: duration || undefined,
+              agreementStartDate: epoch(agreement.startTime),
+              agreementEndDate: epoch(agreement.endTime),
+            },
+          },
+        ])
+      : [];
     this.state.agreements.set(agreement.id, agreement);
     await this.agreementEvent('Created', agreement, delivery);
     await this.licenseEvent('Updated', agreement, delivery);
@@ -728,7 +747,22 @@ function grantsBought(
 }
 
 /** The RA's wholesale terms in the Agreement API's AcceptedTerm union shape (camelCase, one key each). */
-function acceptedTerms(ra: ResaleAuthorization, quantities?: Record<string, number>): Doc[] {
+/** A price with the partner's markup (percent), as the buyer pays it. */
+function marked(price: unknown, markup: string | undefined): unknown {
+  if (!markup || typeof price !== 'string') return price;
+  const value = Number(price) * (1 + Number(markup) / 100);
+  return value.toFixed(8).replace(/\.?0+$/, '');
+}
+
+/** Each accepted term gets an id (AWS's newer models carry one). */
+function withTermIds(agreementId: string, terms: Doc[]): Doc[] {
+  return terms.map((term, i) => {
+    const [[kind, body]] = Object.entries(term);
+    return { [kind]: { ...(body as Doc), id: `term-${agreementId.replace(/^agmt-/, '')}-${i + 1}` } };
+  });
+}
+
+function acceptedTerms(ra: ResaleAuthorization, quantities?: Record<string, number>, markup?: string): Doc[] {
   const out: Doc[] = [];
   const legal = ra.legalTerms.find((t) => t.Type === 'BuyerLegalTerm');
   if (legal) {
@@ -752,7 +786,7 @@ function acceptedTerms(ra: ResaleAuthorization, quantities?: Record<string, numb
           rateCards: ((term['RateCards'] as Doc[]) ?? []).map((card) => ({
             rateCard: ((card['RateCard'] as Doc[]) ?? []).map((r) => ({
               dimensionKey: r['DimensionKey'],
-              price: r['Price'],
+              price: marked(r['Price'], markup),
             })),
           })),
         },
@@ -768,7 +802,7 @@ function acceptedTerms(ra: ResaleAuthorization, quantities?: Record<string, numb
             constraints: { multipleDimensionSelection: 'Allowed', quantityConfiguration: 'Allowed' },
             rateCard: ((card['RateCard'] as Doc[]) ?? []).map((r) => ({
               dimensionKey: r['DimensionKey'],
-              price: r['Price'],
+              price: marked(r['Price'], markup),
             })),
           })),
           // What the buyer chose: the duration and a quantity per dimension.
@@ -787,7 +821,7 @@ function acceptedTerms(ra: ResaleAuthorization, quantities?: Record<string, numb
           type: 'FixedUpfrontPricingTerm',
           currencyCode: term['CurrencyCode'],
           duration: term['Duration'],
-          price: term['Price'],
+          price: marked(term['Price'], markup),
           grants: ((term['Grants'] as Doc[]) ?? []).map((g) => ({
             dimensionKey: g['DimensionKey'],
             maxQuantity: g['MaxQuantity'],
@@ -803,7 +837,7 @@ function acceptedTerms(ra: ResaleAuthorization, quantities?: Record<string, numb
         currencyCode: ra.paymentScheduleTerm['CurrencyCode'],
         schedule: ((ra.paymentScheduleTerm['Schedule'] as Doc[]) ?? []).map((e) => ({
           chargeDate: Date.parse(`${String(e['ChargeDate'])}T00:00:00Z`) / 1000,
-          chargeAmount: e['ChargeAmount'],
+          chargeAmount: marked(e['ChargeAmount'], markup),
         })),
       },
     });

@@ -266,6 +266,34 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
     );
   });
 
+  it("an agreement carries the accepted offer's terms: the partner's markup, term ids, a validity term", async () => {
+    const raId = await activeAuthorization(clients.catalog);
+    const offer = (
+      await h.scenario('POST', '/_sim/partner/offers', {
+        resaleAuthorizationId: raId,
+        partnerAccountId: PARTNER,
+        buyerAccountIds: [BUYER],
+        markupPercentage: '10',
+      })
+    ).body;
+    const accepted = (await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id })).body;
+    const { acceptedTerms } = await clients.agreement.send(
+      new GetAgreementTermsCommand({ agreementId: accepted.id }),
+    );
+    const usage = acceptedTerms!.find((t) => t.usageBasedPricingTerm)!.usageBasedPricingTerm!;
+    expect(usage.rateCards![0].rateCard).toEqual([
+      { dimensionKey: 'api_calls', price: '0.0022' },
+      { dimensionKey: 'storage_gb', price: '0.11' },
+    ]);
+    expect(acceptedTerms!.every((t) => Object.values(t).some((term) => (term as { id?: string })?.id))).toBe(
+      true,
+    );
+    expect(acceptedTerms!.find((t) => t.validityTerm)!.validityTerm).toMatchObject({
+      type: 'ValidityTerm',
+      agreementDuration: 'P12M',
+    });
+  });
+
   it('answers the Agreement and Entitlement APIs’ typed errors', async () => {
     await expect(
       clients.agreement.send(new DescribeAgreementCommand({ agreementId: 'agmt-doesnotexist' })),

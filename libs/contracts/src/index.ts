@@ -3,6 +3,7 @@ export * from './enums';
 export * from './envelope';
 export * from './validation';
 export * from './payload-map';
+export * from './aws-event.v1';
 export * from './opportunity/opportunity-event.v1';
 export * from './opportunity/created.v1';
 export * from './opportunity/published.v1';

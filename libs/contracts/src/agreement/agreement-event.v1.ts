@@ -1,22 +1,10 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
-import { IsAwsAccountId } from '../validation';
+import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
+import { AgreementScopedV1 } from '../aws-event.v1';
 
 export const AGREEMENT_INTENTS = ['NEW', 'RENEW', 'AMEND', 'REPLACE'] as const;
 
 /** Shared shape of `cppo.agreement.{created,amended,ended}.v1`, normalized from the `- Manufacturer` events. */
-export class AgreementEventV1 {
-  /** The AWS notification id this was derived from (EventBridge `id`). */
-  @IsString()
-  @IsNotEmpty()
-  eventId: string;
-
-  @IsISO8601()
-  eventTime: string;
-
-  @IsString()
-  @IsNotEmpty()
-  agreementId: string;
-
+export class AgreementEventV1 extends AgreementScopedV1 {
   @IsOptional()
   @IsIn(AGREEMENT_INTENTS)
   intent?: (typeof AGREEMENT_INTENTS)[number];
@@ -44,21 +32,5 @@ export class AgreementEventV1 {
 
   @IsOptional()
   @IsString()
-  awsOfferId?: string;
-
-  @IsOptional()
-  @IsAwsAccountId()
-  acceptorAccountId?: string;
-
-  @IsOptional()
-  @IsAwsAccountId()
-  proposerAccountId?: string;
-
-  @IsOptional()
-  @IsString()
   previousAgreementId?: string;
-
-  @IsOptional()
-  @IsString()
-  productId?: string;
 }

@@ -125,6 +125,24 @@ export class ChangeSetDetailShape {
   endTime?: string;
 }
 
+/** The parties and offer an agreement-marketplace event names (all optional: AWS varies them). */
+class AgreementPartiesShape {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  acceptor?: AccountRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccountRef)
+  proposer?: AccountRef;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OptionalIdRef)
+  offer?: OptionalIdRef;
+}
+
 class AgreementRef extends IdRef {
   @IsOptional()
   @IsIn(['NEW', 'RENEW', 'AMEND', 'REPLACE'])
@@ -151,7 +169,7 @@ class AgreementRef extends IdRef {
   previousAgreementId?: string;
 }
 
-export class AgreementDetailShape {
+export class AgreementDetailShape extends AgreementPartiesShape {
   @IsObject()
   @ValidateNested()
   @Type(() => AgreementRef)
@@ -161,21 +179,6 @@ export class AgreementDetailShape {
   @ValidateNested()
   @Type(() => OptionalIdRef)
   resaleAuthorization?: OptionalIdRef | null;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
-  acceptor?: AccountRef;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
-  proposer?: AccountRef;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OptionalIdRef)
-  offer?: OptionalIdRef;
 
   @IsOptional()
   @ValidateNested()
@@ -199,7 +202,7 @@ class LicenseRef {
   arn: string;
 }
 
-export class LicenseDetailShape {
+export class LicenseDetailShape extends AgreementPartiesShape {
   @IsObject()
   @ValidateNested()
   @Type(() => IdRef)
@@ -214,21 +217,6 @@ export class LicenseDetailShape {
   @ValidateNested()
   @Type(() => LicenseRef)
   license?: LicenseRef;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
-  acceptor?: AccountRef;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
-  proposer?: AccountRef;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OptionalIdRef)
-  offer?: OptionalIdRef;
 }
 
 export class SnsEnvelopeShape {
@@ -282,26 +270,11 @@ export class SaasMessageShape {
 }
 
 /** Agreement notices: the agreement is required; the rest as in the lifecycle events, all optional. */
-export class AgreementNoticeDetailShape {
+export class AgreementNoticeDetailShape extends AgreementPartiesShape {
   @IsObject()
   @ValidateNested()
   @Type(() => IdRef)
   agreement: IdRef;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
-  acceptor?: AccountRef;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
-  proposer?: AccountRef;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OptionalIdRef)
-  offer?: OptionalIdRef;
 
   @IsOptional()
   @ValidateNested()

@@ -1,19 +1,8 @@
-import { IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
-import { IsAwsAccountId } from '../validation';
+import { IsOptional, IsString } from 'class-validator';
+import { AgreementScopedV1 } from '../aws-event.v1';
 
 /** Shared shape of `cppo.license.{updated,deprovisioned}.v1`. */
-export class LicenseEventV1 {
-  @IsString()
-  @IsNotEmpty()
-  eventId: string;
-
-  @IsISO8601()
-  eventTime: string;
-
-  @IsString()
-  @IsNotEmpty()
-  agreementId: string;
-
+export class LicenseEventV1 extends AgreementScopedV1 {
   /** Normalized to start with `arn:` (AWS examples omit it). */
   @IsOptional()
   @IsString()
@@ -21,21 +10,5 @@ export class LicenseEventV1 {
 
   @IsOptional()
   @IsString()
-  productId?: string;
-
-  @IsOptional()
-  @IsString()
   productCode?: string;
-
-  @IsOptional()
-  @IsString()
-  awsOfferId?: string;
-
-  @IsOptional()
-  @IsAwsAccountId()
-  acceptorAccountId?: string;
-
-  @IsOptional()
-  @IsAwsAccountId()
-  proposerAccountId?: string;
 }

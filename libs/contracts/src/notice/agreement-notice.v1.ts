@@ -1,5 +1,5 @@
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
-import { IsAwsAccountId } from '../validation';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { AgreementScopedV1 } from '../aws-event.v1';
 
 export const AGREEMENT_NOTICES = [
   'cancellation-request',
@@ -16,14 +16,7 @@ export type AgreementNotice = (typeof AGREEMENT_NOTICES)[number];
  * advisory issued or resolved, the agreement ending soon. Informational: the entitlement follows the
  * lifecycle events (created, amended, ended).
  */
-export class AgreementNoticeV1 {
-  @IsString()
-  @IsNotEmpty()
-  eventId: string;
-
-  @IsISO8601()
-  eventTime: string;
-
+export class AgreementNoticeV1 extends AgreementScopedV1 {
   /** The AWS detail-type as received, e.g. `Agreement Cancellation Request Approved - Manufacturer`. */
   @IsString()
   @IsNotEmpty()
@@ -36,26 +29,6 @@ export class AgreementNoticeV1 {
   @IsOptional()
   @IsString()
   stage?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  agreementId: string;
-
-  @IsOptional()
-  @IsString()
-  awsOfferId?: string;
-
-  @IsOptional()
-  @IsString()
-  productId?: string;
-
-  @IsOptional()
-  @IsAwsAccountId()
-  acceptorAccountId?: string;
-
-  @IsOptional()
-  @IsAwsAccountId()
-  proposerAccountId?: string;
 
   /** `ending`: days until the agreement ends (180, 120, 90, 60 or 30). */
   @IsOptional()

@@ -26,6 +26,7 @@ import {
   OTHER_ISV,
   PARTNER,
   PRODUCT,
+  paymentSchedule,
   release,
   runChangeSet,
   standardEula,
@@ -76,18 +77,10 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
             },
           ],
         }),
-        update('UpdatePaymentScheduleTerms', {
-          Terms: [
-            {
-              Type: 'ResalePaymentScheduleTerm',
-              CurrencyCode: 'USD',
-              Schedule: [
-                { ChargeDate: daysFromNow(40), ChargeAmount: '200.00' },
-                { ChargeDate: daysFromNow(130), ChargeAmount: '250.00' },
-              ],
-            },
-          ],
-        }),
+        paymentSchedule([
+          { ChargeDate: daysFromNow(40), ChargeAmount: '200.00' },
+          { ChargeDate: daysFromNow(130), ChargeAmount: '250.00' },
+        ]),
         update('UpdateAvailability', { AvailabilityEndDate: end, OffersMaxQuantity: 1 }),
         update('UpdateLegalTerms', {
           Terms: [
@@ -216,15 +209,7 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
         [
           create(),
           update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(10), OffersMaxQuantity: 1 }),
-          update('UpdatePaymentScheduleTerms', {
-            Terms: [
-              {
-                Type: 'ResalePaymentScheduleTerm',
-                CurrencyCode: 'USD',
-                Schedule: [{ ChargeDate: daysFromNow(20), ChargeAmount: '10.00' }],
-              },
-            ],
-          }),
+          paymentSchedule([{ ChargeDate: daysFromNow(20), ChargeAmount: '10.00' }]),
         ],
         'MISSING_MANDATORY_TERMS',
       ],
@@ -236,15 +221,7 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
           standardEula(),
           usagePricing({ api_calls: '0.1', storage_gb: '0.1' }),
           update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(10), OffersMaxQuantity: 1 }),
-          update('UpdatePaymentScheduleTerms', {
-            Terms: [
-              {
-                Type: 'ResalePaymentScheduleTerm',
-                CurrencyCode: 'USD',
-                Schedule: [{ ChargeDate: daysFromNow(20), ChargeAmount: '10.00' }],
-              },
-            ],
-          }),
+          paymentSchedule([{ ChargeDate: daysFromNow(20), ChargeAmount: '10.00' }]),
         ],
         'INCOMPATIBLE_PRICING_TERM',
       ],
@@ -254,15 +231,7 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
           create(),
           contractPricing(),
           update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(10) }),
-          update('UpdatePaymentScheduleTerms', {
-            Terms: [
-              {
-                Type: 'ResalePaymentScheduleTerm',
-                CurrencyCode: 'USD',
-                Schedule: [{ ChargeDate: daysFromNow(20), ChargeAmount: '10.00' }],
-              },
-            ],
-          }),
+          paymentSchedule([{ ChargeDate: daysFromNow(20), ChargeAmount: '10.00' }]),
         ],
         'INCOMPATIBLE_TERMS',
       ],
@@ -272,15 +241,7 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
           create(),
           contractPricing(),
           update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(30), OffersMaxQuantity: 1 }),
-          update('UpdatePaymentScheduleTerms', {
-            Terms: [
-              {
-                Type: 'ResalePaymentScheduleTerm',
-                CurrencyCode: 'USD',
-                Schedule: [{ ChargeDate: daysFromNow(20), ChargeAmount: '10.00' }],
-              },
-            ],
-          }),
+          paymentSchedule([{ ChargeDate: daysFromNow(20), ChargeAmount: '10.00' }]),
         ],
         'INVALID_AVAILABILITY_END_DATE',
       ],
@@ -290,18 +251,10 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
           create(),
           contractPricing(),
           update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(5), OffersMaxQuantity: 1 }),
-          update('UpdatePaymentScheduleTerms', {
-            Terms: [
-              {
-                Type: 'ResalePaymentScheduleTerm',
-                CurrencyCode: 'USD',
-                Schedule: [
-                  { ChargeDate: daysFromNow(20), ChargeAmount: '10.00' },
-                  { ChargeDate: daysFromNow(20), ChargeAmount: '10.00' },
-                ],
-              },
-            ],
-          }),
+          paymentSchedule([
+            { ChargeDate: daysFromNow(20), ChargeAmount: '10.00' },
+            { ChargeDate: daysFromNow(20), ChargeAmount: '10.00' },
+          ]),
         ],
         'DUPLICATE_CHARGE_DATES',
       ],
@@ -311,18 +264,12 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
           create(),
           contractPricing(),
           update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(5), OffersMaxQuantity: 1 }),
-          update('UpdatePaymentScheduleTerms', {
-            Terms: [
-              {
-                Type: 'ResalePaymentScheduleTerm',
-                CurrencyCode: 'USD',
-                Schedule: Array.from({ length: 61 }, (_, i) => ({
-                  ChargeDate: daysFromNow(10 + i),
-                  ChargeAmount: '1.00',
-                })),
-              },
-            ],
-          }),
+          paymentSchedule(
+            Array.from({ length: 61 }, (_, i) => ({
+              ChargeDate: daysFromNow(10 + i),
+              ChargeAmount: '1.00',
+            })),
+          ),
         ],
         'TOO_MANY_SCHEDULED_PAYMENTS',
       ],
@@ -467,18 +414,7 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
       [
         'a charge date in the past (checked at submission)',
         {
-          ChangeSet: [
-            create(),
-            update('UpdatePaymentScheduleTerms', {
-              Terms: [
-                {
-                  Type: 'ResalePaymentScheduleTerm',
-                  CurrencyCode: 'USD',
-                  Schedule: [{ ChargeDate: daysFromNow(-1), ChargeAmount: '10.00' }],
-                },
-              ],
-            }),
-          ],
+          ChangeSet: [create(), paymentSchedule([{ ChargeDate: daysFromNow(-1), ChargeAmount: '10.00' }])],
         },
         /ChargeDate: must be a future date/,
       ],

@@ -143,6 +143,11 @@ export const contractPricing = (price = '1200.00') =>
       usageTerm({ api_calls: '0.002', storage_gb: '0.10' }),
     ],
   });
+/** UpdatePaymentScheduleTerms with one USD schedule. */
+export const paymentSchedule = (schedule: { ChargeDate: string; ChargeAmount: string }[]) =>
+  update('UpdatePaymentScheduleTerms', {
+    Terms: [{ Type: 'ResalePaymentScheduleTerm', CurrencyCode: 'USD', Schedule: schedule }],
+  });
 /** A usage-based pricing term with one price per dimension key. */
 export const usageTerm = (prices: Record<string, string>, currency = 'USD') => ({
   Type: 'ResaleUsageBasedPricingTerm',

@@ -291,6 +291,21 @@ export class CommerceService {
             endTime: a.endTime,
             ...(a.previousAgreementId ? { previousAgreementId: a.previousAgreementId } : {}),
           };
+    await this.manufacturerEvent(
+      detailType,
+      a,
+      { agreement, resaleAuthorization: { id: a.resaleAuthorizationId ?? null } },
+      delivery,
+    );
+  }
+
+  /** An EventBridge event about an agreement: its ARN in `resources`, the parties and the offer in detail. */
+  private async manufacturerEvent(
+    detailType: string,
+    a: AgreementRecord,
+    detail: Doc,
+    delivery?: DeliveryOptions,
+  ): Promise<void> {
     await this.events.emit(
       'eventbridge',
       detailType,
@@ -300,8 +315,7 @@ export class CommerceService {
         a.manufacturerAccountId,
         [`arn:aws:aws-marketplace::aws:agreement:${a.id}`],
         {
-          agreement,
-          resaleAuthorization: { id: a.resaleAuthorizationId ?? null },
+          ...detail,
           acceptor: { accountId: a.acceptorAccountId },
           proposer: { accountId: a.proposerAccountId },
           offer: { id: a.offerId },
@@ -317,26 +331,17 @@ export class CommerceService {
     delivery?: DeliveryOptions,
   ): Promise<void> {
     const detailType = `License ${kind} - Manufacturer`;
-    await this.events.emit(
-      'eventbridge',
+    // As AWS sends them: the agreement's ARN in resources (manufacturerEvent).
+    await this.manufacturerEvent(
       detailType,
-      eventBridgeEvent(
-        'aws.agreement-marketplace',
-        detailType,
-        a.manufacturerAccountId,
-        // As AWS sends them: the agreement's ARN in resources.
-        [`arn:aws:aws-marketplace::aws:agreement:${a.id}`],
-        {
-          agreement: { id: a.id },
-          product: { code: a.productCode, id: a.productId },
-          // The licence ARN as it is (AWS's printed example lacks the leading `arn:`: a typo of the page,
-          // which readers tolerate, see the contracts parser).
-          license: { arn: a.licenseArn },
-          acceptor: { accountId: a.acceptorAccountId },
-          proposer: { accountId: a.proposerAccountId },
-          offer: { id: a.offerId },
-        },
-      ),
+      a,
+      {
+        agreement: { id: a.id },
+        product: { code: a.productCode, id: a.productId },
+        // The licence ARN as it is (AWS's printed example lacks the leading `arn:`: a typo of the page,
+        // which readers tolerate, see the contracts parser).
+        license: { arn: a.licenseArn },
+      },
       delivery,
     );
   }

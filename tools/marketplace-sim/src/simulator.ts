@@ -90,36 +90,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
 
   // ----- Catalog API (restJson1)
-  app.post(
-    '/StartChangeSet',
-    aws('StartChangeSet', 'catalog', (caller, input) => catalog.startChangeSet(caller, input)),
-  );
-  app.get(
-    '/DescribeChangeSet',
-    aws('DescribeChangeSet', 'catalog', (caller, q) =>
-      catalog.describeChangeSet(caller, q['catalog'], q['changeSetId']),
-    ),
-  );
-  app.patch(
-    '/CancelChangeSet',
-    aws('CancelChangeSet', 'catalog', (caller, q) =>
-      catalog.cancelChangeSet(caller, q['catalog'], q['changeSetId']),
-    ),
-  );
-  app.post(
-    '/ListChangeSets',
-    aws('ListChangeSets', 'catalog', (caller, input) => catalog.listChangeSets(caller, input)),
-  );
-  app.get(
-    '/DescribeEntity',
-    aws('DescribeEntity', 'catalog', (caller, q) =>
-      catalog.describeEntity(caller, q['catalog'], q['entityId']),
-    ),
-  );
-  app.post(
-    '/ListEntities',
-    aws('ListEntities', 'catalog', (caller, input) => catalog.listEntities(caller, input)),
-  );
+  const catalogRoutes: Array<
+    ['get' | 'post' | 'patch', string, (caller: string, input: Doc) => Doc | Promise<Doc>]
+  > = [
+    ['post', 'StartChangeSet', (caller, input) => catalog.startChangeSet(caller, input)],
+    [
+      'get',
+      'DescribeChangeSet',
+      (caller, q) => catalog.describeChangeSet(caller, q['catalog'], q['changeSetId']),
+    ],
+    [
+      'patch',
+      'CancelChangeSet',
+      (caller, q) => catalog.cancelChangeSet(caller, q['catalog'], q['changeSetId']),
+    ],
+    ['post', 'ListChangeSets', (caller, input) => catalog.listChangeSets(caller, input)],
+    ['get', 'DescribeEntity', (caller, q) => catalog.describeEntity(caller, q['catalog'], q['entityId'])],
+    ['post', 'ListEntities', (caller, input) => catalog.listEntities(caller, input)],
+  ];
+  for (const [method, operation, handler] of catalogRoutes) {
+    app[method](`/${operation}`, aws(operation, 'catalog', handler));
+  }
 
   // ----- Agreement (JSON 1.0), Entitlement and Metering (JSON 1.1): POST / with X-Amz-Target
   const operations: Record<string, (caller: string, input: Doc) => Doc> = {

@@ -1,6 +1,14 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError, Matches, type ValidationOptions } from 'class-validator';
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  IsObject,
+  IsOptional,
+  Matches,
+  ValidateNested,
+  validateSync,
+  type ValidationError,
+  type ValidationOptions,
+} from 'class-validator';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -8,6 +16,18 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
 export function IsAwsAccountId(options?: ValidationOptions): PropertyDecorator {
   return Matches(AWS_ACCOUNT_ID, { message: '$property must be a 12-digit AWS account id', ...options });
+}
+
+/**
+ * A nested object validated as its own class: required (must be an object) unless `optional`.
+ * One decorator for class-validator's usual three, so shapes read as their fields.
+ */
+export function Nested(
+  type: () => new () => object,
+  options: { optional?: boolean } = {},
+): PropertyDecorator {
+  const decorators = [options.optional ? IsOptional() : IsObject(), ValidateNested(), Type(type)];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
 }
 
 /** Flattens class-validator errors into `path: message` strings so every message names its field. */

@@ -1,15 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  ValidateNested,
-} from 'class-validator';
-import { IsAwsAccountId } from '../validation';
+import { IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString } from 'class-validator';
+import { IsAwsAccountId, Nested } from '../validation';
 
 /**
  * class-validator shapes of the AWS notifications we accept (reference/aws-marketplace.md §B).
@@ -76,24 +66,16 @@ class ProductRef extends IdRef {
 }
 
 export class OfferReleasedDetailShape {
-  @IsObject()
-  @ValidateNested()
-  @Type(() => OfferRef)
+  @Nested(() => OfferRef)
   offer: OfferRef;
 
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ProductRef)
+  @Nested(() => ProductRef)
   product: ProductRef;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
+  @Nested(() => AccountRef, { optional: true })
   manufacturer?: AccountRef;
 
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AccountRef)
+  @Nested(() => AccountRef)
   sellerOfRecord: AccountRef;
 
   @IsOptional()
@@ -127,19 +109,13 @@ export class ChangeSetDetailShape {
 
 /** The parties and offer an agreement-marketplace event names (all optional: AWS varies them). */
 class AgreementPartiesShape {
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
+  @Nested(() => AccountRef, { optional: true })
   acceptor?: AccountRef;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AccountRef)
+  @Nested(() => AccountRef, { optional: true })
   proposer?: AccountRef;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OptionalIdRef)
+  @Nested(() => OptionalIdRef, { optional: true })
   offer?: OptionalIdRef;
 }
 
@@ -170,19 +146,13 @@ class AgreementRef extends IdRef {
 }
 
 export class AgreementDetailShape extends AgreementPartiesShape {
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AgreementRef)
+  @Nested(() => AgreementRef)
   agreement: AgreementRef;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OptionalIdRef)
+  @Nested(() => OptionalIdRef, { optional: true })
   resaleAuthorization?: OptionalIdRef | null;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OptionalIdRef)
+  @Nested(() => OptionalIdRef, { optional: true })
   product?: OptionalIdRef;
 }
 
@@ -203,19 +173,13 @@ class LicenseRef {
 }
 
 export class LicenseDetailShape extends AgreementPartiesShape {
-  @IsObject()
-  @ValidateNested()
-  @Type(() => IdRef)
+  @Nested(() => IdRef)
   agreement: IdRef;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LicenseProductRef)
+  @Nested(() => LicenseProductRef, { optional: true })
   product?: LicenseProductRef;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LicenseRef)
+  @Nested(() => LicenseRef, { optional: true })
   license?: LicenseRef;
 }
 
@@ -271,21 +235,15 @@ export class SaasMessageShape {
 
 /** Agreement notices: the agreement is required; the rest as in the lifecycle events, all optional. */
 export class AgreementNoticeDetailShape extends AgreementPartiesShape {
-  @IsObject()
-  @ValidateNested()
-  @Type(() => IdRef)
+  @Nested(() => IdRef)
   agreement: IdRef;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => OptionalIdRef)
+  @Nested(() => OptionalIdRef, { optional: true })
   product?: OptionalIdRef;
 }
 
 /** OfferSet Released: its shape is not printed by AWS; the offer set id is what is required. */
 export class OfferSetReleasedDetailShape {
-  @IsObject()
-  @ValidateNested()
-  @Type(() => IdRef)
+  @Nested(() => IdRef)
   offerSet: IdRef;
 }

@@ -18,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsAwsAccountId } from '@cppo/contracts';
+import { IsAwsAccountId, Nested } from '@cppo/contracts';
 
 /** ISO date `YYYY-MM-DD`. */
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -167,15 +167,11 @@ export class CreateOpportunityDto {
   buyerAccountIds?: string[];
 
   @ApiPropertyOptional({ type: RenewalDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RenewalDto)
+  @Nested(() => RenewalDto, { optional: true })
   renewal?: RenewalDto;
 
   @ApiPropertyOptional({ type: CommitAmountDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => CommitAmountDto)
+  @Nested(() => CommitAmountDto, { optional: true })
   commitAmount?: CommitAmountDto;
 
   @ApiPropertyOptional({ type: [UsageDimensionPriceDto] })
@@ -197,15 +193,11 @@ export class CreateOpportunityDto {
   singleUse?: boolean;
 
   @ApiPropertyOptional({ type: LegalDocumentDto, description: 'default STANDARD (SCMP)' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LegalDocumentDto)
+  @Nested(() => LegalDocumentDto, { optional: true })
   eula?: LegalDocumentDto;
 
   @ApiPropertyOptional({ type: LegalDocumentDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LegalDocumentDto)
+  @Nested(() => LegalDocumentDto, { optional: true })
   resellerContract?: LegalDocumentDto;
 
   @ApiPropertyOptional({ type: [InstallmentDto], maxItems: 60 })

@@ -172,9 +172,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   app.put(
     '/_sim/config',
     scenario((body) => {
-      const known = Object.keys(DEFAULT_CONFIG).concat(['sqsEndpoint', 'sqsQueueUrl']);
+      const known = Object.keys(DEFAULT_CONFIG).concat(['sqsEndpoint', 'sqsQueueUrl', 'today']);
       const unknown = Object.keys(body).filter((k) => !known.includes(k));
       if (unknown.length) throw new ScenarioError(400, `unknown config keys: ${unknown.join(', ')}`);
+      if (body['today'] != null && !/^\d{4}-\d{2}-\d{2}$/.test(String(body['today'])))
+        throw new ScenarioError(400, 'today must be a YYYY-MM-DD date or null');
       state.config = { ...state.config, ...(body as Partial<SimConfig>) };
       return state.config;
     }),

@@ -24,6 +24,8 @@ export interface SimConfig {
    * Default: a fixed price without a schedule is accepted; on: it fails INCOMPATIBLE_PRICING_TERM.
    */
   fixedUpfrontRequiresSchedule: boolean;
+  /** The Catalog's calendar date (YYYY-MM-DD) for change-set checks; unset: the real date. */
+  today?: string | null;
 }
 
 export const DEFAULT_CONFIG: SimConfig = {

@@ -377,6 +377,60 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
     });
   });
 
+  describe('dates AWS checks after submission', () => {
+    afterEach(async () => {
+      await h.scenario('PUT', '/_sim/config', { today: null });
+    });
+
+    it('refuses to restrict an expired authorization with INCOMPATIBLE_STATUS', async () => {
+      const id = await activeAuthorization(catalog, [
+        update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(2) }),
+      ]);
+      await h.scenario('PUT', '/_sim/config', { today: daysFromNow(3) });
+      const result = await runChangeSet(catalog, [update('RestrictResaleAuthorization', {}, id)]);
+      expect(result.Status).toBe('FAILED');
+      expect(errorCodes(result)).toEqual(['INCOMPATIBLE_STATUS']);
+      await h.scenario('PUT', '/_sim/config', { today: null });
+      expect((await runChangeSet(catalog, [update('RestrictResaleAuthorization', {}, id)])).Status).toBe(
+        'SUCCEEDED',
+      );
+    });
+
+    it('a MaximumAgreementStartDate past or over three years ahead fails; a malformed one is a 422', async () => {
+      const validity = (date: string) =>
+        update('UpdateBuyerValidityTerms', {
+          Terms: [{ Type: 'BuyerValidityTerm', MaximumAgreementStartDate: date }],
+        });
+      for (const date of [daysFromNow(-1), daysFromNow(3 * 366 + 2)]) {
+        const result = await runChangeSet(catalog, [
+          create(),
+          contractPricing(),
+          standardEula(),
+          validity(date),
+        ]);
+        expect(errorCodes(result)).toEqual(['INVALID_MAXIMUM_AGREEMENT_START_DATE']);
+      }
+      expect(
+        (
+          await runChangeSet(catalog, [
+            create(),
+            contractPricing(),
+            standardEula(),
+            validity(daysFromNow(30)),
+          ])
+        ).Status,
+      ).toBe('SUCCEEDED');
+      await expect(
+        catalog.send(
+          new StartChangeSetCommand({
+            Catalog: 'AWSMarketplace',
+            ChangeSet: [create(), validity('next week')] as never,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 422 } });
+    });
+  });
+
   describe('synchronous validation, typed errors', () => {
     it.each([
       ['an empty change set', { ChangeSet: [] }, /1-20 changes/],

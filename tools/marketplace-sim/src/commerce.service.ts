@@ -557,7 +557,11 @@ export class CommerceService {
     };
   }
 
-  batchMeterUsage(caller: string, input: Doc): Doc {
+  /**
+   * BatchMeterUsage. `unprocessed` (a fault rule fired): the second half of the records (at least one) comes
+   * back in `UnprocessedRecords`, untouched, as AWS returns records it could not process this time.
+   */
+  batchMeterUsage(caller: string, input: Doc, unprocessed = false): Doc {
     const records = input['UsageRecords'];
     if (!Array.isArray(records) || records.length > 25)
       throw jsonError('ValidationException', 'UsageRecords must contain 0-25 records');
@@ -572,20 +576,47 @@ export class CommerceService {
         );
       }
     }
-    const now = Date.now();
+    const now = this.state.now();
     const window = this.state.config.meteringWindowHours * 3600_000;
+    // The month-end rule: from 06:00 UTC on the 1st, the previous month's usage is closed.
+    const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+    const closedBefore = now >= monthStart + 6 * 3600_000 ? monthStart : -Infinity;
     // Whole call rejected when any timestamp is outside the acceptance window.
     for (const record of records as Doc[]) {
       const ts = Number(record['Timestamp']) * 1000;
-      if (!Number.isFinite(ts) || ts < now - window || ts > now + 300_000) {
+      if (!Number.isFinite(ts) || ts < now - window || ts > now + 300_000 || ts < closedBefore) {
         throw jsonError(
           'TimestampOutOfBoundsException',
-          `Timestamp ${String(record['Timestamp'])} is outside the accepted window of ${this.state.config.meteringWindowHours} hours`,
+          ts < closedBefore && ts >= now - window
+            ? `Timestamp ${String(record['Timestamp'])} is in a previous month, closed at 06:00 UTC on the 1st`
+            : `Timestamp ${String(record['Timestamp'])} is outside the accepted window of ${this.state.config.meteringWindowHours} hours`,
         );
       }
     }
-    const results = (records as Doc[]).map((record) => this.meterOne(caller, productCode, record));
-    return { Results: results, UnprocessedRecords: [] };
+    const keep = unprocessed ? Math.floor(records.length / 2) : records.length;
+    const processed = (records as Doc[]).slice(0, keep);
+    // A licence unknown, or used outside its agreement's time, fails the whole call (nothing is recorded).
+    for (const record of processed) this.checkLicense(caller, record);
+    const results = processed.map((record) => this.meterOne(caller, productCode, record));
+    return { Results: results, UnprocessedRecords: (records as Doc[]).slice(keep) };
+  }
+
+  private checkLicense(caller: string, record: Doc): void {
+    const licenseArn = record['LicenseArn'];
+    if (licenseArn === undefined) return;
+    const agreement = [...this.state.agreements.values()].find(
+      (a) => a.licenseArn === licenseArn && a.manufacturerAccountId === caller,
+    );
+    const ts = Number(record['Timestamp']) * 1000;
+    const customer = record['CustomerAWSAccountId'];
+    const problem = !agreement
+      ? `LicenseArn ${String(licenseArn)} is not valid`
+      : customer !== undefined && customer !== agreement.acceptorAccountId
+        ? `LicenseArn ${String(licenseArn)} does not belong to customer ${String(customer)}`
+        : ts < Date.parse(agreement.startTime)
+          ? `Timestamp ${String(record['Timestamp'])} is before LicenseArn ${String(licenseArn)} was activated`
+          : undefined;
+    if (problem) throw jsonError('InvalidLicenseException', problem);
   }
 
   private meterOne(caller: string, productCode: string | undefined, record: Doc): Doc {
@@ -613,11 +644,7 @@ export class CommerceService {
       MeteringRecordId: meteringRecordId,
       Status: status,
     });
-    if (!agreement) {
-      if (licenseArn && !this.anyLicense(licenseArn))
-        throw jsonError('InvalidLicenseException', `LicenseArn ${licenseArn} is not valid`);
-      return result('CustomerNotSubscribed');
-    }
+    if (!agreement) return result('CustomerNotSubscribed');
     const product = must(findProduct(this.state.world, agreement.productId), agreement.productId).product;
     if (!product.dimensions.some((d) => d.key === dimension && isUsageDimension(d))) {
       throw jsonError(
@@ -630,14 +657,17 @@ export class CommerceService {
     // After the agreement ends, usage is accepted for one more hour; after deprovisioning, never.
     if (
       agreement.licenseDeprovisioned ||
-      (endedAt !== undefined && Date.now() > endedAt + 3600_000) ||
+      (endedAt !== undefined && this.state.now() > endedAt + 3600_000) ||
       (endedAt !== undefined && ts > endedAt + 3600_000)
     ) {
       return result('CustomerNotSubscribed');
     }
     const hour = new Date(Math.floor(ts / 3600_000) * 3600_000).toISOString();
     const path = licenseArn ? 'LicenseArn' : 'ProductCode';
-    const key = `${agreement.productCode}|${agreement.acceptorAccountId}|${dimension}|${hour}|${path}`;
+    // One record per customer, dimension and hour — per licence on the licence path (two licences of one
+    // buyer in one hour are two records).
+    const customerHour = `${agreement.productCode}|${agreement.acceptorAccountId}|${dimension}|${hour}`;
+    const key = licenseArn ? `${customerHour}|LicenseArn|${licenseArn}` : `${customerHour}|ProductCode`;
     const existing = this.state.meteringRecords.get(key);
     if (existing) {
       // Identical records are idempotent (same id); a different quantity for that hour is not honoured.
@@ -645,9 +675,12 @@ export class CommerceService {
         ? result('Success', existing.meteringRecordId)
         : result('DuplicateRecord', existing.meteringRecordId);
     }
-    const other = this.state.meteringRecords.get(
-      key.replace(/\|[A-Za-z]+$/, path === 'LicenseArn' ? '|ProductCode' : '|LicenseArn'),
-    );
+    // The same customer and hour through the other path: AWS bills both.
+    const other = licenseArn
+      ? this.state.meteringRecords.get(`${customerHour}|ProductCode`)
+      : [...this.state.meteringRecords.entries()].find(([k]) =>
+          k.startsWith(`${customerHour}|LicenseArn|`),
+        )?.[1];
     const accepted: MeteringRecord = {
       meteringRecordId: randomUUID(),
       productCode: agreement.productCode,
@@ -666,10 +699,6 @@ export class CommerceService {
     if (other) other.doubleBilling = true;
     this.state.meteringRecords.set(key, accepted);
     return result('Success', accepted.meteringRecordId);
-  }
-
-  private anyLicense(licenseArn: string): boolean {
-    return [...this.state.agreements.values()].some((a) => a.licenseArn === licenseArn);
   }
 
   private agreementOrThrow(agreementId: string): AgreementRecord {

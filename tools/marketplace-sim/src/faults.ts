@@ -3,11 +3,12 @@ import { AwsError } from './aws-errors';
 /**
  * Fault injection per operation (`StartChangeSet`, `BatchMeterUsage`, ... or `*`):
  * - `throttle` / `5xx`: fail the next `count` calls, or every `every`-th call (or every call if neither);
- * - `latency`: delay every matching call by `latencyMs`.
+ * - `latency`: delay every matching call by `latencyMs`;
+ * - `unprocessed` (BatchMeterUsage): the selected calls return part of their records as `UnprocessedRecords`.
  */
 export interface FaultRule {
   operation: string;
-  type: 'throttle' | '5xx' | 'latency';
+  type: 'throttle' | '5xx' | 'latency' | 'unprocessed';
   count?: number;
   every?: number;
   latencyMs?: number;
@@ -27,8 +28,8 @@ export class Faults {
 
   set(rules: FaultRule[]): void {
     for (const rule of rules) {
-      if (!rule.operation || !['throttle', '5xx', 'latency'].includes(rule.type)) {
-        throw new Error('each fault needs operation and type (throttle, 5xx or latency)');
+      if (!rule.operation || !['throttle', '5xx', 'latency', 'unprocessed'].includes(rule.type)) {
+        throw new Error('each fault needs operation and type (throttle, 5xx, latency or unprocessed)');
       }
     }
     this.rules = rules.map((rule) => ({ ...rule, seen: 0, remaining: rule.count }));
@@ -56,16 +57,8 @@ export class Faults {
       rule.seen += 1;
       await new Promise((r) => setTimeout(r, rule.latencyMs ?? 1000));
     }
-    for (const rule of matching.filter((r) => r.type !== 'latency')) {
-      rule.seen += 1;
-      let fire: boolean;
-      if (rule.remaining !== undefined) {
-        fire = rule.remaining > 0;
-        if (fire) rule.remaining -= 1;
-      } else {
-        fire = rule.every ? rule.seen % rule.every === 0 : true;
-      }
-      if (!fire) continue;
+    for (const rule of matching.filter((r) => r.type === 'throttle' || r.type === '5xx')) {
+      if (!fires(rule)) continue;
       if (rule.type === 'throttle') {
         throw new AwsError(
           'ThrottlingException',
@@ -77,4 +70,22 @@ export class Faults {
       throw new AwsError(SERVER_ERROR[service], 500, 'Internal error (injected by marketplace-sim)');
     }
   }
+
+  /** Whether an `unprocessed` rule selects this call of `operation` (asked by the operation itself). */
+  unprocessed(operation: string): boolean {
+    return this.rules
+      .filter(
+        (rule) => rule.type === 'unprocessed' && (rule.operation === operation || rule.operation === '*'),
+      )
+      .reduce((selected, rule) => fires(rule) || selected, false);
+  }
+}
+
+/** Counts a matching call and says whether the rule fires on it: the next `count` calls, or every `every`-th. */
+function fires(rule: FaultRule & { seen: number; remaining?: number }): boolean {
+  rule.seen += 1;
+  if (rule.remaining === undefined) return rule.every ? rule.seen % rule.every === 0 : true;
+  if (rule.remaining <= 0) return false;
+  rule.remaining -= 1;
+  return true;
 }

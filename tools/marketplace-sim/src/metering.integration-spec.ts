@@ -1,5 +1,6 @@
 import {
   BatchMeterUsageCommand,
+  InvalidLicenseException,
   InvalidUsageDimensionException,
   ResolveCustomerCommand,
   ThrottlingException,
@@ -21,6 +22,8 @@ describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-meterin
   let agreement: { id: string; licenseArn: string; customerIdentifier: string; registrationToken: string };
   const hour = (hoursAgo: number) =>
     new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - hoursAgo * 3_600_000 + 60_000);
+  /** The start of that hour, as the simulator stores it. */
+  const hourStart = (hoursAgo: number) => new Date(hour(hoursAgo).getTime() - 60_000).toISOString();
 
   beforeAll(async () => {
     h = await startHarness();
@@ -34,8 +37,16 @@ describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-meterin
         buyerAccountIds: [BUYER],
       })
     ).body;
-    agreement = (await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id, buyerAccountId: BUYER }))
-      .body;
+    // Started a day and a half ago, so the past hours metered below fall inside the licence's activation.
+    agreement = (
+      await h.scenario('POST', '/_sim/buyer/accept', {
+        offerId: offer.id,
+        buyerAccountId: BUYER,
+        startTime: hour(36)
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
+      })
+    ).body;
   });
 
   afterAll(() => h.close());
@@ -93,13 +104,17 @@ describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-meterin
     expect(stored[0].quantity).toBe(7);
   });
 
-  it('answers CustomerNotSubscribed for a customer without an agreement', async () => {
-    const result = await metering.send(
-      new BatchMeterUsageCommand({
-        UsageRecords: [record({ CustomerAWSAccountId: '666677778888', Timestamp: hour(4) })],
-      }),
-    );
-    expect(result.Results![0].Status).toBe('CustomerNotSubscribed');
+  it("refuses another customer's licence with InvalidLicenseException", async () => {
+    await expect(
+      metering.send(
+        new BatchMeterUsageCommand({
+          UsageRecords: [record({ CustomerAWSAccountId: '666677778888', Timestamp: hour(4) })],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidLicenseException',
+      message: expect.stringMatching(/does not belong/),
+    });
   });
 
   it('rejects the whole call when one timestamp is outside the window', async () => {
@@ -167,6 +182,99 @@ describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-meterin
       LicenseArn: agreement.licenseArn,
       ProductCode: PRODUCT_CODE,
     });
+  });
+
+  /** Another agreement of the same buyer on the same product: another licence. */
+  async function anotherLicence(startTime?: string): Promise<string> {
+    const raId = await activeAuthorization(h.clients().catalog);
+    const offer = (
+      await h.scenario('POST', '/_sim/partner/offers', {
+        resaleAuthorizationId: raId,
+        partnerAccountId: PARTNER,
+        buyerAccountIds: [BUYER],
+      })
+    ).body;
+    return (
+      await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id, buyerAccountId: BUYER, startTime })
+    ).body.licenseArn;
+  }
+
+  it('two licences of one buyer in one hour are two records', async () => {
+    const second = await anotherLicence(
+      hour(30)
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    );
+    const result = await metering.send(
+      new BatchMeterUsageCommand({
+        UsageRecords: [
+          record({ Timestamp: hour(9), Dimension: 'storage_gb', Quantity: 3 }),
+          record({ Timestamp: hour(9), Dimension: 'storage_gb', Quantity: 4, LicenseArn: second }),
+        ],
+      }),
+    );
+    expect(result.Results!.map((r) => r.Status)).toEqual(['Success', 'Success']);
+    expect(result.Results![0].MeteringRecordId).not.toBe(result.Results![1].MeteringRecordId);
+    const stored = (await accepted()).filter((r) => r.dimension === 'storage_gb' && r.hour === hourStart(9));
+    expect(stored.map((r) => [r.licenseArn, r.quantity]).sort()).toEqual(
+      [
+        [agreement.licenseArn, 3],
+        [second, 4],
+      ].sort(),
+    );
+  });
+
+  it('an unknown licence, or usage before the licence started, fails the whole call with InvalidLicenseException', async () => {
+    const before = (await accepted()).length;
+    const unknown = 'arn:aws:license-manager::111122223333:license:l-00000000000000000000000000000000';
+    const startedNow = await anotherLicence();
+    for (const bad of [
+      record({ LicenseArn: unknown }),
+      record({ LicenseArn: startedNow, Timestamp: hour(3) }),
+    ]) {
+      await expect(
+        metering.send(new BatchMeterUsageCommand({ UsageRecords: [record({ Timestamp: hour(10) }), bad] })),
+      ).rejects.toBeInstanceOf(InvalidLicenseException);
+    }
+    expect((await accepted()).length).toBe(before);
+  });
+
+  it('returns records as UnprocessedRecords on demand; sent again, they are recorded', async () => {
+    await h.scenario('PUT', '/_sim/faults', {
+      rules: [{ operation: 'BatchMeterUsage', type: 'unprocessed', count: 1 }],
+    });
+    const batch = [11, 12, 13, 14].map((ago) => record({ Timestamp: hour(ago), Quantity: ago }));
+    const first = await metering.send(new BatchMeterUsageCommand({ UsageRecords: batch }));
+    expect(first.Results!.map((r) => r.UsageRecord!.Quantity)).toEqual([11, 12]);
+    expect(first.UnprocessedRecords!.map((r) => r.Quantity)).toEqual([13, 14]);
+    const hours = new Set((await accepted()).map((r) => `${r.hour}|${r.quantity}`));
+    expect(hours.has(`${hourStart(13)}|13`)).toBe(false);
+    const again = await metering.send(new BatchMeterUsageCommand({ UsageRecords: first.UnprocessedRecords }));
+    expect(again.Results!.map((r) => r.Status)).toEqual(['Success', 'Success']);
+    expect(again.UnprocessedRecords).toEqual([]);
+  });
+
+  it("refuses the previous month's usage from 06:00 UTC on the 1st", async () => {
+    const real = new Date();
+    const nextMonth = Date.UTC(real.getUTCFullYear(), real.getUTCMonth() + 1, 1);
+    const lastHourOfMonth = record({
+      Timestamp: new Date(nextMonth - 3_600_000 + 60_000),
+      Dimension: 'storage_gb',
+    });
+    try {
+      await h.scenario('PUT', '/_sim/config', { now: new Date(nextMonth + 7 * 3_600_000).toISOString() });
+      await expect(
+        metering.send(new BatchMeterUsageCommand({ UsageRecords: [lastHourOfMonth] })),
+      ).rejects.toMatchObject({
+        name: 'TimestampOutOfBoundsException',
+        message: expect.stringMatching(/previous month/),
+      });
+      await h.scenario('PUT', '/_sim/config', { now: new Date(nextMonth + 5 * 3_600_000).toISOString() });
+      const result = await metering.send(new BatchMeterUsageCommand({ UsageRecords: [lastHourOfMonth] }));
+      expect(result.Results![0].Status).toBe('Success');
+    } finally {
+      await h.scenario('PUT', '/_sim/config', { now: null });
+    }
   });
 
   it('accepts usage for one hour after the agreement ends, then not', async () => {

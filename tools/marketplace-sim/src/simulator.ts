@@ -118,7 +118,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     'AWSMPCommerceService_v20200301.GetAgreementTerms': (c, i) => commerce.getAgreementTerms(c, i),
     'AWSMPCommerceService_v20200301.SearchAgreements': (c, i) => commerce.searchAgreements(c, i),
     'AWSMPEntitlementService.GetEntitlements': (c, i) => commerce.getEntitlements(c, i),
-    'AWSMPMeteringService.BatchMeterUsage': (c, i) => commerce.batchMeterUsage(c, i),
+    'AWSMPMeteringService.BatchMeterUsage': (c, i) =>
+      commerce.batchMeterUsage(c, i, faults.unprocessed('BatchMeterUsage')),
     'AWSMPMeteringService.ResolveCustomer': (_c, i) => commerce.resolveCustomer(i),
   };
   app.post('/', async (request, reply) => {
@@ -172,11 +173,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   app.put(
     '/_sim/config',
     scenario((body) => {
-      const known = Object.keys(DEFAULT_CONFIG).concat(['sqsEndpoint', 'sqsQueueUrl', 'today']);
+      const known = Object.keys(DEFAULT_CONFIG).concat(['sqsEndpoint', 'sqsQueueUrl', 'now']);
       const unknown = Object.keys(body).filter((k) => !known.includes(k));
       if (unknown.length) throw new ScenarioError(400, `unknown config keys: ${unknown.join(', ')}`);
-      if (body['today'] != null && !/^\d{4}-\d{2}-\d{2}$/.test(String(body['today'])))
-        throw new ScenarioError(400, 'today must be a YYYY-MM-DD date or null');
+      if (body['now'] != null && Number.isNaN(Date.parse(String(body['now']))))
+        throw new ScenarioError(400, 'now must be an ISO-8601 instant or null');
       state.config = { ...state.config, ...(body as Partial<SimConfig>) };
       return state.config;
     }),

@@ -24,8 +24,11 @@ export interface SimConfig {
    * Default: a fixed price without a schedule is accepted; on: it fails INCOMPATIBLE_PRICING_TERM.
    */
   fixedUpfrontRequiresSchedule: boolean;
-  /** The Catalog's calendar date (YYYY-MM-DD) for change-set checks; unset: the real date. */
-  today?: string | null;
+  /**
+   * The simulator's clock (an ISO-8601 instant) for the Catalog's date checks and the Metering API's
+   * windows; unset or null: the real time.
+   */
+  now?: string | null;
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
@@ -160,6 +163,11 @@ export class SimState {
   calls: Record<string, number> = {};
 
   constructor(public world: World) {}
+
+  /** The simulator's time in epoch milliseconds: `config.now` when set, else the real clock. */
+  now(): number {
+    return this.config.now ? Date.parse(this.config.now) : Date.now();
+  }
 
   reset(world: World = this.world): void {
     for (const changeSet of this.changeSets.values()) changeSet.timers.forEach(clearTimeout);

@@ -379,18 +379,18 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
 
   describe('dates AWS checks after submission', () => {
     afterEach(async () => {
-      await h.scenario('PUT', '/_sim/config', { today: null });
+      await h.scenario('PUT', '/_sim/config', { now: null });
     });
 
     it('refuses to restrict an expired authorization with INCOMPATIBLE_STATUS', async () => {
       const id = await activeAuthorization(catalog, [
         update('UpdateAvailability', { AvailabilityEndDate: daysFromNow(2) }),
       ]);
-      await h.scenario('PUT', '/_sim/config', { today: daysFromNow(3) });
+      await h.scenario('PUT', '/_sim/config', { now: `${daysFromNow(3)}T12:00:00Z` });
       const result = await runChangeSet(catalog, [update('RestrictResaleAuthorization', {}, id)]);
       expect(result.Status).toBe('FAILED');
       expect(errorCodes(result)).toEqual(['INCOMPATIBLE_STATUS']);
-      await h.scenario('PUT', '/_sim/config', { today: null });
+      await h.scenario('PUT', '/_sim/config', { now: null });
       expect((await runChangeSet(catalog, [update('RestrictResaleAuthorization', {}, id)])).Status).toBe(
         'SUCCEEDED',
       );

@@ -225,7 +225,7 @@ export class CatalogService {
   /** Applies the whole change set to working copies; commits only if no change has an error. */
   private async complete(record: ChangeSetRecord): Promise<void> {
     if (record.status !== 'PREPARING' && record.status !== 'APPLYING') return;
-    const today = this.state.config.today ?? new Date().toISOString().slice(0, 10);
+    const today = new Date(this.state.now()).toISOString().slice(0, 10);
     const working = new Map<
       string,
       { ra: ResaleAuthorization; statusBefore?: ResaleAuthorization['status'] }

@@ -550,7 +550,14 @@ describe('opportunity service: following change sets', () => {
           resaleAuthorizationId: active.marketplace.resaleAuthorizationId,
         },
       });
-      const audit = await sut.app.get(AuditEventRepository).listForEntity(org.orgId, active.id);
+      // The audit entry is written just after the transition that published the event: wait for it.
+      const audit = await waitFor(
+        async () => {
+          const entries = await sut.app.get(AuditEventRepository).listForEntity(org.orgId, active.id);
+          return entries.length >= 2 ? entries : undefined;
+        },
+        { what: 'created and published audit entries' },
+      );
       expect(audit.map((a) => a.action)).toEqual(['created', 'published']);
       expect(audit[0].actor).toMatch(/^apikey:key_/);
     } finally {

@@ -7,14 +7,7 @@ import {
   TimestampOutOfBoundsException,
   type UsageRecord,
 } from '@aws-sdk/client-marketplace-metering';
-import {
-  activeAuthorization,
-  BUYER,
-  PARTNER,
-  PRODUCT_CODE,
-  startHarness,
-  type Harness,
-} from './testing/harness';
+import { acceptedAgreement, BUYER, PRODUCT_CODE, startHarness, type Harness } from './testing/harness';
 
 describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-metering)', () => {
   let h: Harness;
@@ -22,6 +15,11 @@ describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-meterin
   let agreement: { id: string; licenseArn: string; customerIdentifier: string; registrationToken: string };
   const hour = (hoursAgo: number) =>
     new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - hoursAgo * 3_600_000 + 60_000);
+  /** An agreement start time that many hours ago, in whole seconds as AWS writes them. */
+  const startedAt = (hoursAgo: number) =>
+    hour(hoursAgo)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
   /** The start of that hour, as the simulator stores it. */
   const hourStart = (hoursAgo: number) => new Date(hour(hoursAgo).getTime() - 60_000).toISOString();
 
@@ -29,24 +27,8 @@ describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-meterin
     h = await startHarness();
     const clients = h.clients();
     metering = clients.metering;
-    const raId = await activeAuthorization(clients.catalog);
-    const offer = (
-      await h.scenario('POST', '/_sim/partner/offers', {
-        resaleAuthorizationId: raId,
-        partnerAccountId: PARTNER,
-        buyerAccountIds: [BUYER],
-      })
-    ).body;
     // Started a day and a half ago, so the past hours metered below fall inside the licence's activation.
-    agreement = (
-      await h.scenario('POST', '/_sim/buyer/accept', {
-        offerId: offer.id,
-        buyerAccountId: BUYER,
-        startTime: hour(36)
-          .toISOString()
-          .replace(/\.\d{3}Z$/, 'Z'),
-      })
-    ).body;
+    agreement = await acceptedAgreement(h, {}, { startTime: startedAt(36) });
   });
 
   afterAll(() => h.close());
@@ -185,26 +167,11 @@ describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-meterin
   });
 
   /** Another agreement of the same buyer on the same product: another licence. */
-  async function anotherLicence(startTime?: string): Promise<string> {
-    const raId = await activeAuthorization(h.clients().catalog);
-    const offer = (
-      await h.scenario('POST', '/_sim/partner/offers', {
-        resaleAuthorizationId: raId,
-        partnerAccountId: PARTNER,
-        buyerAccountIds: [BUYER],
-      })
-    ).body;
-    return (
-      await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id, buyerAccountId: BUYER, startTime })
-    ).body.licenseArn;
-  }
+  const anotherLicence = async (startTime?: string): Promise<string> =>
+    (await acceptedAgreement(h, {}, { startTime })).licenseArn;
 
   it('two licences of one buyer in one hour are two records', async () => {
-    const second = await anotherLicence(
-      hour(30)
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z'),
-    );
+    const second = await anotherLicence(startedAt(30));
     const result = await metering.send(
       new BatchMeterUsageCommand({
         UsageRecords: [

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-marketplace-entitlement-service';
 import { parseMarketplaceNotification, type ParsedNotification } from '@cppo/contracts';
 import {
+  acceptedAgreement,
   activeAuthorization,
   BUYER,
   daysFromNow,
@@ -267,16 +268,7 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
   });
 
   it("an agreement carries the accepted offer's terms: the partner's markup, term ids, a validity term", async () => {
-    const raId = await activeAuthorization(clients.catalog);
-    const offer = (
-      await h.scenario('POST', '/_sim/partner/offers', {
-        resaleAuthorizationId: raId,
-        partnerAccountId: PARTNER,
-        buyerAccountIds: [BUYER],
-        markupPercentage: '10',
-      })
-    ).body;
-    const accepted = (await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id })).body;
+    const accepted = await acceptedAgreement(h, { markupPercentage: '10' });
     const { acceptedTerms } = await clients.agreement.send(
       new GetAgreementTermsCommand({ agreementId: accepted.id }),
     );

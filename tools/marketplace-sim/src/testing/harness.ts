@@ -23,7 +23,7 @@ import {
 } from '@cppo/testing';
 import { startSimulator, type Simulator } from '../simulator';
 
-import { ISV, PARTNER, PRODUCT } from '@cppo/testing';
+import { BUYER, ISV, PARTNER, PRODUCT } from '@cppo/testing';
 
 export { BUYER, ISV, OTHER_ISV, PARTNER, PRODUCT, PRODUCT_CODE } from '@cppo/testing';
 const RA = 'ResaleAuthorization@1.0';
@@ -194,6 +194,30 @@ export async function activeAuthorization(
   if (result.Status !== 'SUCCEEDED')
     throw new Error(`authorization failed: ${JSON.stringify(result.ChangeSet)}`);
   return result.ChangeSet![0].Entity!.Identifier!;
+}
+
+/**
+ * A deal through the scenario API: an active authorization, the partner's offer to BUYER on it (`offer`
+ * overrides its fields), accepted by BUYER (`accept` overrides). Returns the agreement as the simulator
+ * answers it (id, licenseArn, customerIdentifier, registrationToken, ...).
+ */
+export async function acceptedAgreement(
+  h: Harness,
+  offer: Record<string, unknown> = {},
+  accept: Record<string, unknown> = {},
+): Promise<any> {
+  const raId = await activeAuthorization(h.clients().catalog);
+  const created = (
+    await h.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: raId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [BUYER],
+      ...offer,
+    })
+  ).body;
+  return (
+    await h.scenario('POST', '/_sim/buyer/accept', { offerId: created.id, buyerAccountId: BUYER, ...accept })
+  ).body;
 }
 
 export function errorCodes(result: DescribeChangeSetCommandOutput): string[] {

@@ -596,14 +596,15 @@ export class CommerceService {
     const keep = unprocessed ? Math.floor(records.length / 2) : records.length;
     const processed = (records as Doc[]).slice(0, keep);
     // A licence unknown, or used outside its agreement's time, fails the whole call (nothing is recorded).
-    for (const record of processed) this.checkLicense(caller, record);
-    const results = processed.map((record) => this.meterOne(caller, productCode, record));
+    const licensed = processed.map((record) => this.licensedAgreement(caller, record));
+    const results = processed.map((record, i) => this.meterOne(caller, productCode, record, licensed[i]));
     return { Results: results, UnprocessedRecords: (records as Doc[]).slice(keep) };
   }
 
-  private checkLicense(caller: string, record: Doc): void {
+  /** The agreement of the record's `LicenseArn` (none on the legacy path), or InvalidLicenseException. */
+  private licensedAgreement(caller: string, record: Doc): AgreementRecord | undefined {
     const licenseArn = record['LicenseArn'];
-    if (licenseArn === undefined) return;
+    if (licenseArn === undefined) return undefined;
     const agreement = [...this.state.agreements.values()].find(
       (a) => a.licenseArn === licenseArn && a.manufacturerAccountId === caller,
     );
@@ -617,9 +618,15 @@ export class CommerceService {
           ? `Timestamp ${String(record['Timestamp'])} is before LicenseArn ${String(licenseArn)} was activated`
           : undefined;
     if (problem) throw jsonError('InvalidLicenseException', problem);
+    return agreement;
   }
 
-  private meterOne(caller: string, productCode: string | undefined, record: Doc): Doc {
+  private meterOne(
+    caller: string,
+    productCode: string | undefined,
+    record: Doc,
+    licensed: AgreementRecord | undefined,
+  ): Doc {
     const dimension = String(record['Dimension'] ?? '');
     const quantity = Number(record['Quantity'] ?? 0);
     const licenseArn = record['LicenseArn'] as string | undefined;
@@ -631,14 +638,16 @@ export class CommerceService {
         'CustomerIdentifier and CustomerAWSAccountId are mutually exclusive',
       );
     }
-    const agreement = [...this.state.agreements.values()].find(
-      (a) =>
-        a.manufacturerAccountId === caller &&
-        (licenseArn ? a.licenseArn === licenseArn : a.productCode === productCode) &&
-        (customerIdentifier
-          ? a.customerIdentifier === customerIdentifier
-          : a.acceptorAccountId === accountId),
-    );
+    const isCustomer = (a: AgreementRecord) =>
+      customerIdentifier ? a.customerIdentifier === customerIdentifier : a.acceptorAccountId === accountId;
+    // With a LicenseArn, the licence's agreement (found once, by licensedAgreement); else the product's.
+    const agreement = licenseArn
+      ? licensed && isCustomer(licensed)
+        ? licensed
+        : undefined
+      : [...this.state.agreements.values()].find(
+          (a) => a.manufacturerAccountId === caller && a.productCode === productCode && isCustomer(a),
+        );
     const result = (status: string, meteringRecordId?: string) => ({
       UsageRecord: record,
       MeteringRecordId: meteringRecordId,

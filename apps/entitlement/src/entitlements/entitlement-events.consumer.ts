@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   RoutingKeys,
   type AgreementEventV1,
+  type AgreementScopedV1,
   type LicenseEventV1,
   type MessageEnvelope,
   type OfferLinkedV1,
@@ -25,37 +26,34 @@ export const ENTITLEMENT_SUBSCRIPTIONS = [
 
 const date = (iso?: string) => (iso ? new Date(iso) : undefined);
 
-function agreementFact(kind: AgreementFactKind, p: AgreementEventV1): AgreementFact {
+/** The fields every agreement-scoped AWS event gives its fact. */
+function scopedFact(kind: AgreementFactKind, p: AgreementScopedV1): AgreementFact {
   return {
     eventId: p.eventId,
     eventTime: new Date(p.eventTime),
     kind,
+    awsOfferId: p.awsOfferId,
+    productId: p.productId,
+    acceptorAccountId: p.acceptorAccountId,
+    proposerAccountId: p.proposerAccountId,
+  };
+}
+
+function agreementFact(kind: AgreementFactKind, p: AgreementEventV1): AgreementFact {
+  return {
+    ...scopedFact(kind, p),
     status: p.status,
     intent: p.intent,
     acceptanceTime: date(p.acceptanceTime),
     startTime: date(p.startTime),
     endTime: date(p.endTime),
     resaleAuthorizationId: p.resaleAuthorizationId,
-    awsOfferId: p.awsOfferId,
-    acceptorAccountId: p.acceptorAccountId,
-    proposerAccountId: p.proposerAccountId,
     previousAgreementId: p.previousAgreementId,
-    productId: p.productId,
   };
 }
 
 function licenseFact(kind: AgreementFactKind, p: LicenseEventV1): AgreementFact {
-  return {
-    eventId: p.eventId,
-    eventTime: new Date(p.eventTime),
-    kind,
-    licenseArn: p.licenseArn,
-    productId: p.productId,
-    productCode: p.productCode,
-    awsOfferId: p.awsOfferId,
-    acceptorAccountId: p.acceptorAccountId,
-    proposerAccountId: p.proposerAccountId,
-  };
+  return { ...scopedFact(kind, p), licenseArn: p.licenseArn, productCode: p.productCode };
 }
 
 /**

@@ -39,9 +39,20 @@ export enum ChangeSetStatus {
   FAILED = 'FAILED',
 }
 
+/**
+ * One (entitlement, dimension, hour) report. PENDING until AWS answered; REPORTED with AWS's record id;
+ * NO_OVERAGE when nothing was due and zero records are switched off; the others need a person (flagged):
+ * CONFLICT (AWS holds another quantity for that hour: DuplicateRecord), NOT_SUBSCRIBED
+ * (CustomerNotSubscribed), EXPIRED_WINDOW (AWS's window closed before it accepted the record), FAILED
+ * (AWS refused the record itself, e.g. InvalidLicenseException).
+ */
 export enum MeteringReportStatus {
   PENDING = 'PENDING',
   REPORTED = 'REPORTED',
+  NO_OVERAGE = 'NO_OVERAGE',
+  CONFLICT = 'CONFLICT',
+  NOT_SUBSCRIBED = 'NOT_SUBSCRIBED',
+  EXPIRED_WINDOW = 'EXPIRED_WINDOW',
   FAILED = 'FAILED',
 }
 

@@ -28,7 +28,12 @@ export const createCatalogClient = (o: AwsClientOptions = {}) => new Marketplace
 export const createAgreementClient = (o: AwsClientOptions = {}) => new MarketplaceAgreementClient(common(o));
 export const createEntitlementClient = (o: AwsClientOptions = {}) =>
   new MarketplaceEntitlementServiceClient(common(o));
-export const createMeteringClient = (o: AwsClientOptions = {}) => new MarketplaceMeteringClient(common(o));
+/** Metering: a call is bounded in time, so a reporter's claim (a lease of 60 s or more) outlives it. */
+export const createMeteringClient = (o: AwsClientOptions = {}) =>
+  new MarketplaceMeteringClient({
+    ...common(o),
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  });
 
 /**
  * SQS: with an endpoint override the client also sends to that endpoint instead of the queue URL's host

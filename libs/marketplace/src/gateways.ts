@@ -209,6 +209,14 @@ export class MeteringGateway extends AwsGateway<MarketplaceMeteringClient> {
     return this.call('BatchMeterUsage', () => this.client.send(new BatchMeterUsageCommand(input)));
   }
 
+  /**
+   * One BatchMeterUsage call, not retried here: the metering reporter retries on its own schedule, each
+   * retry a new claimed attempt that resends the identical records.
+   */
+  batchMeterUsageOnce(input: BatchMeterUsageCommandInput): Promise<BatchMeterUsageCommandOutput> {
+    return this.client.send(new BatchMeterUsageCommand(input));
+  }
+
   resolveCustomer(registrationToken: string): Promise<ResolveCustomerCommandOutput> {
     return this.call('ResolveCustomer', () =>
       this.client.send(new ResolveCustomerCommand({ RegistrationToken: registrationToken })),

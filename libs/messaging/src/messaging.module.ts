@@ -19,7 +19,6 @@ import { EventPublisher } from './event-publisher';
 import { InboxService } from './inbox.service';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
 import { OutboxRelay } from './outbox-relay';
-import { RpcErrorPassthroughFilter } from './rpc-error.filter';
 
 export const AMQP_CONNECTION = Symbol('AMQP_CONNECTION');
 
@@ -135,7 +134,7 @@ export function connectConsumer(
   consumer: { purpose: string; subscriptions: readonly RoutingKey[] },
 ): AmqpServer {
   const strategy = new AmqpServer({ ...app.get<MessagingOptions>(MESSAGING_OPTIONS), ...consumer });
-  const microservice = app.connectMicroservice({ strategy });
-  microservice.useGlobalFilters(new RpcErrorPassthroughFilter());
+  // Handlers' error filter: see MessageConsumer (a global one would come too late here).
+  app.connectMicroservice({ strategy });
   return strategy;
 }

@@ -11,6 +11,7 @@ export * from './schemas/entitlement.schema';
 export * from './schemas/marketplace-event.schema';
 export * from './schemas/usage-record.schema';
 export * from './schemas/metering-report.schema';
+export * from './schemas/metering-call.schema';
 export * from './schemas/audit-event.schema';
 export * from './schemas/idempotency-record.schema';
 export * from './schemas/inbox-message.schema';

@@ -30,6 +30,12 @@ import { Entitlement, EntitlementSchema } from './schemas/entitlement.schema';
 import { IdempotencyRecord, IdempotencyRecordSchema } from './schemas/idempotency-record.schema';
 import { InboxMessage, InboxMessageSchema } from './schemas/inbox-message.schema';
 import { MarketplaceEventRecord, MarketplaceEventSchema } from './schemas/marketplace-event.schema';
+import {
+  MeteringCall,
+  MeteringCallSchema,
+  MeteringClaim,
+  MeteringClaimSchema,
+} from './schemas/metering-call.schema';
 import { MeteringReport, MeteringReportSchema } from './schemas/metering-report.schema';
 import { Offer, OfferSchema } from './schemas/offer.schema';
 import { Org, OrgSchema } from './schemas/org.schema';
@@ -43,6 +49,8 @@ export const SCHEMAS = [
   { name: MarketplaceEventRecord.name, schema: MarketplaceEventSchema },
   { name: UsageRecord.name, schema: UsageRecordSchema },
   { name: MeteringReport.name, schema: MeteringReportSchema },
+  { name: MeteringCall.name, schema: MeteringCallSchema },
+  { name: MeteringClaim.name, schema: MeteringClaimSchema },
   { name: AuditEvent.name, schema: AuditEventSchema },
   { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
   { name: InboxMessage.name, schema: InboxMessageSchema },

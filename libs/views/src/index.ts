@@ -1,3 +1,4 @@
 export * from './offer.view';
 export * from './entitlement.view';
 export * from './chain.view';
+export * from './metering.view';

@@ -680,9 +680,10 @@ export class CommerceService {
     const existing = this.state.meteringRecords.get(key);
     if (existing) {
       // Identical records are idempotent (same id); a different quantity for that hour is not honoured.
-      return existing.quantity === quantity
-        ? result('Success', existing.meteringRecordId)
-        : result('DuplicateRecord', existing.meteringRecordId);
+      existing.sends += 1;
+      if (existing.quantity === quantity) return result('Success', existing.meteringRecordId);
+      existing.conflicts += 1;
+      return result('DuplicateRecord', existing.meteringRecordId);
     }
     // The same customer and hour through the other path: AWS bills both.
     const other = licenseArn
@@ -704,6 +705,8 @@ export class CommerceService {
       hour,
       acceptedAt: new Date().toISOString(),
       doubleBilling: other ? true : undefined,
+      sends: 1,
+      conflicts: 0,
     };
     if (other) other.doubleBilling = true;
     this.state.meteringRecords.set(key, accepted);

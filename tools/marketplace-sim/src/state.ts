@@ -137,6 +137,10 @@ export interface MeteringRecord {
   acceptedAt: string;
   /** Set when the same customer and hour was also metered through the other path: AWS bills both. */
   doubleBilling?: boolean;
+  /** How many times the record was sent (identical resends included). */
+  sends: number;
+  /** How many sends carried another quantity (answered DuplicateRecord). */
+  conflicts: number;
 }
 
 export interface EmittedEvent {

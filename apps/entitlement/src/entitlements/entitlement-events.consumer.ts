@@ -1,5 +1,5 @@
-import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { MessageConsumer } from '@cppo/messaging';
 import {
   RoutingKeys,
   type AgreementEventV1,
@@ -63,7 +63,7 @@ function licenseFact(kind: AgreementFactKind, p: LicenseEventV1): AgreementFact 
  * redelivered message or a duplicate notification is a read and no write (no inbox round trips per message);
  * relinking is a recomputation, idempotent too.
  */
-@Controller()
+@MessageConsumer()
 export class EntitlementEventsConsumer {
   constructor(private readonly entitlements: EntitlementService) {}
 

@@ -1,11 +1,63 @@
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { BaseEnv } from '@cppo/runtime';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { AwsServiceEnv, toBoolean } from '@cppo/runtime';
 
-export class MeteringEnv extends BaseEnv {
+export class MeteringEnv extends AwsServiceEnv {
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(65535)
   override PORT = 3004;
+
+  /** Pause between two runs of the reporter (ledger of closed hours, then BatchMeterUsage). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  METERING_INTERVAL_MS = 15_000;
+
+  /** How long after an hour ends its reports are made (usage still in flight gets in). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  METERING_SETTLE_MS = 20_000;
+
+  /**
+   * How many hours back AWS accepts a record. The API reference says 6, the newest service model 24
+   * (docs/aws-marketplace.md): 6 is the safe default; older usage is refused at intake.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24)
+  METERING_WINDOW_HOURS = 6;
+
+  /** Report hours whose usage stayed within the included quantity as 0 (AWS recommends hourly records). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  METERING_ZERO_RECORDS = true;
+
+  /** A reporter's claim on a report lasts one to two of these (longer than any one AWS call). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  METERING_LEASE_MS = 60_000;
+
+  /** Reports claimed per reporter run (then sent 25 per call). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(25)
+  METERING_BATCH = 1000;
+
+  /** First retry delay after throttling, 5xx or UnprocessedRecords (doubling up to 5 minutes). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  METERING_RETRY_MIN_MS = 2_000;
+
+  /** BatchMeterUsage calls in flight at once per replica. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  METERING_CONCURRENCY = 4;
 }

@@ -1,4 +1,4 @@
-import { Controller, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   RoutingKeys,
@@ -7,7 +7,7 @@ import {
   type OfferLinkedV1,
 } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
-import { InboxService } from '@cppo/messaging';
+import { InboxService, MessageConsumer } from '@cppo/messaging';
 import { OpportunityRepository } from '@cppo/persistence';
 import { ChangeSetTracker } from './change-set.tracker';
 
@@ -22,7 +22,7 @@ export const OPPORTUNITY_SUBSCRIPTIONS = [
  * Queue `opportunity.events`: change-set results forwarded by offer-ingest (the fast path; polling is the
  * fallback) and CPPO offers linked to an opportunity (offerCount).
  */
-@Controller()
+@MessageConsumer()
 export class ChangeSetEventsConsumer {
   private readonly logger = new Logger(ChangeSetEventsConsumer.name);
 

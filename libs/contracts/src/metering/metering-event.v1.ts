@@ -18,9 +18,20 @@ export class MeteringEventV1 {
   @IsISO8601()
   hour: string;
 
+  /** The quantity sent to AWS: the hour's overage. */
   @IsInt()
   @Min(0)
   quantity: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  usageQuantity?: number;
+
+  /** Wholesale value of the overage (the opportunity's usage price × quantity), a decimal string. */
+  @IsOptional()
+  @IsString()
+  wholesaleValue?: string;
 
   @IsEnum(MeteringReportStatus)
   status: MeteringReportStatus;

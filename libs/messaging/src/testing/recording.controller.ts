@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { MessageConsumer } from '../rpc-error.filter';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { RoutingKeys, type MessageEnvelope, type OfferLinkedV1 } from '@cppo/contracts';
 import type { AmqpContext } from '../amqp.server';
@@ -11,7 +11,7 @@ export interface Delivery {
 }
 
 /** A consumer for tests: records each delivery and behaves as `behaviour` says. */
-@Controller()
+@MessageConsumer()
 export class RecordingController {
   static deliveries: Delivery[] = [];
   static behaviour: (delivery: Delivery) => Promise<void> = async () => undefined;

@@ -157,4 +157,26 @@ export class EntitlementRepository {
   findDueForSweep(limit: number): Promise<Entitlement[]> {
     return this.model.find({ sweepDue: true }).sort({ _id: 1 }).limit(limit).lean().exec();
   }
+
+  /** The org's entitlements with these ids or agreement ids (usage intake: one read per request). */
+  findForUsage(orgId: string, ids: string[], agreementIds: string[]): Promise<Entitlement[]> {
+    const or: Record<string, unknown>[] = [];
+    if (ids.length) or.push({ _id: { $in: ids.map((id) => str(id, 'entitlementId')) } });
+    if (agreementIds.length)
+      or.push({ agreementId: { $in: agreementIds.map((id) => str(id, 'agreementId')) } });
+    if (!or.length) return Promise.resolve([]);
+    return this.model
+      .find({ orgId: str(orgId, 'orgId'), $or: or } as FilterQuery<Entitlement>)
+      .lean()
+      .exec();
+  }
+
+  /** Across orgs: entitlements by id (the metering ledger; the caller checks each one's org). */
+  findByIds(ids: string[]): Promise<Entitlement[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.model
+      .find({ _id: { $in: ids.map((id) => str(id, 'id')) } })
+      .lean()
+      .exec();
+  }
 }

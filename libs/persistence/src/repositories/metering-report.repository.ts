@@ -1,18 +1,187 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { AnyBulkWriteOperation, Model } from 'mongoose';
+import { MeteringReportStatus } from '@cppo/contracts';
+import { when } from '../condition';
+import { OutboxDispatcher } from '../outbox-dispatcher';
+import { MeteringCall, MeteringClaim } from '../schemas/metering-call.schema';
 import { MeteringReport } from '../schemas/metering-report.schema';
-import { findOrgDoc, findOrgPage, type Page, type PageRequest } from './query';
+import type { OutboxEvent } from '../schemas/outbox-event.schema';
+import { duplicateIndexes } from './usage-record.repository';
+import { findOrgDoc, findPage, str, type Page, type PageRequest } from './query';
+import { insertWithEvents, updateWhere } from './write';
 
+/** What one report's attempt changed. */
+export interface ReportOutcome {
+  id: string;
+  set: Partial<MeteringReport>;
+  unset?: (keyof MeteringReport)[];
+  /** Counts as an attempt at AWS (attempts + 1). */
+  attempted: boolean;
+}
+
+export interface MeteringReportFilter {
+  status?: string;
+  flagged?: boolean;
+  entitlementId?: string;
+}
+
+/** The metering ledger, its AWS calls and the reporters' claims; written by the metering service only. */
 @Injectable()
 export class MeteringReportRepository {
-  constructor(@InjectModel(MeteringReport.name) private readonly model: Model<MeteringReport>) {}
+  constructor(
+    @InjectModel(MeteringReport.name) private readonly model: Model<MeteringReport>,
+    @InjectModel(MeteringCall.name) private readonly calls: Model<MeteringCall>,
+    @InjectModel(MeteringClaim.name) private readonly claims: Model<MeteringClaim>,
+    @Optional() private readonly outbox?: OutboxDispatcher,
+  ) {}
 
   findById(orgId: string, id: string): Promise<MeteringReport | null> {
     return findOrgDoc(this.model, orgId, id);
   }
 
-  list(orgId: string, status: string | undefined, page: PageRequest): Promise<Page<MeteringReport>> {
-    return findOrgPage(this.model, orgId, { status }, page);
+  list(orgId: string, filter: MeteringReportFilter, page: PageRequest): Promise<Page<MeteringReport>> {
+    const query: Record<string, unknown> = { orgId: str(orgId, 'orgId') };
+    if (filter.status !== undefined) query['status'] = str(filter.status, 'status');
+    if (filter.entitlementId !== undefined)
+      query['entitlementId'] = str(filter.entitlementId, 'entitlementId');
+    if (filter.flagged !== undefined) query['flagged'] = filter.flagged ? true : { $ne: true };
+    return findPage(this.model, query, page);
   }
+
+  /** One entitlement's reports of the hours in [from, to), oldest hour first. */
+  forEntitlement(orgId: string, entitlementId: string, from: Date, to: Date): Promise<MeteringReport[]> {
+    return this.model
+      .find({
+        orgId: str(orgId, 'orgId'),
+        entitlementId: str(entitlementId, 'entitlementId'),
+        hour: { $gte: from, $lt: to },
+      })
+      .sort({ hour: 1, dimension: 1 })
+      .lean()
+      .exec();
+  }
+
+  /** Across orgs: the reports of the hours in [from, to) (what the ledger compares usage with). */
+  inRange(
+    from: Date,
+    to: Date,
+  ): Promise<Pick<MeteringReport, '_id' | 'usageQuantity' | 'lateQuantity' | 'status'>[]> {
+    return this.model
+      .find({ hour: { $gte: from, $lt: to } }, { _id: 1, usageQuantity: 1, lateQuantity: 1, status: 1 })
+      .lean()
+      .exec();
+  }
+
+  /** Inserts the reports not made yet (one unordered write; a report another replica made is kept). */
+  async createMany(reports: Omit<MeteringReport, 'createdAt' | 'updatedAt'>[]): Promise<number> {
+    if (!reports.length) return 0;
+    const now = new Date();
+    try {
+      await this.model.collection.insertMany(
+        reports.map((r) => withoutUndefined({ ...r, createdAt: now, updatedAt: now })) as never[],
+        { ordered: false },
+      );
+      return reports.length;
+    } catch (error) {
+      return reports.length - duplicateIndexes(error).size;
+    }
+  }
+
+  /** Records usage that arrived after the report was made: never sent, flagged for a person. */
+  async flagLate(id: string, lateQuantity: number): Promise<void> {
+    await this.model.updateOne(
+      { _id: str(id, 'id') },
+      { $set: { lateQuantity, flagged: true, updatedAt: new Date() } },
+    );
+  }
+
+  /** Across orgs: PENDING reports due for an attempt, oldest hour first. */
+  due(now: Date, limit: number): Promise<MeteringReport[]> {
+    return this.model
+      .find({ status: MeteringReportStatus.PENDING, nextAttemptAt: { $lte: now } })
+      .sort({ hour: 1, _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+  }
+
+  /**
+   * Claims attempts of reports for `owner`: the claim `_id` is report | attempt | lease slot, so exactly one
+   * replica gets each; a claim of the previous slot still holds (a reporter in the middle of its call), so a
+   * lease lasts one to two slots. Returns the ids of the reports claimed.
+   */
+  async claim(
+    reports: Pick<MeteringReport, '_id' | 'attempts'>[],
+    slot: number,
+    owner: string,
+  ): Promise<Set<string>> {
+    const key = (r: Pick<MeteringReport, '_id' | 'attempts'>, s: number) => `${r._id}|${r.attempts}|${s}`;
+    if (!reports.length) return new Set();
+    const held = await this.claims
+      .find({ _id: { $in: reports.map((r) => key(r, slot - 1)) } }, { _id: 1 })
+      .lean()
+      .exec();
+    const taken = new Set(held.map((h) => h._id));
+    const candidates = reports.filter((r) => !taken.has(key(r, slot - 1)));
+    if (!candidates.length) return new Set();
+    let lost = new Set<number>();
+    try {
+      await this.claims.collection.insertMany(
+        candidates.map((r) => ({ _id: key(r, slot), owner, createdAt: new Date() })) as never[],
+        { ordered: false },
+      );
+    } catch (error) {
+      lost = duplicateIndexes(error);
+    }
+    return new Set(candidates.filter((_, i) => !lost.has(i)).map((r) => r._id));
+  }
+
+  /** Stores one BatchMeterUsage call with the events its outcomes cause, and publishes them. */
+  async recordCall(call: Omit<MeteringCall, 'outbox' | 'createdAt'>, events: OutboxEvent[]): Promise<void> {
+    await insertWithEvents(this.calls, call, events, this.outbox, true);
+  }
+
+  /** Applies the outcomes of one attempt to its reports, in one write. */
+  async applyOutcomes(outcomes: ReportOutcome[]): Promise<void> {
+    if (!outcomes.length) return;
+    const now = new Date();
+    const operations = outcomes.map(
+      (o): AnyBulkWriteOperation<MeteringReport> => ({
+        updateOne: {
+          filter: { _id: str(o.id, 'id') },
+          update: {
+            $set: { ...o.set, updatedAt: now },
+            ...(o.unset?.length ? { $unset: Object.fromEntries(o.unset.map((k) => [k, ''])) } : {}),
+            ...(o.attempted ? { $inc: { attempts: 1 } } : {}),
+          },
+        },
+      }),
+    );
+    await this.model.bulkWrite(operations, { ordered: false });
+  }
+
+  /** Sends a report again: only from a state that needs a person; null when it is not in one. */
+  retry(orgId: string, id: string, from: MeteringReportStatus[]): Promise<MeteringReport | null> {
+    return updateWhere(
+      this.model,
+      str(id, 'id'),
+      when.all(when.equals('orgId', str(orgId, 'orgId')), when.oneOf('status', from)),
+      {
+        set: { status: MeteringReportStatus.PENDING, nextAttemptAt: new Date(), updatedAt: new Date() },
+        unset: ['flagged', 'lastError'],
+      },
+      [],
+    );
+  }
+
+  /** Forgets claims older than `before` (they only matter for one or two lease slots). */
+  async forgetClaims(before: Date): Promise<void> {
+    await this.claims.deleteMany({ createdAt: { $lt: before } });
+  }
+}
+
+/** A document without its undefined fields (the driver would store them as null). */
+function withoutUndefined<T extends object>(doc: T): T {
+  return Object.fromEntries(Object.entries(doc).filter(([, value]) => value !== undefined)) as T;
 }

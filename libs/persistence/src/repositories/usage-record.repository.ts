@@ -1,31 +1,94 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { UsageRecord } from '../schemas/usage-record.schema';
-import { isDuplicateKeyError, str } from './query';
+import { str } from './query';
 
+export type UsageInsertOutcome = 'inserted' | 'duplicate' | 'conflict';
+
+/** Usage summed per dimension and hour (and entitlement, for the reporter). */
+export interface HourlyUsage {
+  orgId: string;
+  entitlementId: string;
+  dimension: string;
+  hour: Date;
+  usage: number;
+}
+
+/** The `_id` of an org's usage record: derived from the org and the idempotency key. */
+export function usageRecordId(orgId: string, idempotencyKey: string): string {
+  return `ur_${createHash('sha256').update(`${orgId}\n${idempotencyKey}`).digest('hex').slice(0, 40)}`;
+}
+
+/** Indexes of a batch write's documents refused as duplicates of a unique key; anything else rethrown. */
+export function duplicateIndexes(error: unknown): Set<number> {
+  const e = error as { code?: number; writeErrors?: unknown };
+  const writeErrors = (
+    Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : []
+  ) as { index: number; code: number }[];
+  if (!writeErrors.length || writeErrors.some((w) => w.code !== 11000)) throw error;
+  return new Set(writeErrors.map((w) => w.index));
+}
+
+/** Usage records, written by the metering service only: one batch insert per intake request. */
 @Injectable()
 export class UsageRecordRepository {
   constructor(@InjectModel(UsageRecord.name) private readonly model: Model<UsageRecord>) {}
 
-  /** Inserts the record, or returns the one already stored under its idempotency key. */
-  async insertOrGetExisting(
-    record: Omit<UsageRecord, 'createdAt'>,
-  ): Promise<{ inserted: boolean; record: UsageRecord }> {
+  /**
+   * Stores a batch in one unordered insert. A record whose key is taken is a `duplicate` when the stored
+   * one has the same content, a `conflict` otherwise — found with one read of just those records.
+   */
+  async insertBatch(records: Omit<UsageRecord, 'createdAt'>[]): Promise<UsageInsertOutcome[]> {
+    const outcomes: UsageInsertOutcome[] = records.map(() => 'inserted');
+    if (!records.length) return outcomes;
+    const createdAt = new Date();
+    let taken = new Set<number>();
     try {
-      const doc = await this.model.create(record);
-      return { inserted: true, record: doc.toObject() };
+      await this.model.collection.insertMany(records.map((r) => ({ ...r, createdAt })) as never[], {
+        ordered: false,
+      });
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const existing = await this.model
-        .findOne({
-          orgId: str(record.orgId, 'orgId'),
-          idempotencyKey: str(record.idempotencyKey, 'idempotencyKey'),
-        })
-        .lean()
-        .exec();
-      if (!existing) throw error;
-      return { inserted: false, record: existing };
+      taken = duplicateIndexes(error);
     }
+    if (!taken.size) return outcomes;
+    const ids = [...taken].map((i) => str(records[i]._id, '_id'));
+    const stored = await this.model.collection
+      .find({ _id: { $in: ids } } as never, { projection: { contentHash: 1 } })
+      .toArray();
+    const hashOf = new Map(stored.map((s) => [String(s._id), s['contentHash'] as string]));
+    for (const i of taken)
+      outcomes[i] = hashOf.get(records[i]._id) === records[i].contentHash ? 'duplicate' : 'conflict';
+    return outcomes;
+  }
+
+  /** Across orgs: usage per (entitlement, dimension, hour) of the hours in [from, to). */
+  hourlySums(from: Date, to: Date): Promise<HourlyUsage[]> {
+    return this.sums({ hour: { $gte: from, $lt: to } });
+  }
+
+  /** One entitlement's usage per (dimension, hour) of the hours in [from, to). */
+  hourlyUsageOf(orgId: string, entitlementId: string, from: Date, to: Date): Promise<HourlyUsage[]> {
+    return this.sums({
+      orgId: str(orgId, 'orgId'),
+      entitlementId: str(entitlementId, 'entitlementId'),
+      hour: { $gte: from, $lt: to },
+    });
+  }
+
+  private async sums(match: Record<string, unknown>): Promise<HourlyUsage[]> {
+    const groups = await this.model.collection
+      .aggregate([
+        { $match: match },
+        {
+          $group: {
+            _id: { orgId: '$orgId', entitlementId: '$entitlementId', dimension: '$dimension', hour: '$hour' },
+            usage: { $sum: '$quantity' },
+          },
+        },
+      ])
+      .toArray();
+    return groups.map((g) => ({ ...(g._id as object), usage: g['usage'] }) as HourlyUsage);
   }
 }

@@ -1,7 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
-/** One usage record as the ISV's application sent it. */
-@Schema({ collection: 'usage_records', timestamps: true })
+/**
+ * One usage record as the ISV's application sent it, once accepted. Its `_id` is derived from the org and
+ * the idempotency key, so a batch insert finds duplicates by itself (no read per record).
+ */
+@Schema({ collection: 'usage_records', timestamps: { createdAt: true, updatedAt: false } })
 export class UsageRecord {
   @Prop({ type: String, required: true })
   _id: string;
@@ -36,7 +39,7 @@ export class UsageRecord {
 }
 
 export const UsageRecordSchema = SchemaFactory.createForClass(UsageRecord);
-// idempotent intake: same key → duplicate or conflict.
-UsageRecordSchema.index({ orgId: 1, idempotencyKey: 1 }, { unique: true });
-// hourly aggregation per entitlement and dimension.
-UsageRecordSchema.index({ orgId: 1, entitlementId: 1, dimension: 1, hour: 1 });
+// the reporter: every record of the closed hours still inside AWS's window.
+UsageRecordSchema.index({ hour: 1 });
+// GET /v1/entitlements/{id}/usage.
+UsageRecordSchema.index({ orgId: 1, entitlementId: 1, hour: 1 });

@@ -1,0 +1,439 @@
+import mongoose from 'mongoose';
+import { RoutingKeys, type MessageEnvelope } from '@cppo/contracts';
+import { createAmqpConnection, EventPublisher } from '@cppo/messaging';
+import { createTestOrg, randomAccountId, startTestApp, type TestApp } from '@cppo/platform/testing';
+import {
+  deleteTopology,
+  ISV,
+  rawAmqp,
+  startMarketplaceSim,
+  tapExchange,
+  waitFor,
+  type RunningSimulator,
+} from '@cppo/testing';
+import { AppModule } from './app.module';
+import { MeteringReporter } from './reporting/metering.reporter';
+import {
+  hourStart,
+  meteredDeals,
+  usageFor,
+  type MeteredDeal,
+  type UsageInput,
+} from './testing/metered-deals';
+import { METERING_SUBSCRIPTIONS } from './usage/usage.consumer';
+
+interface SimRecord {
+  licenseArn?: string;
+  dimension: string;
+  hour: string;
+  quantity: number;
+  meteringRecordId: string;
+  sends: number;
+  conflicts: number;
+  path: string;
+}
+
+describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', () => {
+  let sim: RunningSimulator;
+  let sut: TestApp;
+  let db: mongoose.Connection;
+  let reporter: MeteringReporter;
+  let org: { orgId: string; apiKey: string };
+  const published: MessageEnvelope[] = [];
+  let tap: { close(): Promise<void> };
+
+  beforeAll(async () => {
+    sim = await startMarketplaceSim();
+    sut = await startTestApp(
+      AppModule,
+      {
+        MARKETPLACE_ENDPOINT: sim.url,
+        AWS_MAX_RETRIES: '0',
+        METERING_INTERVAL_MS: '3600000',
+        METERING_SETTLE_MS: '0',
+        METERING_RETRY_MIN_MS: '20',
+        METERING_WINDOW_HOURS: '6',
+      },
+      [{ purpose: 'usage', subscriptions: METERING_SUBSCRIPTIONS }],
+    );
+    db = await mongoose.createConnection(sut.env['MONGO_URL']).asPromise();
+    reporter = sut.app.get(MeteringReporter);
+    // No scheduled runs: each test runs the reporter when its usage is in (runNow).
+    await reporter.onApplicationShutdown();
+    org = await createTestOrg(sut.app, ISV);
+    tap = await tapExchange(sut.env['RABBITMQ_EXCHANGE'], (e) => published.push(e), 'cppo.metering.#');
+  }, 60_000);
+
+  afterAll(async () => {
+    await tap?.close();
+    await db?.close();
+    await sut?.close();
+    const prefix = sut?.env['RABBITMQ_QUEUE_PREFIX'];
+    if (prefix)
+      await deleteTopology(sut.env['RABBITMQ_EXCHANGE'], [
+        `${prefix}.usage`,
+        `${prefix}.usage.retry`,
+        `${prefix}.usage.dlq`,
+      ]);
+    await sim?.stop();
+  });
+
+  const post = (records: unknown, apiKey = org.apiKey) =>
+    sut.request('/v1/usage-records', { method: 'POST', apiKey, json: { records } });
+
+  async function postAll(records: UsageInput[]): Promise<string[]> {
+    const statuses: string[] = [];
+    for (let i = 0; i < records.length; i += 1000) {
+      const response = await post(records.slice(i, i + 1000));
+      expect(response.status).toBe(202);
+      statuses.push(...response.body.results.map((r: { status: string }) => r.status));
+    }
+    return statuses;
+  }
+
+  async function simRecords(deals: MeteredDeal[]): Promise<Map<string, SimRecord>> {
+    const licences = new Map(deals.map((d) => [d.licenseArn, d.entitlementId]));
+    const all = (await sim.scenario<SimRecord[]>('GET', '/_sim/metering-records')).body;
+    return new Map(
+      all
+        .filter((r) => r.licenseArn && licences.has(r.licenseArn))
+        .map((r) => [`${licences.get(r.licenseArn!)}|${r.dimension}|${Date.parse(r.hour)}`, r]),
+    );
+  }
+
+  /** Runs the reporter until no report is waiting for another attempt. */
+  async function reportAll(): Promise<void> {
+    await waitFor(
+      async () => {
+        await reporter.runNow();
+        return (await db.collection('metering_reports').countDocuments({ status: 'PENDING' })) === 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 50, what: 'every report out of PENDING' },
+    );
+  }
+
+  /** What AWS must hold: overage = usage above the grant, per (entitlement, dimension, hour). */
+  function expectedOverage(
+    sums: Map<string, number>,
+    grant: (entitlementId: string, dimension: string) => number,
+  ) {
+    return new Map(
+      [...sums].map(([key, usage]) => {
+        const [entitlementId, dimension] = key.split('|');
+        return [key, Math.max(0, usage - grant(entitlementId, dimension))];
+      }),
+    );
+  }
+
+  it('5,000 records over 3 past hours for 20 entitlements, each sent twice: AWS holds one record per licence, dimension and hour with the exact overage; the API shows the same', async () => {
+    const deals = await meteredDeals(sim, db, org.orgId, 20, {
+      // deal 0: a grant far above its usage (0 overage); odd deals: 100 api_calls included per hour.
+      grants: (i) =>
+        i === 0
+          ? [{ dimensionKey: 'api_calls', quantity: 1_000_000 }]
+          : i % 2
+            ? [{ dimensionKey: 'api_calls', quantity: 100 }]
+            : [],
+    });
+    const grantOf = (id: string, dimension: string) => {
+      const i = deals.findIndex((d) => d.entitlementId === id);
+      return dimension !== 'api_calls' ? 0 : i === 0 ? 1_000_000 : i % 2 ? 100 : 0;
+    };
+    const { records, sums } = usageFor(deals, 5000, [1, 2, 3], 'big');
+    expect(sums.size).toBe(20 * 2 * 3);
+
+    expect(new Set(await postAll(records))).toEqual(new Set(['accepted']));
+    expect(new Set(await postAll(records))).toEqual(new Set(['duplicate']));
+    await reportAll();
+
+    const expected = expectedOverage(sums, grantOf);
+    const held = await simRecords(deals);
+    expect(held.size).toBe(expected.size);
+    for (const [key, overage] of expected) {
+      expect({ key, quantity: held.get(key)?.quantity }).toEqual({ key, quantity: overage });
+      expect(held.get(key)).toMatchObject({ sends: 1, conflicts: 0, path: 'LicenseArn' });
+    }
+    // Included quantities: below the grant → 0 overage (sent as a zero record); above → the excess.
+    const d0 = `${deals[0].entitlementId}|api_calls|${hourStart(1)}`;
+    const d1 = `${deals[1].entitlementId}|api_calls|${hourStart(1)}`;
+    expect(held.get(d0)!.quantity).toBe(0);
+    expect(sums.get(d0)!).toBeGreaterThan(0);
+    expect(held.get(d1)!.quantity).toBe(sums.get(d1)! - 100);
+
+    // The API: per hour and dimension, usage, included, overage, status, AWS's record id, wholesale value.
+    for (const deal of deals) {
+      const usage = await sut.request(
+        `/v1/entitlements/${deal.entitlementId}/usage?from=${new Date(hourStart(3)).toISOString()}&to=${new Date(hourStart(0)).toISOString()}`,
+        { apiKey: org.apiKey },
+      );
+      expect(usage.status).toBe(200);
+      expect(usage.body.hours).toHaveLength(6);
+      for (const row of usage.body.hours) {
+        const key = `${deal.entitlementId}|${row.dimension}|${Date.parse(row.hour)}`;
+        expect(row).toMatchObject({
+          usage: sums.get(key),
+          included: grantOf(deal.entitlementId, row.dimension),
+          overage: expected.get(key),
+          status: 'REPORTED',
+          meteringRecordId: held.get(key)!.meteringRecordId,
+        });
+      }
+    }
+    const row = (
+      await sut.request(`/v1/entitlements/${deals[2].entitlementId}/usage`, { apiKey: org.apiKey })
+    ).body.hours.find((h: { dimension: string }) => h.dimension === 'api_calls');
+    expect(row.wholesaleValue).toBe((row.overage * 0.002).toFixed(3));
+
+    // One cppo.metering.reported.v1 per report (the tap may see a re-publish: same message id).
+    const reported = await waitFor(
+      () => {
+        const ids = new Set(
+          published
+            .filter(
+              (e) =>
+                e.type === RoutingKeys.MeteringReported &&
+                deals.some((d) => d.entitlementId === e.payload['entitlementId']),
+            )
+            .map((e) => e.messageId),
+        );
+        return ids.size >= expected.size ? ids : undefined;
+      },
+      { what: 'the reported events' },
+    );
+    expect(reported.size).toBe(expected.size);
+    const ledger = await sut.request('/v1/metering-reports?status=REPORTED&limit=200', {
+      apiKey: org.apiKey,
+    });
+    expect(ledger.body.items).toHaveLength(expected.size);
+    expect(
+      (await sut.request('/v1/metering-reports?flagged=true', { apiKey: org.apiKey })).body.items,
+    ).toEqual([]);
+
+    // Another org sees none of it.
+    const other = await createTestOrg(sut.app, randomAccountId());
+    expect(
+      (await sut.request(`/v1/entitlements/${deals[0].entitlementId}/usage`, { apiKey: other.apiKey }))
+        .status,
+    ).toBe(404);
+    expect((await sut.request('/v1/metering-reports', { apiKey: other.apiKey })).body.items).toEqual([]);
+    const stolen = await post([{ ...records[0], idempotencyKey: 'steal' }], other.apiKey);
+    expect(stolen.body.results[0]).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringContaining('unknown entitlement'),
+    });
+  }, 180_000);
+
+  it('each rule rejects only its record, with the reason; a malformed body is a 400 and stores nothing', async () => {
+    const [deal] = await meteredDeals(sim, db, org.orgId, 1, { startedHoursAgo: 3 });
+    const ended = (await meteredDeals(sim, db, org.orgId, 1, { startedHoursAgo: 5 }))[0];
+    await db.collection('entitlements').updateOne(
+      { _id: ended.entitlementId as never },
+      {
+        $set: {
+          status: 'CANCELLED',
+          history: [
+            { status: 'ACTIVE', at: new Date(hourStart(5)) },
+            { status: 'CANCELLED', at: new Date(hourStart(3)) },
+          ],
+        },
+      },
+    );
+    const at = (hoursAgo: number, minute = 10) =>
+      new Date(hourStart(hoursAgo) + minute * 60_000).toISOString();
+    const ok = { entitlementId: deal.entitlementId, dimension: 'api_calls', quantity: 5, timestamp: at(1) };
+    const batch: Record<string, unknown>[] = [
+      { ...ok, idempotencyKey: 'r-ok' },
+      { ...ok, entitlementId: undefined, agreementId: deal.agreementId, idempotencyKey: 'r-by-agreement' },
+      { ...ok, entitlementId: 'ent_000000000000000000000000', idempotencyKey: 'r-unknown' },
+      { ...ok, dimension: 'users', idempotencyKey: 'r-entitled-dimension' },
+      { ...ok, quantity: -1, idempotencyKey: 'r-negative' },
+      { ...ok, quantity: 1.5, idempotencyKey: 'r-fraction' },
+      { ...ok, timestamp: new Date(Date.now() + 3_600_000).toISOString(), idempotencyKey: 'r-future' },
+      { ...ok, timestamp: at(8), idempotencyKey: 'r-outside-window' },
+      { ...ok, timestamp: at(4), idempotencyKey: 'r-before-start' },
+      { ...ok, entitlementId: ended.entitlementId, timestamp: at(3, 30), idempotencyKey: 'r-final-hour' },
+      { ...ok, entitlementId: ended.entitlementId, timestamp: at(1), idempotencyKey: 'r-after-end' },
+      { ...ok, idempotencyKey: 'r-ok' },
+      { ...ok, quantity: 6, idempotencyKey: 'r-ok' },
+    ];
+    const response = await post(batch.map((r) => JSON.parse(JSON.stringify(r))));
+    expect(response.status).toBe(202);
+    const results = response.body.results;
+    expect(
+      results.map((r: { idempotencyKey: string; status: string }) => `${r.idempotencyKey}:${r.status}`),
+    ).toEqual([
+      'r-ok:accepted',
+      'r-by-agreement:accepted',
+      'r-unknown:rejected',
+      'r-entitled-dimension:rejected',
+      'r-negative:rejected',
+      'r-fraction:rejected',
+      'r-future:rejected',
+      'r-outside-window:rejected',
+      'r-before-start:rejected',
+      'r-final-hour:accepted',
+      'r-after-end:rejected',
+      'r-ok:duplicate',
+      'r-ok:rejected',
+    ]);
+    const reasons = results.map((r: { reason?: string }) => r.reason ?? '');
+    expect(reasons[2]).toMatch(/unknown entitlement/);
+    expect(reasons[3]).toMatch(/dimension users is not a usage dimension/);
+    expect(reasons[4]).toMatch(/quantity must be an integer/);
+    expect(reasons[5]).toMatch(/quantity must be an integer/);
+    expect(reasons[6]).toMatch(/in the future/);
+    expect(reasons[7]).toMatch(/outside AWS's acceptance window/);
+    expect(reasons[8]).toMatch(/not active/);
+    expect(reasons[10]).toMatch(/ended at .*one hour after/);
+    expect(reasons[12]).toMatch(/already used for a record with other content/);
+
+    const count = () =>
+      db.collection('usage_records').countDocuments({ orgId: org.orgId, entitlementId: deal.entitlementId });
+    const before = await count();
+    for (const body of [
+      { records: 'nope' },
+      { records: [] },
+      { records: Array.from({ length: 1001 }, (_, i) => ({ ...ok, idempotencyKey: `too-many-${i}` })) },
+      { records: [{ ...ok, quantity: '5', idempotencyKey: 'string-quantity' }] },
+      { records: [{ ...ok, timestamp: 'yesterday', idempotencyKey: 'bad-time' }] },
+      {
+        records: [
+          { ...ok, idempotencyKey: 'fine' },
+          { ...ok, idempotencyKey: { $gt: '' } },
+        ],
+      },
+    ]) {
+      const bad = await sut.request('/v1/usage-records', { method: 'POST', apiKey: org.apiKey, json: body });
+      expect({ body, status: bad.status }).toEqual({ body, status: 400 });
+      expect(bad.body.message.join(' ')).toMatch(/records|quantity|timestamp|idempotencyKey|\$/);
+    }
+    expect(await count()).toBe(before);
+    expect((await sut.request('/v1/usage-records', { method: 'POST', json: { records: [ok] } })).status).toBe(
+      401,
+    );
+
+    // The same rules for usage as messages: accepted ones counted, a rejected one parked with its reason.
+    const amqp = createAmqpConnection(sut.env['RABBITMQ_URL'], 'test.usage-publisher');
+    const publisher = new EventPublisher(amqp, sut.env['RABBITMQ_EXCHANGE']);
+    try {
+      const message = { ...ok, idempotencyKey: 'msg-1', source: 'test' };
+      await publisher.publish(RoutingKeys.UsageRecorded, message, { orgId: org.orgId });
+      await publisher.publish(RoutingKeys.UsageRecorded, message, { orgId: org.orgId });
+      await publisher.publish(
+        RoutingKeys.UsageRecorded,
+        { ...message, idempotencyKey: 'msg-2', dimension: 'users' },
+        { orgId: org.orgId },
+      );
+      await waitFor(async () => (await count()) === before + 1, { what: 'the message record stored' });
+      const raw = await rawAmqp();
+      try {
+        const channel = await raw.createChannel();
+        const dlq = `${sut.env['RABBITMQ_QUEUE_PREFIX']}.usage.dlq`;
+        const parked = await waitFor(async () => (await channel.get(dlq, { noAck: true })) || undefined, {
+          what: `the rejected message in ${dlq}`,
+        });
+        expect(JSON.parse(parked.content.toString()).payload.idempotencyKey).toBe('msg-2');
+        expect(JSON.stringify(parked.properties.headers)).toMatch(/not a usage dimension/);
+      } finally {
+        await raw.close();
+      }
+      expect(await count()).toBe(before + 1);
+    } finally {
+      await publisher.close();
+      await amqp.close();
+    }
+  }, 60_000);
+
+  it('throttling, 5xx and UnprocessedRecords change nothing but the attempts; an invalid licence fails only its own records; late usage is flagged, never sent', async () => {
+    const deals = await meteredDeals(sim, db, org.orgId, 10);
+    // One entitlement whose licence AWS does not know: InvalidLicenseException fails any call it is in.
+    const [bogus] = await meteredDeals(sim, db, org.orgId, 1);
+    await db.collection('entitlements').updateOne(
+      { _id: bogus.entitlementId as never },
+      {
+        $set: { licenseArn: `${bogus.licenseArn}0` },
+      },
+    );
+    const { records, sums } = usageFor([...deals, bogus], 1100, [1, 2], 'faults');
+    expect(new Set(await postAll(records))).toEqual(new Set(['accepted']));
+    await sim.scenario('PUT', '/_sim/faults', {
+      rules: [
+        { operation: 'BatchMeterUsage', type: 'throttle', count: 3 },
+        { operation: 'BatchMeterUsage', type: '5xx', every: 4 },
+        { operation: 'BatchMeterUsage', type: 'unprocessed', every: 3 },
+      ],
+    });
+    try {
+      await reportAll();
+    } finally {
+      await sim.scenario('DELETE', '/_sim/faults');
+    }
+    const good = new Map([...sums].filter(([key]) => !key.startsWith(bogus.entitlementId)));
+    const held = await simRecords(deals);
+    expect(held.size).toBe(good.size);
+    for (const [key, usage] of good)
+      expect({ key, quantity: held.get(key)?.quantity, conflicts: held.get(key)?.conflicts }).toEqual({
+        key,
+        quantity: usage,
+        conflicts: 0,
+      });
+    const retried = await db
+      .collection('metering_reports')
+      .countDocuments({ orgId: org.orgId, attempts: { $gt: 1 }, status: 'REPORTED' });
+    expect(retried).toBeGreaterThan(0);
+
+    const failed = await sut.request(
+      `/v1/metering-reports?flagged=true&entitlementId=${bogus.entitlementId}`,
+      { apiKey: org.apiKey },
+    );
+    expect(failed.body.items).toHaveLength(4);
+    for (const item of failed.body.items)
+      expect(item).toMatchObject({ status: 'FAILED', awsStatus: 'InvalidLicenseException', flagged: true });
+    expect(
+      published.filter(
+        (e) => e.type === RoutingKeys.MeteringFailed && e.payload['entitlementId'] === bogus.entitlementId,
+      ).length,
+    ).toBeGreaterThan(0);
+
+    // Usage that arrives for an hour already reported: stored, flagged on its report, never sent.
+    const key = [...good.keys()][0];
+    const [entitlementId, dimension, hour] = key.split('|');
+    const late = await post([
+      {
+        entitlementId,
+        dimension,
+        quantity: 7,
+        timestamp: new Date(Number(hour) + 60_000).toISOString(),
+        idempotencyKey: 'late-1',
+      },
+    ]);
+    expect(late.body.results[0].status).toBe('accepted');
+    await reporter.runNow();
+    const flagged = (
+      await sut.request(`/v1/metering-reports?flagged=true&entitlementId=${entitlementId}`, {
+        apiKey: org.apiKey,
+      })
+    ).body.items;
+    expect(flagged).toEqual([expect.objectContaining({ status: 'REPORTED', lateQuantity: 7, dimension })]);
+    expect((await simRecords(deals)).get(key)).toMatchObject({
+      quantity: good.get(key),
+      sends: held.get(key)!.sends,
+    });
+
+    // A person may send a failed report again (here AWS still refuses the licence).
+    const retry = await sut.request(`/v1/metering-reports/${failed.body.items[0].id}/retry`, {
+      method: 'POST',
+      apiKey: org.apiKey,
+    });
+    expect(retry).toMatchObject({ status: 202, body: { status: 'PENDING', flagged: false } });
+    await reportAll();
+    expect(
+      (await sut.request(`/v1/metering-reports/${failed.body.items[0].id}`, { apiKey: org.apiKey })).body,
+    ).toMatchObject({ status: 'FAILED', attempts: failed.body.items[0].attempts + 1 });
+    const reportedId = flagged[0].id;
+    expect(
+      (await sut.request(`/v1/metering-reports/${reportedId}/retry`, { method: 'POST', apiKey: org.apiKey }))
+        .status,
+    ).toBe(409);
+  }, 120_000);
+});

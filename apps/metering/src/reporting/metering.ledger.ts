@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { MeteringReportStatus } from '@cppo/contracts';
+import {
+  EntitlementRepository,
+  MeteringReportRepository,
+  UsageRecordRepository,
+  type Entitlement,
+  type HourlyUsage,
+  type MeteringCustomer,
+  type MeteringReport,
+} from '@cppo/persistence';
+import { MeteringEnv } from '../config/metering.env';
+import { HOUR_MS, hourOf, multiplyDecimal } from '../usage/usage.rules';
+
+/**
+ * The report id of (org, entitlement, dimension, hour): 24 hex digits like an ObjectId, the hour's epoch
+ * seconds first, so ids sort by hour and serve as pagination cursors.
+ */
+export function meteringReportId(
+  orgId: string,
+  entitlementId: string,
+  dimension: string,
+  hour: number,
+): string {
+  const time = Math.floor(hour / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  const key = createHash('sha256').update(`${orgId}\n${entitlementId}\n${dimension}\n${hour}`).digest('hex');
+  return `mr_${time}${key.slice(0, 16)}`;
+}
+
+/**
+ * Who AWS is told the customer is: the licence path when the entitlement has a licence and the buyer's
+ * account, else the legacy customer identifier with the product code; never both.
+ */
+export function customerOf(e: Entitlement | undefined): MeteringCustomer | undefined {
+  if (e?.licenseArn && e.buyerAccountId)
+    return { path: 'LicenseArn', licenseArn: e.licenseArn, customerAwsAccountId: e.buyerAccountId };
+  if (e?.customerIdentifier && e.productCode)
+    return { path: 'ProductCode', customerIdentifier: e.customerIdentifier, productCode: e.productCode };
+  return undefined;
+}
+
+/** An hour's figures for one entitlement and dimension: included per the grant, overage, wholesale value. */
+export function figures(
+  e: Entitlement | undefined,
+  dimension: string,
+  usage: number,
+): Pick<MeteringReport, 'includedQuantity' | 'overageQuantity' | 'wholesalePrice' | 'wholesaleValue'> {
+  const included = e?.grants?.find((g) => g.dimensionKey === dimension)?.quantity ?? 0;
+  const overage = Math.max(0, usage - included);
+  const price = e?.wholesalePrices?.find((p) => p.dimensionKey === dimension)?.price;
+  return {
+    includedQuantity: included,
+    overageQuantity: overage,
+    wholesalePrice: price,
+    wholesaleValue: multiplyDecimal(price, overage),
+  };
+}
+
+/**
+ * Makes the ledger's reports: for every closed hour still in AWS's window, the usage summed per
+ * (entitlement, dimension) becomes one report — once; its figures never change afterwards. Usage that
+ * arrives for an hour already reported is recorded on the report as late and flagged, never sent.
+ */
+@Injectable()
+export class MeteringLedger {
+  constructor(
+    private readonly env: MeteringEnv,
+    private readonly usage: UsageRecordRepository,
+    private readonly reports: MeteringReportRepository,
+    private readonly entitlements: EntitlementRepository,
+  ) {}
+
+  async run(now: number): Promise<{ created: number; late: number }> {
+    const to = hourOf(now - this.env.METERING_SETTLE_MS);
+    const from = hourOf(now) - (this.env.METERING_WINDOW_HOURS + 1) * HOUR_MS;
+    if (to <= from) return { created: 0, late: 0 };
+    const [sums, existing] = await Promise.all([
+      this.usage.hourlySums(new Date(from), new Date(to)),
+      this.reports.inRange(new Date(from), new Date(to)),
+    ]);
+    const known = new Map(existing.map((r) => [r._id, r]));
+    const fresh: { id: string; sum: HourlyUsage }[] = [];
+    let late = 0;
+    for (const sum of sums) {
+      const id = meteringReportId(sum.orgId, sum.entitlementId, sum.dimension, sum.hour.getTime());
+      const report = known.get(id);
+      if (!report) fresh.push({ id, sum });
+      else if (sum.usage !== report.usageQuantity + (report.lateQuantity ?? 0)) {
+        await this.reports.flagLate(id, sum.usage - report.usageQuantity);
+        late++;
+      }
+    }
+    if (!fresh.length) return { created: 0, late };
+    const entitlements = new Map(
+      (await this.entitlements.findByIds([...new Set(fresh.map((f) => f.sum.entitlementId))])).map((e) => [
+        e._id,
+        e,
+      ]),
+    );
+    const created = await this.reports.createMany(
+      fresh.map(({ id, sum }) => {
+        const found = entitlements.get(sum.entitlementId);
+        return this.report(id, sum, found?.orgId === sum.orgId ? found : undefined, now);
+      }),
+    );
+    return { created, late };
+  }
+
+  private report(
+    id: string,
+    sum: HourlyUsage,
+    e: Entitlement | undefined,
+    now: number,
+  ): Omit<MeteringReport, 'createdAt' | 'updatedAt'> {
+    const base = {
+      _id: id,
+      orgId: sum.orgId,
+      entitlementId: sum.entitlementId,
+      agreementId: e?.agreementId,
+      dimension: sum.dimension,
+      hour: sum.hour,
+      usageQuantity: sum.usage,
+      ...figures(e, sum.dimension, sum.usage),
+      customer: customerOf(e),
+      attempts: 0,
+    };
+    if (!e)
+      return {
+        ...base,
+        status: MeteringReportStatus.FAILED,
+        flagged: true,
+        lastError: 'entitlement not found',
+      };
+    if (base.overageQuantity === 0 && !this.env.METERING_ZERO_RECORDS)
+      return { ...base, status: MeteringReportStatus.NO_OVERAGE };
+    return { ...base, status: MeteringReportStatus.PENDING, nextAttemptAt: new Date(now) };
+  }
+}

@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type {
+  UsageRecord as AwsUsageRecord,
+  BatchMeterUsageCommandOutput,
+} from '@aws-sdk/client-marketplace-metering';
+import { Counter, Histogram } from 'prom-client';
+import { MeteringReportStatus, RoutingKeys, type MeteringEventV1 } from '@cppo/contracts';
+import { classifyAwsError, MeteringGateway } from '@cppo/marketplace';
+import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
+import {
+  EntitlementRepository,
+  MeteringReportRepository,
+  type MeteringCallRecord,
+  type MeteringReport,
+  type OutboxEvent,
+  type ReportOutcome,
+} from '@cppo/persistence';
+import { PeriodicTask } from '@cppo/runtime';
+import { MeteringEnv } from '../config/metering.env';
+import { earliestAcceptedHour } from '../usage/usage.rules';
+import { customerOf, MeteringLedger } from './metering.ledger';
+
+const MAX_RECORDS_PER_CALL = 25; // BatchMeterUsage's limit
+
+const reportsByStatus = new Counter({
+  name: 'cppo_metering_reports_total',
+  help: 'Metering reports that reached a status (REPORTED, CONFLICT, ...; PENDING = an attempt to retry)',
+  labelNames: ['status'],
+});
+const awsLatency = new Histogram({
+  name: 'cppo_metering_aws_call_seconds',
+  help: 'BatchMeterUsage call latency, by outcome (ok or the error name)',
+  labelNames: ['outcome'],
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+});
+
+/** What became of one report in one attempt. */
+interface Result {
+  status: MeteringReportStatus;
+  awsStatus?: string;
+  meteringRecordId?: string;
+  reason?: string;
+}
+
+/** A record's identity in AWS's answer (AWS echoes each record it answers for). */
+function recordKey(r: AwsUsageRecord): string {
+  const time = r.Timestamp instanceof Date ? r.Timestamp.getTime() : new Date(r.Timestamp as never).getTime();
+  return [r.Dimension, time, r.LicenseArn ?? r.CustomerIdentifier, r.CustomerAWSAccountId ?? ''].join('|');
+}
+
+/** The record AWS is sent for a report: always the same for the same report (Timestamp = hour start). */
+export function awsRecordOf(report: MeteringReport): AwsUsageRecord {
+  const customer = report.customer!;
+  return customer.path === 'LicenseArn'
+    ? {
+        Timestamp: new Date(report.hour),
+        Dimension: report.dimension,
+        Quantity: report.overageQuantity,
+        CustomerAWSAccountId: customer.customerAwsAccountId,
+        LicenseArn: customer.licenseArn,
+      }
+    : {
+        Timestamp: new Date(report.hour),
+        Dimension: report.dimension,
+        Quantity: report.overageQuantity,
+        CustomerIdentifier: customer.customerIdentifier,
+      };
+}
+
+/**
+ * The reporter: every `METERING_INTERVAL_MS`, the ledger makes the reports of the hours that closed, then
+ * due reports are claimed (one replica per attempt) and sent with BatchMeterUsage, 25 per call, grouped by
+ * org and customer path. Each answer is stored as a call record carrying the events it causes, then applied
+ * to the reports. Throttling, 5xx, network errors and UnprocessedRecords leave a report PENDING with a later
+ * attempt; once AWS's window has closed it is EXPIRED_WINDOW. A call AWS refuses as a whole
+ * (InvalidLicenseException, TimestampOutOfBoundsException, ...) is split until the offending record is
+ * alone, and the others are sent.
+ */
+@Injectable()
+export class MeteringReporter implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MeteringReporter.name);
+  private readonly task: PeriodicTask;
+  private readonly owner = randomUUID();
+  private lastClaimCleanup = 0;
+
+  constructor(
+    private readonly env: MeteringEnv,
+    private readonly ledger: MeteringLedger,
+    private readonly reports: MeteringReportRepository,
+    private readonly entitlements: EntitlementRepository,
+    private readonly gateway: MeteringGateway,
+  ) {
+    this.task = new PeriodicTask({
+      name: 'metering-reporter',
+      everyMs: env.METERING_INTERVAL_MS,
+      jitter: 0.1,
+      run: () => this.runOnce(),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start(Math.min(1000, this.env.METERING_INTERVAL_MS));
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
+  }
+
+  /** One run now, never overlapping a scheduled one. */
+  runNow(): Promise<void> {
+    return this.task.runNow();
+  }
+
+  /** One run: the ledger, then every due report (in batches of METERING_BATCH). */
+  async runOnce(): Promise<void> {
+    const started = Date.now();
+    const made = await this.ledger.run(started);
+    if (made.created || made.late)
+      this.logger.log(`ledger: ${made.created} reports made, ${made.late} flagged for late usage`);
+    for (;;) {
+      const due = await this.reports.due(new Date(), this.env.METERING_BATCH);
+      if (!due.length) break;
+      const sent = await this.submit(due, Date.now());
+      // Nothing of this batch could be claimed (another replica has it): leave the rest to the next run.
+      if (!sent || due.length < this.env.METERING_BATCH) break;
+    }
+    if (started - this.lastClaimCleanup > 3_600_000) {
+      this.lastClaimCleanup = started;
+      await this.reports.forgetClaims(new Date(started - 2 * 86_400_000));
+    }
+  }
+
+  /** Claims and sends these reports; returns how many were claimed. */
+  private async submit(due: MeteringReport[], now: number): Promise<number> {
+    const ready = await this.withCustomers(due, now);
+    const slot = Math.floor(now / this.env.METERING_LEASE_MS);
+    const claimed = await this.reports.claim(ready, slot, this.owner);
+    const mine = ready.filter((r) => claimed.has(r._id));
+    const earliest = earliestAcceptedHour(now, this.env.METERING_WINDOW_HOURS);
+    const expired = mine.filter((r) => r.hour.getTime() < earliest);
+    if (expired.length)
+      await this.settle(expired, new Map(expired.map((r) => [r._id, this.expiredWindow()])), false);
+    const groups = new Map<string, MeteringReport[]>();
+    for (const report of mine.filter((r) => r.hour.getTime() >= earliest)) {
+      const key = `${report.orgId}|${report.customer!.path}|${report.customer!.productCode ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), report]);
+    }
+    const chunks = [...groups.values()].flatMap((reports) => {
+      const out: MeteringReport[][] = [];
+      for (let i = 0; i < reports.length; i += MAX_RECORDS_PER_CALL)
+        out.push(reports.slice(i, i + MAX_RECORDS_PER_CALL));
+      return out;
+    });
+    await pool(chunks, this.env.METERING_CONCURRENCY, (chunk) => this.send(chunk));
+    return mine.length;
+  }
+
+  /**
+   * Reports made before their entitlement had a licence or a customer identifier get one now if it has
+   * arrived (fixed from then on); the others wait.
+   */
+  private async withCustomers(due: MeteringReport[], now: number): Promise<MeteringReport[]> {
+    const lacking = due.filter((r) => !r.customer);
+    if (!lacking.length) return due;
+    const found = new Map(
+      (await this.entitlements.findByIds([...new Set(lacking.map((r) => r.entitlementId))])).map((e) => [
+        e._id,
+        e,
+      ]),
+    );
+    const outcomes: ReportOutcome[] = [];
+    for (const report of lacking) {
+      const e = found.get(report.entitlementId);
+      report.customer = customerOf(e?.orgId === report.orgId ? e : undefined);
+      outcomes.push(
+        report.customer
+          ? { id: report._id, set: { customer: report.customer }, attempted: false }
+          : {
+              id: report._id,
+              set: {
+                lastError: 'the entitlement has no licence or customer identifier yet',
+                nextAttemptAt: new Date(now + this.env.METERING_INTERVAL_MS * 4),
+              },
+              attempted: false,
+            },
+      );
+    }
+    await this.reports.applyOutcomes(outcomes);
+    return due.filter((r) => r.customer);
+  }
+
+  /** One BatchMeterUsage call for a chunk (split further when AWS refuses it as a whole). */
+  private async send(chunk: MeteringReport[]): Promise<void> {
+    const results = new Map<string, Result>();
+    await this.call(chunk, results);
+    await this.settle(chunk, results, true);
+  }
+
+  private async call(reports: MeteringReport[], results: Map<string, Result>): Promise<void> {
+    const records = reports.map(awsRecordOf);
+    const path = reports[0].customer!;
+    const started = Date.now();
+    let output: BatchMeterUsageCommandOutput;
+    try {
+      output = await this.gateway.batchMeterUsageOnce({
+        UsageRecords: records,
+        ...(path.path === 'ProductCode' ? { ProductCode: path.productCode } : {}),
+      });
+      awsLatency.observe({ outcome: 'ok' }, (Date.now() - started) / 1000);
+    } catch (error) {
+      const e = error as Error;
+      awsLatency.observe({ outcome: e.name }, (Date.now() - started) / 1000);
+      const reason = `${e.name}: ${e.message}`;
+      if (classifyAwsError(error) !== 'client') {
+        for (const r of reports) results.set(r._id, { status: MeteringReportStatus.PENDING, reason });
+      } else if (reports.length > 1) {
+        // Refused as a whole because of some record(s): halve until each offender is alone.
+        const half = Math.ceil(reports.length / 2);
+        await this.call(reports.slice(0, half), results);
+        await this.call(reports.slice(half), results);
+      } else {
+        const status =
+          e.name === 'TimestampOutOfBoundsException'
+            ? MeteringReportStatus.EXPIRED_WINDOW
+            : MeteringReportStatus.FAILED;
+        results.set(reports[0]._id, { status, awsStatus: e.name, reason });
+      }
+      return;
+    }
+    const byKey = new Map(reports.map((r, i) => [recordKey(records[i]), r]));
+    for (const answer of output.Results ?? []) {
+      const report = answer.UsageRecord && byKey.get(recordKey(answer.UsageRecord));
+      if (!report) continue;
+      const status =
+        answer.Status === 'Success'
+          ? MeteringReportStatus.REPORTED
+          : answer.Status === 'DuplicateRecord'
+            ? MeteringReportStatus.CONFLICT
+            : answer.Status === 'CustomerNotSubscribed'
+              ? MeteringReportStatus.NOT_SUBSCRIBED
+              : MeteringReportStatus.PENDING;
+      results.set(report._id, {
+        status,
+        awsStatus: answer.Status,
+        meteringRecordId: answer.MeteringRecordId,
+        reason:
+          status === MeteringReportStatus.CONFLICT
+            ? 'AWS already holds another quantity for this customer, dimension and hour'
+            : status === MeteringReportStatus.NOT_SUBSCRIBED
+              ? 'AWS says the customer is not subscribed'
+              : status === MeteringReportStatus.PENDING
+                ? `unknown status ${answer.Status}`
+                : undefined,
+      });
+    }
+    for (const r of reports)
+      if (!results.has(r._id))
+        results.set(r._id, {
+          status: MeteringReportStatus.PENDING,
+          reason: (output.UnprocessedRecords ?? []).length
+            ? 'returned in UnprocessedRecords'
+            : 'AWS returned no result for the record',
+        });
+  }
+
+  private expiredWindow(): Result {
+    return {
+      status: MeteringReportStatus.EXPIRED_WINDOW,
+      reason: `AWS's window of ${this.env.METERING_WINDOW_HOURS} hours closed before the record was accepted`,
+    };
+  }
+
+  /**
+   * Stores the call with the events of its final outcomes (published at once), then applies the outcomes
+   * to the reports. A crash in between leaves the reports PENDING: the next attempt resends the identical
+   * records, AWS answers as before, and the events repeat with the same message ids.
+   */
+  private async settle(
+    reports: MeteringReport[],
+    results: Map<string, Result>,
+    attempted: boolean,
+  ): Promise<void> {
+    const now = new Date();
+    const events: OutboxEvent[] = [];
+    const records: MeteringCallRecord[] = [];
+    const outcomes: ReportOutcome[] = [];
+    for (const report of reports) {
+      const result = results.get(report._id) ?? { status: MeteringReportStatus.PENDING, reason: 'no answer' };
+      reportsByStatus.inc({ status: result.status });
+      records.push({
+        reportId: report._id,
+        quantity: report.overageQuantity,
+        outcome: result.awsStatus ?? result.status,
+        meteringRecordId: result.meteringRecordId,
+      });
+      if (result.status === MeteringReportStatus.PENDING) {
+        outcomes.push({
+          id: report._id,
+          set: {
+            lastError: result.reason,
+            nextAttemptAt: new Date(now.getTime() + this.backoff(report.attempts)),
+          },
+          attempted,
+        });
+        continue;
+      }
+      const flagged = result.status !== MeteringReportStatus.REPORTED;
+      outcomes.push({
+        id: report._id,
+        set: {
+          status: result.status,
+          awsStatus: result.awsStatus,
+          meteringRecordId: result.meteringRecordId,
+          ...(flagged ? { flagged: true, lastError: result.reason } : { reportedAt: now }),
+        },
+        unset: flagged ? ['nextAttemptAt'] : ['nextAttemptAt', 'lastError'],
+        attempted,
+      });
+      events.push(this.event(report, result));
+    }
+    await this.reports.recordCall(
+      { _id: `mc_${randomUUID().replace(/-/g, '')}`, orgId: reports[0].orgId, records },
+      events,
+    );
+    await this.reports.applyOutcomes(outcomes);
+  }
+
+  /** Exponential backoff from METERING_RETRY_MIN_MS to 5 min, with up to 20 % jitter. */
+  private backoff(attempts: number): number {
+    const base = Math.min(300_000, this.env.METERING_RETRY_MIN_MS * 2 ** Math.min(attempts, 10));
+    return Math.round(base * (1 + Math.random() * 0.2));
+  }
+
+  private event(report: MeteringReport, result: Result): OutboxEvent {
+    const key =
+      result.status === MeteringReportStatus.REPORTED
+        ? RoutingKeys.MeteringReported
+        : RoutingKeys.MeteringFailed;
+    const payload: MeteringEventV1 = {
+      reportId: report._id,
+      entitlementId: report.entitlementId,
+      dimension: report.dimension,
+      hour: report.hour.toISOString(),
+      quantity: report.overageQuantity,
+      usageQuantity: report.usageQuantity,
+      wholesaleValue: report.wholesaleValue,
+      status: result.status,
+      meteringRecordId: result.meteringRecordId,
+      reason: result.reason,
+    };
+    return buildEnvelope(key, payload, {
+      orgId: report.orgId,
+      messageId: deterministicMessageId(`${report._id}:${result.status}`),
+      causationId: report._id,
+      correlationId: report.entitlementId,
+    }) as OutboxEvent;
+  }
+}
+
+/** Runs `work` on every item with at most `concurrency` at a time. */
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,109 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
+import { EntitlementRepository, MeteringReportRepository, UsageRecordRepository } from '@cppo/persistence';
+import { OrgId } from '@cppo/platform';
+import { EntitlementUsageView, type HourlyUsageView } from '@cppo/views';
+import { figures } from '../reporting/metering.ledger';
+import { UsageRecordsBody, UsageRecordsResponse } from './dto/usage-records.dto';
+import { UsageIntakeService } from './usage-intake.service';
+import { HOUR_MS, hourOf } from './usage.rules';
+
+export class UsageRangeQuery {
+  @ApiPropertyOptional({ description: 'first hour (ISO 8601); default 24 hours before `to`' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'end, exclusive (ISO 8601); default the end of the current hour' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+const MAX_RANGE_HOURS = 31 * 24;
+
+@ApiTags('usage')
+@Controller('v1')
+export class UsageController {
+  constructor(
+    private readonly intake: UsageIntakeService,
+    private readonly entitlements: EntitlementRepository,
+    private readonly usage: UsageRecordRepository,
+    private readonly reports: MeteringReportRepository,
+  ) {}
+
+  /**
+   * Up to 1000 usage records; each is `accepted` (stored before this answers), a `duplicate` of one
+   * stored under its idempotency key, or `rejected` with the reason — in request order.
+   */
+  @Post('usage-records')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: UsageRecordsResponse })
+  async record(@OrgId() orgId: string, @Body() body: UsageRecordsBody): Promise<UsageRecordsResponse> {
+    return { results: await this.intake.record(orgId, body.records) };
+  }
+
+  /** Usage per hour and dimension, with what was (or will be) reported to AWS and its wholesale value. */
+  @Get('entitlements/:id/usage')
+  @ApiOkResponse({ type: EntitlementUsageView })
+  async usageOf(
+    @OrgId() orgId: string,
+    @Param('id') id: string,
+    @Query() query: UsageRangeQuery,
+  ): Promise<EntitlementUsageView> {
+    const to = query.to ? Date.parse(query.to) : hourOf(Date.now()) + HOUR_MS;
+    const from = query.from ? Date.parse(query.from) : to - 24 * HOUR_MS;
+    if (from >= to) throw new BadRequestException(['from must be before to']);
+    if (to - from > MAX_RANGE_HOURS * HOUR_MS)
+      throw new BadRequestException([`from-to may span at most ${MAX_RANGE_HOURS} hours`]);
+    const entitlement = await this.entitlements.findById(orgId, id);
+    if (!entitlement?.status) throw new NotFoundException(`entitlement ${id} not found`);
+    const [sums, reports] = await Promise.all([
+      this.usage.hourlyUsageOf(orgId, id, new Date(hourOf(from)), new Date(to)),
+      this.reports.forEntitlement(orgId, id, new Date(hourOf(from)), new Date(to)),
+    ]);
+    const reportOf = new Map(reports.map((r) => [`${r.hour.getTime()}|${r.dimension}`, r]));
+    const hours: HourlyUsageView[] = sums.map((sum) => {
+      const report = reportOf.get(`${sum.hour.getTime()}|${sum.dimension}`);
+      const billed = report
+        ? {
+            included: report.includedQuantity,
+            overage: report.overageQuantity,
+            wholesaleValue: report.wholesaleValue,
+          }
+        : (({ includedQuantity, overageQuantity, wholesaleValue }) => ({
+            included: includedQuantity,
+            overage: overageQuantity,
+            wholesaleValue,
+          }))(figures(entitlement, sum.dimension, sum.usage));
+      return {
+        hour: sum.hour.toISOString(),
+        dimension: sum.dimension,
+        usage: sum.usage,
+        ...billed,
+        status: report?.status ?? 'OPEN',
+        meteringRecordId: report?.meteringRecordId,
+        reportId: report?._id,
+        lateQuantity: report?.lateQuantity,
+      };
+    });
+    hours.sort((a, b) => a.hour.localeCompare(b.hour) || a.dimension.localeCompare(b.dimension));
+    return {
+      entitlementId: id,
+      from: new Date(hourOf(from)).toISOString(),
+      to: new Date(to).toISOString(),
+      hours,
+    };
+  }
+}

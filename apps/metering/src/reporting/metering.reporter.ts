@@ -100,7 +100,7 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.task.start(Math.min(1000, this.env.METERING_INTERVAL_MS));
+    this.task.start(this.env.METERING_INTERVAL_MS);
   }
 
   onApplicationShutdown(): Promise<void> {

@@ -1,7 +1,17 @@
 import mongoose from 'mongoose';
+import {
+  createTestOrg,
+  randomAccountId,
+  startTestApp,
+  type TestApp,
+  hourStart,
+  meteredDeals,
+  usageFor,
+  type MeteredDeal,
+  type UsageInput,
+} from '@cppo/platform/testing';
 import { RoutingKeys, type MessageEnvelope } from '@cppo/contracts';
 import { createAmqpConnection, EventPublisher } from '@cppo/messaging';
-import { createTestOrg, randomAccountId, startTestApp, type TestApp } from '@cppo/platform/testing';
 import {
   deleteTopology,
   ISV,
@@ -13,13 +23,6 @@ import {
 } from '@cppo/testing';
 import { AppModule } from './app.module';
 import { MeteringReporter } from './reporting/metering.reporter';
-import {
-  hourStart,
-  meteredDeals,
-  usageFor,
-  type MeteredDeal,
-  type UsageInput,
-} from './testing/metered-deals';
 import { METERING_SUBSCRIPTIONS } from './usage/usage.consumer';
 
 interface SimRecord {

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { createOrgInDatabase } from '@cppo/platform/testing';
+import { createOrgInDatabase, meteredDeals, usageFor, type MeteredDeal } from '@cppo/platform/testing';
 import {
   deleteTopology,
   ISV,
@@ -12,7 +12,6 @@ import {
   type RunningSimulator,
   type ServiceProcess,
 } from '@cppo/testing';
-import { meteredDeals, usageFor, type MeteredDeal } from './testing/metered-deals';
 
 interface SimRecord {
   licenseArn?: string;

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { Counter } from 'prom-client';
 import { BaseEnv } from '@cppo/runtime';
 import { setConditionMode } from './condition';
 import { MongoWatchdog } from './mongo-watchdog';
@@ -40,6 +41,12 @@ import { MeteringReport, MeteringReportSchema } from './schemas/metering-report.
 import { Offer, OfferSchema } from './schemas/offer.schema';
 import { Org, OrgSchema } from './schemas/org.schema';
 import { UsageRecord, UsageRecordSchema } from './schemas/usage-record.schema';
+
+const mongoCommands = new Counter({
+  name: 'cppo_mongo_commands_total',
+  help: 'Commands sent to MongoDB (database round trips), by command name',
+  labelNames: ['command'],
+});
 
 export const SCHEMAS = [
   { name: Org.name, schema: OrgSchema },
@@ -85,6 +92,8 @@ const REPOSITORIES = [
         uri: env.MONGO_URL,
         serverSelectionTimeoutMS: 5000,
         autoIndex: false,
+        // Round trips are the budget: every command is counted (cppo_mongo_commands_total).
+        monitorCommands: true,
       }),
     }),
     MongooseModule.forFeature(SCHEMAS),
@@ -101,6 +110,11 @@ export class PersistenceModule implements OnApplicationBootstrap, OnApplicationS
     env: BaseEnv,
   ) {
     setConditionMode(connection, env.MONGO_CONDITIONS);
+    connection
+      .getClient()
+      .on('commandStarted', (event: { commandName: string }) =>
+        mongoCommands.inc({ command: event.commandName }),
+      );
     this.watchdog = new MongoWatchdog(connection, env.MONGO_URL, { intervalMs: 2000, stuckAfterMs: 10_000 });
   }
 

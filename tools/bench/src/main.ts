@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- <suite> [options]`, suites: `ingest` (offer-ingest throughput next to the raw SQS rate)
- * and `latency` (notification → entitlement ACTIVE next to raw RabbitMQ latency). Each figure is printed next
+ * `npm run bench -- <suite> [options]`, suites: `ingest` (offer-ingest throughput next to the raw SQS rate),
+ * `latency` (notification → entitlement ACTIVE next to raw RabbitMQ latency) and `metering` (usage intake
+ * next to a raw insertMany; reporting 10,000 entitlement-hours next to raw BatchMeterUsage calls). Each figure is printed next
  * to a baseline measured in the same run. `MONGO_URL=…` measures against another MongoDB-compatible server.
  */
 import { parseArgs } from 'node:util';
@@ -9,22 +10,23 @@ import { startMongoServer, startSqsEmulator } from '@cppo/testing';
 import { printRows, type BenchContext, type Row } from './bench';
 import { ingestSuite } from './ingest';
 import { latencySuite } from './latency';
+import { meteringSuite } from './metering';
 
 const USAGE =
-  'usage: npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n';
+  'usage: npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
-      count: { type: 'string', default: '1000' },
+      count: { type: 'string' },
       replicas: { type: 'string', default: '1,3' },
       seconds: { type: 'string', default: '60' },
       rate: { type: 'string', default: '100' },
     },
   });
   const suite = positionals[0];
-  if (suite !== 'ingest' && suite !== 'latency') {
+  if (suite !== 'ingest' && suite !== 'latency' && suite !== 'metering') {
     process.stderr.write(USAGE);
     process.exit(2);
   }
@@ -40,8 +42,10 @@ async function main(): Promise<void> {
   try {
     const rows: Row[] =
       suite === 'ingest'
-        ? await ingestSuite(ctx, Number(values.count), values.replicas.split(',').map(Number))
-        : await latencySuite(ctx, Number(values.seconds), Number(values.rate));
+        ? await ingestSuite(ctx, Number(values.count ?? 1000), values.replicas.split(',').map(Number))
+        : suite === 'metering'
+          ? await meteringSuite(ctx, Number(values.count ?? 20_000))
+          : await latencySuite(ctx, Number(values.seconds), Number(values.rate));
     printRows(rows, `Mongo: ${mongo.kind}; ${new Date().toISOString()}`);
   } finally {
     sqs.destroy();

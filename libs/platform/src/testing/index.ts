@@ -2,3 +2,4 @@
 export * from './app';
 export * from './orgs';
 export * from './records';
+export * from './metered-deals';

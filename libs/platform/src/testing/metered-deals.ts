@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { EntitlementStatus, EntitlementType } from '@cppo/contracts';
 import { newId } from '@cppo/persistence';
-import { randomAccountId } from '@cppo/platform/testing';
+import { randomAccountId } from './orgs';
 import { PARTNER, PRODUCT, PRODUCT_CODE, type RunningSimulator } from '@cppo/testing';
 
 export const HOUR = 3_600_000;

@@ -1,0 +1,222 @@
+import { BatchMeterUsageCommand, type UsageRecord } from '@aws-sdk/client-marketplace-metering';
+import mongoose from 'mongoose';
+import { createMeteringClient } from '@cppo/marketplace';
+import { usageRecordId, UsageRecordSchema } from '@cppo/persistence';
+import {
+  createOrgInDatabase,
+  hourStart,
+  meteredDeals,
+  usageFor,
+  type UsageInput,
+} from '@cppo/platform/testing';
+import {
+  ISV,
+  rabbitUrl,
+  startMarketplaceSim,
+  startServiceProcess,
+  uniqueName,
+  waitFor,
+  type RunningSimulator,
+  type ServiceProcess,
+} from '@cppo/testing';
+import type { BenchContext, Row } from './bench';
+
+const BATCH = 1000;
+
+/** The metering service's counter of Mongo commands, read from its /metrics. */
+async function mongoCommands(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return [...text.matchAll(/^cppo_mongo_commands_total\{[^}]*\} (\d+)/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+}
+
+/** Posts records in batches of 1000, one request at a time; returns records/s and Mongo commands per request. */
+async function intake(
+  service: ServiceProcess,
+  apiKey: string,
+  records: UsageInput[],
+): Promise<{ rate: number; commandsPerRequest: number }> {
+  const before = await mongoCommands(service.port);
+  const started = Date.now();
+  for (let i = 0; i < records.length; i += BATCH) {
+    const response = await fetch(`http://127.0.0.1:${service.port}/v1/usage-records`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ records: records.slice(i, i + BATCH) }),
+    });
+    const body = (await response.json()) as { results: { status: string }[] };
+    const rejected = body.results?.find((r) => r.status !== 'accepted');
+    if (response.status !== 202 || rejected)
+      throw new Error(`intake failed: ${JSON.stringify(body).slice(0, 500)}`);
+  }
+  const rate = (records.length / (Date.now() - started)) * 1000;
+  const requests = Math.ceil(records.length / BATCH);
+  // The API key lookup is cached; what remains is the intake's own round trips (and the watchdog's pings).
+  return { rate, commandsPerRequest: ((await mongoCommands(service.port)) - before) / requests };
+}
+
+/** The same documents, inserted with insertMany(1000, unordered) into a collection with the same indexes. */
+async function rawInsert(db: mongoose.Connection, orgId: string, records: UsageInput[]): Promise<number> {
+  const model = db.model(uniqueName('RawUsage'), UsageRecordSchema.clone(), uniqueName('raw_usage'));
+  await model.createIndexes();
+  const docs = records.map((r) => {
+    const ts = Date.parse(r.timestamp);
+    return {
+      _id: usageRecordId(orgId, `raw-${r.idempotencyKey}`),
+      orgId,
+      idempotencyKey: r.idempotencyKey,
+      entitlementId: r.entitlementId,
+      dimension: r.dimension,
+      quantity: r.quantity,
+      timestamp: new Date(ts),
+      hour: new Date(Math.floor(ts / 3_600_000) * 3_600_000),
+      contentHash: 'x'.repeat(64),
+      createdAt: new Date(),
+    };
+  });
+  const started = Date.now();
+  for (let i = 0; i < docs.length; i += BATCH)
+    await model.collection.insertMany(docs.slice(i, i + BATCH) as never[], { ordered: false });
+  return (docs.length / (Date.now() - started)) * 1000;
+}
+
+/** The same entitlement-hours sent straight to the simulator: 25 records per call, 4 calls at a time. */
+async function rawMetering(sim: RunningSimulator, records: UsageRecord[]): Promise<number> {
+  const client = createMeteringClient({
+    endpoint: sim.url,
+    credentials: { accessKeyId: ISV, secretAccessKey: 'bench' },
+    maxAttempts: 1,
+  });
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < records.length) {
+        const slice = records.slice(next, (next += 25));
+        await client.send(new BatchMeterUsageCommand({ UsageRecords: slice }));
+      }
+    }),
+  );
+  client.destroy();
+  return Date.now() - started;
+}
+
+/**
+ * `metering`: usage intake over HTTP (batches of 1000) next to a raw insertMany of the same documents into
+ * the same database; and the time to report 10,000 entitlement-hours to the simulator next to sending the
+ * same records straight from a client.
+ */
+export async function meteringSuite(ctx: BenchContext, count: number): Promise<Row[]> {
+  const sim = await startMarketplaceSim();
+  const database = new URL(ctx.mongoUrl);
+  database.pathname = `/${uniqueName('bench').replace(/-/g, '_')}`;
+  const org = await createOrgInDatabase(database.toString(), ISV);
+  const db = await mongoose.createConnection(database.toString()).asPromise();
+  const env = {
+    MONGO_URL: database.toString(),
+    RABBITMQ_URL: rabbitUrl(),
+    RABBITMQ_EXCHANGE: uniqueName('cppo.events.bench'),
+    RABBITMQ_QUEUE_PREFIX: uniqueName('bench'),
+    MARKETPLACE_ENDPOINT: sim.url,
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    LOG_LEVEL: 'error',
+    METERING_SETTLE_MS: '0',
+  };
+  const started: ServiceProcess[] = [];
+  try {
+    // Intake: `count` records for 20 entitlements over 3 past hours.
+    const service = await startServiceProcess('metering', { ...env, METERING_INTERVAL_MS: '3600000' });
+    started.push(service);
+    await service.ready(120_000);
+    const few = await meteredDeals(sim, db, org.orgId, 20);
+    const { records, sums } = usageFor(few, count, [1, 2, 3], 'intake');
+    const rawRate = await rawInsert(db, org.orgId, records);
+    const { rate, commandsPerRequest } = await intake(service, org.apiKey, records);
+
+    // Reporting: 10,000 entitlement-hours (1,250 entitlements × 2 dimensions × 4 hours), one record each.
+    const many = await meteredDeals(sim, db, org.orgId, 1250, { startedHoursAgo: 8 });
+    const hourly: UsageInput[] = many.flatMap((deal, d) =>
+      [1, 2, 3, 4].flatMap((ago) =>
+        ['api_calls', 'storage_gb'].map((dimension) => ({
+          entitlementId: deal.entitlementId,
+          dimension,
+          quantity: 1 + ((d + ago) % 7),
+          timestamp: new Date(hourStart(ago) + 60_000).toISOString(),
+          idempotencyKey: `hourly-${deal.entitlementId}-${dimension}-${ago}`,
+        })),
+      ),
+    );
+    await intake(service, org.apiKey, hourly);
+    const reports = db.collection('metering_reports');
+    const reporter = await startServiceProcess('metering', { ...env, METERING_INTERVAL_MS: '100' });
+    started.push(reporter);
+    await reporter.ready(120_000);
+    const reportStart = Date.now();
+    await waitFor(
+      async () => (await reports.countDocuments({ status: 'REPORTED' })) >= hourly.length + sums.size,
+      {
+        timeoutMs: 300_000,
+        intervalMs: 100,
+        what: `${hourly.length} reports REPORTED`,
+      },
+    );
+    const reportMs = Date.now() - reportStart;
+    const ledgered = await reports.countDocuments({});
+    // Baseline: the same records straight from a client (AWS answers the identical records as before).
+    const rawMs = await rawMetering(
+      sim,
+      hourly.map((r, i) => {
+        const deal = many[Math.floor(i / 8)];
+        return {
+          Timestamp: new Date(hourStart(1 + (Math.floor(i / 2) % 4))),
+          Dimension: r.dimension,
+          Quantity: r.quantity,
+          CustomerAWSAccountId: deal.buyer,
+          LicenseArn: deal.licenseArn,
+        };
+      }),
+    );
+    return [
+      {
+        suite: 'metering',
+        figure: `raw insertMany(${BATCH}) of the same ${count} usage documents`,
+        value: rawRate,
+        unit: 'rec/s',
+      },
+      {
+        suite: 'metering',
+        figure: `POST /v1/usage-records (${BATCH}/request), one instance`,
+        value: rate,
+        unit: 'rec/s',
+        baseline: rawRate,
+      },
+      {
+        suite: 'metering',
+        figure: 'Mongo commands per intake request (1000 records)',
+        value: commandsPerRequest,
+        unit: 'cmds',
+      },
+      {
+        suite: 'metering',
+        figure: `raw BatchMeterUsage of ${hourly.length} records (25/call, 4 at a time)`,
+        value: rawMs / 1000,
+        unit: 's',
+      },
+      {
+        suite: 'metering',
+        figure: `report ${ledgered} entitlement-hours (ledger + claims + calls)`,
+        value: reportMs / 1000,
+        unit: 's',
+        baseline: rawMs / 1000,
+      },
+    ];
+  } finally {
+    await Promise.all(started.map((s) => s.stop()));
+    await db.dropDatabase();
+    await db.close();
+    await sim.stop();
+  }
+}

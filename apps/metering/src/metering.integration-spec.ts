@@ -54,6 +54,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
         AWS_MAX_RETRIES: '0',
         METERING_INTERVAL_MS: '3600000',
         METERING_SETTLE_MS: '0',
+        METERING_LATE_SCAN_MS: '0',
         METERING_RETRY_MIN_MS: '20',
         METERING_WINDOW_HOURS: '6',
       },

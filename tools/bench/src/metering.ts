@@ -23,6 +23,8 @@ import type { BenchContext, Row } from './bench';
 
 const BATCH = 1000;
 
+const progress = (line: string) => process.stderr.write(`[bench metering] ${line}\n`);
+
 /** The metering service's counter of Mongo commands, read from its /metrics. */
 async function mongoCommands(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -131,13 +133,16 @@ export async function meteringSuite(ctx: BenchContext, count: number): Promise<R
     const service = await startServiceProcess('metering', { ...env, METERING_INTERVAL_MS: '3600000' });
     started.push(service);
     await service.ready(120_000);
+    progress('intake: 20 entitlements');
     const few = await meteredDeals(sim, db, org.orgId, 20);
     const { records, sums } = usageFor(few, count, [1, 2, 3], 'intake');
     const rawRate = await rawInsert(db, org.orgId, records);
     const { rate, commandsPerRequest } = await intake(service, org.apiKey, records);
 
     // Reporting: 10,000 entitlement-hours (1,250 entitlements × 2 dimensions × 4 hours), one record each.
+    progress('reporting: 1,250 entitlements in the simulator');
     const many = await meteredDeals(sim, db, org.orgId, 1250, { startedHoursAgo: 8 });
+    progress('reporting: 10,000 usage records');
     const hourly: UsageInput[] = many.flatMap((deal, d) =>
       [1, 2, 3, 4].flatMap((ago) =>
         ['api_calls', 'storage_gb'].map((dimension) => ({
@@ -155,12 +160,21 @@ export async function meteringSuite(ctx: BenchContext, count: number): Promise<R
     started.push(reporter);
     await reporter.ready(120_000);
     const reportStart = Date.now();
+    let lastProgress = reportStart;
+    progress('reporting: reporter started');
     await waitFor(
-      async () => (await reports.countDocuments({ status: 'REPORTED' })) >= hourly.length + sums.size,
+      async () => {
+        const done = await reports.countDocuments({ status: 'REPORTED' });
+        if (Date.now() - lastProgress > 5000) {
+          lastProgress = Date.now();
+          progress(`reporting: ${done} of ${hourly.length + sums.size} reported`);
+        }
+        return done >= hourly.length + sums.size;
+      },
       {
         timeoutMs: 300_000,
         intervalMs: 100,
-        what: `${hourly.length} reports REPORTED`,
+        what: `${hourly.length + sums.size} reports REPORTED`,
       },
     );
     const reportMs = Date.now() - reportStart;

@@ -21,6 +21,12 @@ export class MeteringEnv extends AwsServiceEnv {
   @Min(0)
   METERING_SETTLE_MS = 20_000;
 
+  /** How often the reporter reads the whole window again to find usage that came after its report. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  METERING_LATE_SCAN_MS = 300_000;
+
   /**
    * How many hours back AWS accepts a record. The API reference says 6, the newest service model 24
    * (docs/aws-marketplace.md): 6 is the safe default; older usage is refused at intake.

@@ -73,13 +73,25 @@ export class MeteringLedger {
     private readonly entitlements: EntitlementRepository,
   ) {}
 
-  async run(now: number): Promise<{ created: number; late: number }> {
+  /** Hours this process has made every report of (closed, scanned after they closed). */
+  private readonly ledgered = new Set<number>();
+  private lastFullScan = 0;
+
+  /**
+   * Makes the reports of the closed hours not ledgered yet, and returns the new ones. Every
+   * METERING_LATE_SCAN_MS the whole window is read again, to find usage that came after its hour's report.
+   */
+  async run(now: number): Promise<{ created: MeteringReport[]; late: number }> {
     const to = hourOf(now - this.env.METERING_SETTLE_MS);
     const from = hourOf(now) - (this.env.METERING_WINDOW_HOURS + 1) * HOUR_MS;
-    if (to <= from) return { created: 0, late: 0 };
+    for (const hour of this.ledgered) if (hour < from) this.ledgered.delete(hour);
+    const fullScan = now - this.lastFullScan >= this.env.METERING_LATE_SCAN_MS;
+    let first = from;
+    if (!fullScan) while (first < to && this.ledgered.has(first)) first += HOUR_MS;
+    if (to <= first) return { created: [], late: 0 };
     const [sums, existing] = await Promise.all([
-      this.usage.hourlySums(new Date(from), new Date(to)),
-      this.reports.inRange(new Date(from), new Date(to)),
+      this.usage.hourlySums(new Date(first), new Date(to)),
+      this.reports.inRange(new Date(first), new Date(to)),
     ]);
     const known = new Map(existing.map((r) => [r._id, r]));
     const fresh: { id: string; sum: HourlyUsage }[] = [];
@@ -93,7 +105,6 @@ export class MeteringLedger {
         late++;
       }
     }
-    if (!fresh.length) return { created: 0, late };
     const entitlements = new Map(
       (await this.entitlements.findByIds([...new Set(fresh.map((f) => f.sum.entitlementId))])).map((e) => [
         e._id,
@@ -106,6 +117,8 @@ export class MeteringLedger {
         return this.report(id, sum, found?.orgId === sum.orgId ? found : undefined, now);
       }),
     );
+    for (let hour = first; hour < to; hour += HOUR_MS) this.ledgered.add(hour);
+    if (fullScan) this.lastFullScan = now;
     return { created, late };
   }
 

@@ -41,6 +41,8 @@ interface Result {
   awsStatus?: string;
   meteringRecordId?: string;
   reason?: string;
+  /** Decided without a call (AWS's window closed before): not an attempt. */
+  notSent?: boolean;
 }
 
 /** A record's identity in AWS's answer (AWS echoes each record it answers for). */
@@ -112,12 +114,15 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     return this.task.runNow();
   }
 
-  /** One run: the ledger, then every due report (in batches of METERING_BATCH). */
+  /** One run: the ledger's new reports, then every report due for another attempt (in batches). */
   async runOnce(): Promise<void> {
     const started = Date.now();
     const made = await this.ledger.run(started);
-    if (made.created || made.late)
-      this.logger.log(`ledger: ${made.created} reports made, ${made.late} flagged for late usage`);
+    if (made.created.length || made.late)
+      this.logger.log(`ledger: ${made.created.length} reports made, ${made.late} flagged for late usage`);
+    const fresh = made.created.filter((r) => r.status === MeteringReportStatus.PENDING);
+    for (let i = 0; i < fresh.length; i += this.env.METERING_BATCH)
+      await this.submit(fresh.slice(i, i + this.env.METERING_BATCH), Date.now());
     for (;;) {
       const due = await this.reports.due(new Date(), this.env.METERING_BATCH);
       if (!due.length) break;
@@ -131,20 +136,28 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Claims and sends these reports; returns how many were claimed. */
+  /**
+   * Claims these reports and sends those it got, 25 per call; then stores every answer with one call record
+   * and applies them with one write. Returns how many were claimed.
+   */
   private async submit(due: MeteringReport[], now: number): Promise<number> {
     const ready = await this.withCustomers(due, now);
     const slot = Math.floor(now / this.env.METERING_LEASE_MS);
     const claimed = await this.reports.claim(ready, slot, this.owner);
     const mine = ready.filter((r) => claimed.has(r._id));
+    if (!mine.length) return 0;
     const earliest = earliestAcceptedHour(now, this.env.METERING_WINDOW_HOURS);
-    const expired = mine.filter((r) => r.hour.getTime() < earliest);
-    if (expired.length)
-      await this.settle(expired, new Map(expired.map((r) => [r._id, this.expiredWindow()])), false);
+    const results = new Map<string, Result>();
     const groups = new Map<string, MeteringReport[]>();
-    for (const report of mine.filter((r) => r.hour.getTime() >= earliest)) {
+    for (const report of mine) {
+      if (report.hour.getTime() < earliest) {
+        results.set(report._id, this.expiredWindow());
+        continue;
+      }
       const key = `${report.orgId}|${report.customer!.path}|${report.customer!.productCode ?? ''}`;
-      groups.set(key, [...(groups.get(key) ?? []), report]);
+      const group = groups.get(key);
+      if (group) group.push(report);
+      else groups.set(key, [report]);
     }
     const chunks = [...groups.values()].flatMap((reports) => {
       const out: MeteringReport[][] = [];
@@ -152,7 +165,8 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
         out.push(reports.slice(i, i + MAX_RECORDS_PER_CALL));
       return out;
     });
-    await pool(chunks, this.env.METERING_CONCURRENCY, (chunk) => this.send(chunk));
+    await pool(chunks, this.env.METERING_CONCURRENCY, (chunk) => this.call(chunk, results));
+    for (const [orgId, reports] of byOrg(mine)) await this.settle(orgId, reports, results);
     return mine.length;
   }
 
@@ -188,13 +202,6 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     }
     await this.reports.applyOutcomes(outcomes);
     return due.filter((r) => r.customer);
-  }
-
-  /** One BatchMeterUsage call for a chunk (split further when AWS refuses it as a whole). */
-  private async send(chunk: MeteringReport[]): Promise<void> {
-    const results = new Map<string, Result>();
-    await this.call(chunk, results);
-    await this.settle(chunk, results, true);
   }
 
   private async call(reports: MeteringReport[], results: Map<string, Result>): Promise<void> {
@@ -267,19 +274,20 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
   private expiredWindow(): Result {
     return {
       status: MeteringReportStatus.EXPIRED_WINDOW,
+      notSent: true,
       reason: `AWS's window of ${this.env.METERING_WINDOW_HOURS} hours closed before the record was accepted`,
     };
   }
 
   /**
-   * Stores the call with the events of its final outcomes (published at once), then applies the outcomes
-   * to the reports. A crash in between leaves the reports PENDING: the next attempt resends the identical
-   * records, AWS answers as before, and the events repeat with the same message ids.
+   * Stores the answers with the events of the final outcomes (published at once), then applies them to
+   * the reports in one write. A crash in between leaves the reports PENDING: the next attempt resends the
+   * identical records, AWS answers as before, and the events repeat with the same message ids.
    */
   private async settle(
+    orgId: string,
     reports: MeteringReport[],
     results: Map<string, Result>,
-    attempted: boolean,
   ): Promise<void> {
     const now = new Date();
     const events: OutboxEvent[] = [];
@@ -287,6 +295,7 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     const outcomes: ReportOutcome[] = [];
     for (const report of reports) {
       const result = results.get(report._id) ?? { status: MeteringReportStatus.PENDING, reason: 'no answer' };
+      const attempted = !result.notSent;
       reportsByStatus.inc({ status: result.status });
       records.push({
         reportId: report._id,
@@ -319,10 +328,7 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
       });
       events.push(this.event(report, result));
     }
-    await this.reports.recordCall(
-      { _id: `mc_${randomUUID().replace(/-/g, '')}`, orgId: reports[0].orgId, records },
-      events,
-    );
+    await this.reports.recordCall({ _id: `mc_${randomUUID().replace(/-/g, '')}`, orgId, records }, events);
     await this.reports.applyOutcomes(outcomes);
   }
 
@@ -356,6 +362,16 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
       correlationId: report.entitlementId,
     }) as OutboxEvent;
   }
+}
+
+function byOrg(reports: MeteringReport[]): Map<string, MeteringReport[]> {
+  const groups = new Map<string, MeteringReport[]>();
+  for (const r of reports) {
+    const group = groups.get(r.orgId);
+    if (group) group.push(r);
+    else groups.set(r.orgId, [r]);
+  }
+  return groups;
 }
 
 /** Runs `work` on every item with at most `concurrency` at a time. */

@@ -73,19 +73,23 @@ export class MeteringReportRepository {
       .exec();
   }
 
-  /** Inserts the reports not made yet (one unordered write; a report another replica made is kept). */
-  async createMany(reports: Omit<MeteringReport, 'createdAt' | 'updatedAt'>[]): Promise<number> {
-    if (!reports.length) return 0;
+  /**
+   * Inserts the reports not made yet (one unordered write); returns those this call inserted (a report
+   * another replica made first is kept as it is).
+   */
+  async createMany(
+    reports: Omit<MeteringReport, 'createdAt' | 'updatedAt'>[],
+  ): Promise<MeteringReport[]> {
+    if (!reports.length) return [];
     const now = new Date();
+    const docs = reports.map((r) => withoutUndefined({ ...r, createdAt: now, updatedAt: now }));
+    let taken = new Set<number>();
     try {
-      await this.model.collection.insertMany(
-        reports.map((r) => withoutUndefined({ ...r, createdAt: now, updatedAt: now })) as never[],
-        { ordered: false },
-      );
-      return reports.length;
+      await this.model.collection.insertMany(docs as never[], { ordered: false });
     } catch (error) {
-      return reports.length - duplicateIndexes(error).size;
+      taken = duplicateIndexes(error);
     }
+    return docs.filter((_, i) => !taken.has(i));
   }
 
   /** Records usage that arrived after the report was made: never sent, flagged for a person. */
@@ -158,7 +162,9 @@ export class MeteringReportRepository {
         },
       }),
     );
-    await this.model.bulkWrite(operations, { ordered: false });
+    // In writes of 25: FerretDB 1.24 never answered one update command of 120 (the driver waits forever).
+    for (let i = 0; i < operations.length; i += 25)
+      await this.model.bulkWrite(operations.slice(i, i + 25), { ordered: false });
   }
 
   /** Sends a report again: only from a state that needs a person; null when it is not in one. */

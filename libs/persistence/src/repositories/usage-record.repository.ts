@@ -77,18 +77,29 @@ export class UsageRecordRepository {
     });
   }
 
+  /**
+   * Sums read records (five fields each) and adds them up here: one read, whatever the server. (FerretDB's
+   * `$group` took 27 s for 12,000 records on the benchmark machine; this takes about a second.)
+   */
   private async sums(match: Record<string, unknown>): Promise<HourlyUsage[]> {
-    const groups = await this.model.collection
-      .aggregate([
-        { $match: match },
-        {
-          $group: {
-            _id: { orgId: '$orgId', entitlementId: '$entitlementId', dimension: '$dimension', hour: '$hour' },
-            usage: { $sum: '$quantity' },
-          },
-        },
-      ])
+    const totals = new Map<string, HourlyUsage>();
+    const records = await this.model.collection
+      .find(match, { projection: { orgId: 1, entitlementId: 1, dimension: 1, hour: 1, quantity: 1 } })
       .toArray();
-    return groups.map((g) => ({ ...(g._id as object), usage: g['usage'] }) as HourlyUsage);
+    for (const r of records) {
+      const hour = r['hour'] as Date;
+      const key = `${r['orgId']}|${r['entitlementId']}|${r['dimension']}|${hour.getTime()}`;
+      const total = totals.get(key);
+      if (total) total.usage += r['quantity'] as number;
+      else
+        totals.set(key, {
+          orgId: r['orgId'] as string,
+          entitlementId: r['entitlementId'] as string,
+          dimension: r['dimension'] as string,
+          hour,
+          usage: r['quantity'] as number,
+        });
+    }
+    return [...totals.values()];
   }
 }

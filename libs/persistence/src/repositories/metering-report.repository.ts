@@ -77,9 +77,7 @@ export class MeteringReportRepository {
    * Inserts the reports not made yet (one unordered write); returns those this call inserted (a report
    * another replica made first is kept as it is).
    */
-  async createMany(
-    reports: Omit<MeteringReport, 'createdAt' | 'updatedAt'>[],
-  ): Promise<MeteringReport[]> {
+  async createMany(reports: Omit<MeteringReport, 'createdAt' | 'updatedAt'>[]): Promise<MeteringReport[]> {
     if (!reports.length) return [];
     const now = new Date();
     const docs = reports.map((r) => withoutUndefined({ ...r, createdAt: now, updatedAt: now }));
@@ -111,34 +109,28 @@ export class MeteringReportRepository {
   }
 
   /**
-   * Claims attempts of reports for `owner`: the claim `_id` is report | attempt | lease slot, so exactly one
-   * replica gets each; a claim of the previous slot still holds (a reporter in the middle of its call), so a
-   * lease lasts one to two slots. Returns the ids of the reports claimed.
+   * Claims attempts of reports for `owner`, with one unordered insert and no read: for each report, the
+   * claims `report | attempt | slot` and `… | slot + 1` (a lease of one to two slots). Unique `_id`s let
+   * exactly one replica insert both; a reporter still in its call keeps the next slot's claim, so nobody
+   * takes the report before the lease ran out. Returns the ids of the reports claimed.
    */
   async claim(
     reports: Pick<MeteringReport, '_id' | 'attempts'>[],
     slot: number,
     owner: string,
   ): Promise<Set<string>> {
-    const key = (r: Pick<MeteringReport, '_id' | 'attempts'>, s: number) => `${r._id}|${r.attempts}|${s}`;
     if (!reports.length) return new Set();
-    const held = await this.claims
-      .find({ _id: { $in: reports.map((r) => key(r, slot - 1)) } }, { _id: 1 })
-      .lean()
-      .exec();
-    const taken = new Set(held.map((h) => h._id));
-    const candidates = reports.filter((r) => !taken.has(key(r, slot - 1)));
-    if (!candidates.length) return new Set();
+    const createdAt = new Date();
+    const docs = reports.flatMap((r) =>
+      [slot, slot + 1].map((s) => ({ _id: `${r._id}|${r.attempts}|${s}`, owner, createdAt })),
+    );
     let lost = new Set<number>();
     try {
-      await this.claims.collection.insertMany(
-        candidates.map((r) => ({ _id: key(r, slot), owner, createdAt: new Date() })) as never[],
-        { ordered: false },
-      );
+      await this.claims.collection.insertMany(docs as never[], { ordered: false });
     } catch (error) {
       lost = duplicateIndexes(error);
     }
-    return new Set(candidates.filter((_, i) => !lost.has(i)).map((r) => r._id));
+    return new Set(reports.filter((_, i) => !lost.has(2 * i) && !lost.has(2 * i + 1)).map((r) => r._id));
   }
 
   /** Stores one BatchMeterUsage call with the events its outcomes cause, and publishes them. */

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import {
   createTestOrg,
+  simMeteringRecords,
   randomAccountId,
   startTestApp,
   type TestApp,
@@ -24,17 +25,6 @@ import {
 import { AppModule } from './app.module';
 import { MeteringReporter } from './reporting/metering.reporter';
 import { METERING_SUBSCRIPTIONS } from './usage/usage.consumer';
-
-interface SimRecord {
-  licenseArn?: string;
-  dimension: string;
-  hour: string;
-  quantity: number;
-  meteringRecordId: string;
-  sends: number;
-  conflicts: number;
-  path: string;
-}
 
 describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', () => {
   let sim: RunningSimulator;
@@ -95,15 +85,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
     return statuses;
   }
 
-  async function simRecords(deals: MeteredDeal[]): Promise<Map<string, SimRecord>> {
-    const licences = new Map(deals.map((d) => [d.licenseArn, d.entitlementId]));
-    const all = (await sim.scenario<SimRecord[]>('GET', '/_sim/metering-records')).body;
-    return new Map(
-      all
-        .filter((r) => r.licenseArn && licences.has(r.licenseArn))
-        .map((r) => [`${licences.get(r.licenseArn!)}|${r.dimension}|${Date.parse(r.hour)}`, r]),
-    );
-  }
+  const simRecords = (deals: MeteredDeal[]) => simMeteringRecords(sim, deals);
 
   /** Runs the reporter until no report is waiting for another attempt. */
   async function reportAll(): Promise<void> {

@@ -1,5 +1,12 @@
 import mongoose from 'mongoose';
-import { createOrgInDatabase, meteredDeals, usageFor, type MeteredDeal } from '@cppo/platform/testing';
+import {
+  simMeteringRecords,
+  type SimMeteringRecord,
+  createOrgInDatabase,
+  meteredDeals,
+  usageFor,
+  type MeteredDeal,
+} from '@cppo/platform/testing';
 import {
   deleteTopology,
   ISV,
@@ -12,15 +19,6 @@ import {
   type RunningSimulator,
   type ServiceProcess,
 } from '@cppo/testing';
-
-interface SimRecord {
-  licenseArn?: string;
-  dimension: string;
-  hour: string;
-  quantity: number;
-  sends: number;
-  conflicts: number;
-}
 
 /**
  * Metering replicas as separate processes sharing one database and the simulator: two reporters at once
@@ -99,17 +97,9 @@ describe('metering replicas (processes, simulator, RabbitMQ, Mongo provider)', (
       status: 'REPORTED',
     });
 
-  async function held(deals: MeteredDeal[]): Promise<Map<string, SimRecord>> {
-    const licences = new Map(deals.map((d) => [d.licenseArn, d.entitlementId]));
-    const all = (await sim.scenario<SimRecord[]>('GET', '/_sim/metering-records')).body;
-    return new Map(
-      all
-        .filter((r) => r.licenseArn && licences.has(r.licenseArn))
-        .map((r) => [`${licences.get(r.licenseArn!)}|${r.dimension}|${Date.parse(r.hour)}`, r]),
-    );
-  }
+  const held = (deals: MeteredDeal[]) => simMeteringRecords(sim, deals);
 
-  function expectExact(records: Map<string, SimRecord>, sums: Map<string, number>): void {
+  function expectExact(records: Map<string, SimMeteringRecord>, sums: Map<string, number>): void {
     expect(records.size).toBe(sums.size);
     for (const [key, usage] of sums)
       expect({ key, quantity: records.get(key)?.quantity, conflicts: records.get(key)?.conflicts }).toEqual({

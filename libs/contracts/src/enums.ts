@@ -30,6 +30,16 @@ export enum EntitlementStatus {
   DEPROVISIONED = 'DEPROVISIONED',
 }
 
+/** The statuses of an entitlement that has ended (its agreement is over or its licence withdrawn). */
+export const ENDED_ENTITLEMENT_STATUSES: ReadonlySet<EntitlementStatus> = new Set([
+  EntitlementStatus.CANCELLED,
+  EntitlementStatus.EXPIRED,
+  EntitlementStatus.TERMINATED,
+  EntitlementStatus.RENEWED,
+  EntitlementStatus.REPLACED,
+  EntitlementStatus.DEPROVISIONED,
+]);
+
 /** AWS Catalog `ChangeStatus`. */
 export enum ChangeSetStatus {
   PREPARING = 'PREPARING',

@@ -1,4 +1,4 @@
-import { EntitlementStatus, EntitlementType } from '@cppo/contracts';
+import { ENDED_ENTITLEMENT_STATUSES, EntitlementStatus, EntitlementType } from '@cppo/contracts';
 import type {
   AgreementApiState,
   AgreementFact,
@@ -23,14 +23,7 @@ export interface DeriveContext {
   previousLink?: EntitlementLinkState;
 }
 
-export const TERMINAL = new Set<EntitlementStatus>([
-  EntitlementStatus.CANCELLED,
-  EntitlementStatus.EXPIRED,
-  EntitlementStatus.TERMINATED,
-  EntitlementStatus.RENEWED,
-  EntitlementStatus.REPLACED,
-  EntitlementStatus.DEPROVISIONED,
-]);
+export const TERMINAL = ENDED_ENTITLEMENT_STATUSES;
 
 /** Within one second (AWS event times have second precision), the order AWS emits them in. */
 const RANK: Record<AgreementFactKind, number> = {

@@ -12,6 +12,7 @@ import {
   EntitlementRepository,
   MeteringReportRepository,
   type MeteringCallRecord,
+  type MeteringCustomer,
   type MeteringReport,
   type OutboxEvent,
   type ReportOutcome,
@@ -52,8 +53,7 @@ function recordKey(r: AwsUsageRecord): string {
 }
 
 /** The record AWS is sent for a report: always the same for the same report (Timestamp = hour start). */
-export function awsRecordOf(report: MeteringReport): AwsUsageRecord {
-  const customer = report.customer!;
+export function awsRecordOf(report: MeteringReport, customer: MeteringCustomer): AwsUsageRecord {
   return customer.path === 'LicenseArn'
     ? {
         Timestamp: new Date(report.hour),
@@ -154,7 +154,8 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
         results.set(report._id, this.expiredWindow());
         continue;
       }
-      const key = `${report.orgId}|${report.customer!.path}|${report.customer!.productCode ?? ''}`;
+      const customer = report.customer as MeteringCustomer; // withCustomers kept only those with one
+      const key = `${report.orgId}|${customer.path}|${customer.productCode ?? ''}`;
       const group = groups.get(key);
       if (group) group.push(report);
       else groups.set(key, [report]);
@@ -205,8 +206,9 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async call(reports: MeteringReport[], results: Map<string, Result>): Promise<void> {
-    const records = reports.map(awsRecordOf);
-    const path = reports[0].customer!;
+    // One group shares its org, customer path and product code (submit groups them so).
+    const path = reports[0].customer as MeteringCustomer;
+    const records = reports.map((report) => awsRecordOf(report, report.customer as MeteringCustomer));
     const started = Date.now();
     let output: BatchMeterUsageCommandOutput;
     try {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EntitlementStatus } from '@cppo/contracts';
+import { ENDED_ENTITLEMENT_STATUSES, EntitlementStatus } from '@cppo/contracts';
 import type { Entitlement } from '@cppo/persistence';
 
 export const HOUR_MS = 3_600_000;
@@ -31,18 +31,9 @@ export function timestampProblem(ts: number, now: number, windowHours: number): 
   return undefined;
 }
 
-const ENDED = new Set<string>([
-  EntitlementStatus.CANCELLED,
-  EntitlementStatus.EXPIRED,
-  EntitlementStatus.TERMINATED,
-  EntitlementStatus.RENEWED,
-  EntitlementStatus.REPLACED,
-  EntitlementStatus.DEPROVISIONED,
-]);
-
 /** When the entitlement ended (the event time of its end), or its agreement's end date; else undefined. */
 function endOf(e: Entitlement): number | undefined {
-  if (e.status && ENDED.has(e.status)) {
+  if (e.status && ENDED_ENTITLEMENT_STATUSES.has(e.status)) {
     const ended = [...(e.history ?? [])].reverse().find((h) => h.status === e.status);
     if (ended) return new Date(ended.at).getTime();
   }

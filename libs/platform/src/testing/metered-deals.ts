@@ -134,3 +134,29 @@ export function usageFor(
   }
   return { records, sums };
 }
+
+/** One record the simulator's Metering API holds (`GET /_sim/metering-records`). */
+export interface SimMeteringRecord {
+  licenseArn?: string;
+  dimension: string;
+  hour: string;
+  quantity: number;
+  meteringRecordId: string;
+  sends: number;
+  conflicts: number;
+  path: string;
+}
+
+/** What the simulator holds for these deals, by `${entitlementId}|${dimension}|${hourStart}`. */
+export async function simMeteringRecords(
+  sim: Pick<RunningSimulator, 'scenario'>,
+  deals: MeteredDeal[],
+): Promise<Map<string, SimMeteringRecord>> {
+  const licences = new Map(deals.map((d) => [d.licenseArn, d.entitlementId]));
+  const all = (await sim.scenario<SimMeteringRecord[]>('GET', '/_sim/metering-records')).body;
+  return new Map(
+    all
+      .filter((r) => r.licenseArn && licences.has(r.licenseArn))
+      .map((r) => [`${licences.get(r.licenseArn as string)}|${r.dimension}|${Date.parse(r.hour)}`, r]),
+  );
+}

@@ -89,13 +89,22 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
 
   /** Runs the reporter until no report is waiting for another attempt. */
   async function reportAll(): Promise<void> {
-    await waitFor(
-      async () => {
-        await reporter.runNow();
-        return (await db.collection('metering_reports').countDocuments({ status: 'PENDING' })) === 0;
-      },
-      { timeoutMs: 60_000, intervalMs: 50, what: 'every report out of PENDING' },
-    );
+    const pending = () => db.collection('metering_reports').find({ status: 'PENDING' });
+    try {
+      await waitFor(
+        async () => {
+          await reporter.runNow();
+          return (await db.collection('metering_reports').countDocuments({ status: 'PENDING' })) === 0;
+        },
+        { timeoutMs: 90_000, intervalMs: 50, what: 'every report out of PENDING' },
+      );
+    } catch (error) {
+      const left = await pending()
+        .project({ attempts: 1, lastError: 1, nextAttemptAt: 1 })
+        .limit(5)
+        .toArray();
+      throw new Error(`${(error as Error).message}; still PENDING, e.g. ${JSON.stringify(left)}`);
+    }
   }
 
   /** What AWS must hold: overage = usage above the grant, per (entitlement, dimension, hour). */

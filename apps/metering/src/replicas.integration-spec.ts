@@ -91,6 +91,25 @@ describe('metering replicas (processes, simulator, RabbitMQ, Mongo provider)', (
     return { deals, sums };
   }
 
+  /** Waits until every report of the deals is REPORTED; on timeout, says where the others are. */
+  async function allReported(deals: MeteredDeal[], count: number, what: string): Promise<void> {
+    try {
+      await waitFor(async () => (await reported(deals)) === count, {
+        timeoutMs: 90_000,
+        intervalMs: 200,
+        what,
+      });
+    } catch (error) {
+      const left = await db
+        .collection('metering_reports')
+        .find({ entitlementId: { $in: deals.map((d) => d.entitlementId) }, status: { $ne: 'REPORTED' } })
+        .project({ status: 1, attempts: 1, lastError: 1, nextAttemptAt: 1 })
+        .limit(5)
+        .toArray();
+      throw new Error(`${(error as Error).message}; not REPORTED, e.g. ${JSON.stringify(left)}`);
+    }
+  }
+
   const reported = (deals: MeteredDeal[]) =>
     db.collection('metering_reports').countDocuments({
       entitlementId: { $in: deals.map((d) => d.entitlementId) },
@@ -115,11 +134,7 @@ describe('metering replicas (processes, simulator, RabbitMQ, Mongo provider)', (
       rules: [{ operation: 'BatchMeterUsage', type: 'latency', latencyMs: 150 }],
     });
     const [a, b] = await Promise.all([start(), start()]);
-    await waitFor(async () => (await reported(deals)) === sums.size, {
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      what: `${sums.size} reports REPORTED`,
-    });
+    await allReported(deals, sums.size, `${sums.size} reports REPORTED`);
     const records = await held(deals);
     expectExact(records, sums);
     expect([...records.values()].filter((r) => r.sends !== 1)).toEqual([]);
@@ -143,11 +158,7 @@ describe('metering replicas (processes, simulator, RabbitMQ, Mongo provider)', (
     expect(await reported(deals)).toBeLessThan(sums.size);
     await sim.scenario('DELETE', '/_sim/faults');
     await start();
-    await waitFor(async () => (await reported(deals)) === sums.size, {
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      what: `${sums.size} reports REPORTED after the kill`,
-    });
+    await allReported(deals, sums.size, `${sums.size} reports REPORTED after the kill`);
     const records = await held(deals);
     expectExact(records, sums);
     // Only what the killed reporter had in flight (at most METERING_CONCURRENCY calls of 25) was resent,

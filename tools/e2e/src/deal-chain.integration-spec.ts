@@ -222,8 +222,9 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     const agreement = await stack.sim.scenario('POST', '/_sim/buyer/accept', { offerId: direct.body.id });
     const entitlement = await entitlementOf(
       agreement.body.id,
-      (e) => e.status === 'ACTIVE',
-      'a DIRECT entitlement',
+      // ACTIVE comes with the agreement; the product with the licence event, which may come later.
+      (e) => e.status === 'ACTIVE' && !!e.productId,
+      'a DIRECT entitlement with its product',
     );
     expect(entitlement).toMatchObject({ type: 'DIRECT', link: { missing: [] }, productId: PRODUCT });
     expect(entitlement.opportunityId).toBeUndefined();

@@ -54,11 +54,17 @@ export class MeteringEnv extends AwsServiceEnv {
   @Min(25)
   METERING_BATCH = 1000;
 
-  /** First retry delay after throttling, 5xx or UnprocessedRecords (doubling up to 5 minutes). */
+  /** First retry delay after throttling, 5xx or UnprocessedRecords (doubling up to METERING_RETRY_MAX_MS). */
   @Type(() => Number)
   @IsInt()
   @Min(10)
   METERING_RETRY_MIN_MS = 2_000;
+
+  /** Longest retry delay. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  METERING_RETRY_MAX_MS = 300_000;
 
   /** BatchMeterUsage calls in flight at once per replica. */
   @Type(() => Number)

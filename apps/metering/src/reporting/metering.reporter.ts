@@ -334,9 +334,12 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     await this.reports.applyOutcomes(outcomes);
   }
 
-  /** Exponential backoff from METERING_RETRY_MIN_MS to 5 min, with up to 20 % jitter. */
+  /** Exponential backoff from METERING_RETRY_MIN_MS to METERING_RETRY_MAX_MS, with up to 20 % jitter. */
   private backoff(attempts: number): number {
-    const base = Math.min(300_000, this.env.METERING_RETRY_MIN_MS * 2 ** Math.min(attempts, 10));
+    const base = Math.min(
+      this.env.METERING_RETRY_MAX_MS,
+      this.env.METERING_RETRY_MIN_MS * 2 ** Math.min(attempts, 20),
+    );
     return Math.round(base * (1 + Math.random() * 0.2));
   }
 

@@ -22,6 +22,7 @@ import {
   waitFor,
   type RunningSimulator,
 } from '@cppo/testing';
+import { MeteringReportRepository } from '@cppo/persistence';
 import { AppModule } from './app.module';
 import { MeteringReporter } from './reporting/metering.reporter';
 import { METERING_SUBSCRIPTIONS } from './usage/usage.consumer';
@@ -218,6 +219,17 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
       reason: expect.stringContaining('unknown entitlement'),
     });
   }, 180_000);
+
+  it('a claim lasts one to two lease slots; a lost claim leaves nothing that would block a later one', async () => {
+    const repo = sut.app.get(MeteringReportRepository);
+    const report = { _id: `mr_claimtest${Date.now()}`, attempts: 0 };
+    expect(await repo.claim([report], 100, 'a')).toEqual(new Set([report._id]));
+    expect(await repo.claim([report], 100, 'b')).toEqual(new Set()); // same slot: taken
+    expect(await repo.claim([report], 101, 'b')).toEqual(new Set()); // a still holds slot 101
+    expect(await repo.claim([report], 101, 'b')).toEqual(new Set()); // again: b left no half claim at 102
+    expect(await repo.claim([report], 102, 'b')).toEqual(new Set([report._id])); // a's lease ran out
+    expect(await repo.claim([{ ...report, attempts: 1 }], 102, 'a')).toEqual(new Set([report._id])); // next attempt
+  });
 
   it('each rule rejects only its record, with the reason; a malformed body is a 400 and stores nothing', async () => {
     const [deal] = await meteredDeals(sim, db, org.orgId, 1, { startedHoursAgo: 3 });

@@ -130,6 +130,12 @@ export class MeteringReportRepository {
     } catch (error) {
       lost = duplicateIndexes(error);
     }
+    // Half a claim is no claim, and must not stay: a leftover claim of the next slot would make this very
+    // reporter lose that slot too, and so on for ever.
+    const halves = reports.flatMap((_, i) =>
+      lost.has(2 * i) !== lost.has(2 * i + 1) ? [docs[lost.has(2 * i) ? 2 * i + 1 : 2 * i]._id] : [],
+    );
+    if (halves.length) await this.claims.deleteMany({ _id: { $in: halves }, owner });
     return new Set(reports.filter((_, i) => !lost.has(2 * i) && !lost.has(2 * i + 1)).map((r) => r._id));
   }
 

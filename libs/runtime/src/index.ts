@@ -1,3 +1,4 @@
 export * from './periodic-task';
 export * from './retry-policy';
 export * from './config/base.env';
+export * from './concurrency';

@@ -105,17 +105,9 @@ export class MeteringLedger {
         late++;
       }
     }
-    const entitlements = new Map(
-      (await this.entitlements.findByIds([...new Set(fresh.map((f) => f.sum.entitlementId))])).map((e) => [
-        e._id,
-        e,
-      ]),
-    );
+    const entitlements = await this.entitlements.findOwned(fresh.map((f) => f.sum));
     const created = await this.reports.createMany(
-      fresh.map(({ id, sum }) => {
-        const found = entitlements.get(sum.entitlementId);
-        return this.report(id, sum, found?.orgId === sum.orgId ? found : undefined, now);
-      }),
+      fresh.map(({ id, sum }) => this.report(id, sum, entitlements.get(sum.entitlementId), now)),
     );
     for (let hour = first; hour < to; hour += HOUR_MS) this.ledgered.add(hour);
     if (fullScan) this.lastFullScan = now;

@@ -17,7 +17,7 @@ import {
   type OutboxEvent,
   type ReportOutcome,
 } from '@cppo/persistence';
-import { PeriodicTask } from '@cppo/runtime';
+import { forEachLimited, PeriodicTask, retryDelay } from '@cppo/runtime';
 import { MeteringEnv } from '../config/metering.env';
 import { earliestAcceptedHour } from '../usage/usage.rules';
 import { customerOf, MeteringLedger } from './metering.ledger';
@@ -35,6 +35,19 @@ const awsLatency = new Histogram({
   labelNames: ['outcome'],
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
+
+/** BatchMeterUsage's per-record statuses (anything else is retried). */
+const AWS_STATUS: Record<string, { status: MeteringReportStatus; reason?: string }> = {
+  Success: { status: MeteringReportStatus.REPORTED },
+  DuplicateRecord: {
+    status: MeteringReportStatus.CONFLICT,
+    reason: 'AWS already holds another quantity for this customer, dimension and hour',
+  },
+  CustomerNotSubscribed: {
+    status: MeteringReportStatus.NOT_SUBSCRIBED,
+    reason: 'AWS says the customer is not subscribed',
+  },
+};
 
 /** What became of one report in one attempt. */
 interface Result {
@@ -148,26 +161,20 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     if (!mine.length) return 0;
     const earliest = earliestAcceptedHour(now, this.env.METERING_WINDOW_HOURS);
     const results = new Map<string, Result>();
-    const groups = new Map<string, MeteringReport[]>();
-    for (const report of mine) {
-      if (report.hour.getTime() < earliest) {
-        results.set(report._id, this.expiredWindow());
-        continue;
-      }
-      const customer = report.customer as MeteringCustomer; // withCustomers kept only those with one
-      const key = `${report.orgId}|${customer.path}|${customer.productCode ?? ''}`;
-      const group = groups.get(key);
-      if (group) group.push(report);
-      else groups.set(key, [report]);
-    }
-    const chunks = [...groups.values()].flatMap((reports) => {
-      const out: MeteringReport[][] = [];
-      for (let i = 0; i < reports.length; i += MAX_RECORDS_PER_CALL)
-        out.push(reports.slice(i, i + MAX_RECORDS_PER_CALL));
-      return out;
-    });
-    await pool(chunks, this.env.METERING_CONCURRENCY, (chunk) => this.call(chunk, results));
-    for (const [orgId, reports] of byOrg(mine)) await this.settle(orgId, reports, results);
+    const expired = mine.filter((r) => r.hour.getTime() < earliest);
+    for (const report of expired) results.set(report._id, this.expiredWindow());
+    // One call per org, customer path and product code (withCustomers kept only reports with a customer).
+    const groups = groupBy(
+      mine.filter((r) => !results.has(r._id)),
+      (r) => `${r.orgId}|${r.customer?.path}|${r.customer?.productCode ?? ''}`,
+    );
+    const chunks = [...groups.values()].flatMap((reports) =>
+      Array.from({ length: Math.ceil(reports.length / MAX_RECORDS_PER_CALL) }, (_, i) =>
+        reports.slice(i * MAX_RECORDS_PER_CALL, (i + 1) * MAX_RECORDS_PER_CALL),
+      ),
+    );
+    await forEachLimited(chunks, this.env.METERING_CONCURRENCY, (chunk) => this.call(chunk, results));
+    for (const [orgId, reports] of groupBy(mine, (r) => r.orgId)) await this.settle(orgId, reports, results);
     return mine.length;
   }
 
@@ -178,16 +185,10 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
   private async withCustomers(due: MeteringReport[], now: number): Promise<MeteringReport[]> {
     const lacking = due.filter((r) => !r.customer);
     if (!lacking.length) return due;
-    const found = new Map(
-      (await this.entitlements.findByIds([...new Set(lacking.map((r) => r.entitlementId))])).map((e) => [
-        e._id,
-        e,
-      ]),
-    );
+    const owned = await this.entitlements.findOwned(lacking);
     const outcomes: ReportOutcome[] = [];
     for (const report of lacking) {
-      const e = found.get(report.entitlementId);
-      report.customer = customerOf(e?.orgId === report.orgId ? e : undefined);
+      report.customer = customerOf(owned.get(report.entitlementId));
       outcomes.push(
         report.customer
           ? { id: report._id, set: { customer: report.customer }, attempted: false }
@@ -241,26 +242,11 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     for (const answer of output.Results ?? []) {
       const report = answer.UsageRecord && byKey.get(recordKey(answer.UsageRecord));
       if (!report) continue;
-      const status =
-        answer.Status === 'Success'
-          ? MeteringReportStatus.REPORTED
-          : answer.Status === 'DuplicateRecord'
-            ? MeteringReportStatus.CONFLICT
-            : answer.Status === 'CustomerNotSubscribed'
-              ? MeteringReportStatus.NOT_SUBSCRIBED
-              : MeteringReportStatus.PENDING;
+      const known = AWS_STATUS[answer.Status ?? ''];
       results.set(report._id, {
-        status,
+        ...(known ?? { status: MeteringReportStatus.PENDING, reason: `unknown status ${answer.Status}` }),
         awsStatus: answer.Status,
         meteringRecordId: answer.MeteringRecordId,
-        reason:
-          status === MeteringReportStatus.CONFLICT
-            ? 'AWS already holds another quantity for this customer, dimension and hour'
-            : status === MeteringReportStatus.NOT_SUBSCRIBED
-              ? 'AWS says the customer is not subscribed'
-              : status === MeteringReportStatus.PENDING
-                ? `unknown status ${answer.Status}`
-                : undefined,
       });
     }
     for (const r of reports)
@@ -334,13 +320,12 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     await this.reports.applyOutcomes(outcomes);
   }
 
-  /** Exponential backoff from METERING_RETRY_MIN_MS to METERING_RETRY_MAX_MS, with up to 20 % jitter. */
+  /** The project's retry schedule, from METERING_RETRY_MIN_MS up to METERING_RETRY_MAX_MS. */
   private backoff(attempts: number): number {
-    const base = Math.min(
-      this.env.METERING_RETRY_MAX_MS,
-      this.env.METERING_RETRY_MIN_MS * 2 ** Math.min(attempts, 20),
-    );
-    return Math.round(base * (1 + Math.random() * 0.2));
+    return retryDelay(attempts + 1, {
+      minMs: this.env.METERING_RETRY_MIN_MS,
+      maxMs: this.env.METERING_RETRY_MAX_MS,
+    });
   }
 
   private event(report: MeteringReport, result: Result): OutboxEvent {
@@ -369,21 +354,12 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
   }
 }
 
-function byOrg(reports: MeteringReport[]): Map<string, MeteringReport[]> {
-  const groups = new Map<string, MeteringReport[]>();
-  for (const r of reports) {
-    const group = groups.get(r.orgId);
-    if (group) group.push(r);
-    else groups.set(r.orgId, [r]);
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
   }
   return groups;
-}
-
-/** Runs `work` on every item with at most `concurrency` at a time. */
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(workers);
 }

@@ -76,22 +76,15 @@ export class UsageController {
     const reportOf = new Map(reports.map((r) => [`${r.hour.getTime()}|${r.dimension}`, r]));
     const hours: HourlyUsageView[] = sums.map((sum) => {
       const report = reportOf.get(`${sum.hour.getTime()}|${sum.dimension}`);
-      const billed = report
-        ? {
-            included: report.includedQuantity,
-            overage: report.overageQuantity,
-            wholesaleValue: report.wholesaleValue,
-          }
-        : (({ includedQuantity, overageQuantity, wholesaleValue }) => ({
-            included: includedQuantity,
-            overage: overageQuantity,
-            wholesaleValue,
-          }))(figures(entitlement, sum.dimension, sum.usage));
+      // A report's figures as it was made; for an hour without one, as it would be made now.
+      const billed = report ?? figures(entitlement, sum.dimension, sum.usage);
       return {
         hour: sum.hour.toISOString(),
         dimension: sum.dimension,
         usage: sum.usage,
-        ...billed,
+        included: billed.includedQuantity,
+        overage: billed.overageQuantity,
+        wholesaleValue: billed.wholesaleValue,
         status: report?.status ?? 'OPEN',
         meteringRecordId: report?.meteringRecordId,
         reportId: report?._id,

@@ -9,7 +9,7 @@ import {
 import { OfferStatus } from '@cppo/contracts';
 import { CatalogGateway, classifyAwsError } from '@cppo/marketplace';
 import { OpportunityRepository, type MarketplaceError, type Offer } from '@cppo/persistence';
-import { PeriodicTask, retryDelay } from '@cppo/runtime';
+import { PeriodicTask, retryDelay, forEachLimited } from '@cppo/runtime';
 import { OpportunityEnv } from '../config/opportunity.env';
 import { toDto } from '../opportunities/create-opportunity.service';
 import { buildPublishChangeSet, buildRestrictChangeSet } from './change-set.builder';
@@ -66,9 +66,9 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
       this.opportunities.findDueForRestrictSubmit(now, BATCH),
       this.opportunities.findDueForPolling(now, BATCH),
     ]);
-    await inParallel(toSubmit, (offer) => this.submitPublish(offer));
-    await inParallel(toRestrict, (offer) => this.submitRestrict(offer));
-    await inParallel(toPoll, (offer) => this.poll(offer));
+    await forEachLimited(toSubmit, CONCURRENCY, (offer) => this.submitPublish(offer));
+    await forEachLimited(toRestrict, CONCURRENCY, (offer) => this.submitRestrict(offer));
+    await forEachLimited(toPoll, CONCURRENCY, (offer) => this.poll(offer));
   }
 
   private async submitPublish(offer: Offer): Promise<void> {
@@ -141,9 +141,4 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
   private after(attempt: number, fixedMs?: number): Date {
     return new Date(Date.now() + (fixedMs ?? retryDelay(attempt, this.backoff)));
   }
-}
-
-async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += CONCURRENCY)
-    await Promise.all(items.slice(i, i + CONCURRENCY).map(work));
 }

@@ -171,12 +171,23 @@ export class EntitlementRepository {
       .exec();
   }
 
-  /** Across orgs: entitlements by id (the metering ledger; the caller checks each one's org). */
-  findByIds(ids: string[]): Promise<Entitlement[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.model
-      .find({ _id: { $in: ids.map((id) => str(id, 'id')) } })
+  /**
+   * Across orgs: the entitlements these records name, by id — only where the record's org owns it (the
+   * metering ledger and reporter work for every org at once).
+   */
+  async findOwned(records: { orgId: string; entitlementId: string }[]): Promise<Map<string, Entitlement>> {
+    const ids = [...new Set(records.map((r) => str(r.entitlementId, 'entitlementId')))];
+    if (!ids.length) return new Map();
+    const found = await this.model
+      .find({ _id: { $in: ids } })
       .lean()
       .exec();
+    const byId = new Map(found.map((e) => [e._id, e]));
+    const owned = new Map<string, Entitlement>();
+    for (const r of records) {
+      const e = byId.get(r.entitlementId);
+      if (e?.orgId === r.orgId) owned.set(r.entitlementId, e);
+    }
+    return owned;
   }
 }

@@ -7,9 +7,8 @@ import { OutboxDispatcher } from '../outbox-dispatcher';
 import { MeteringCall, MeteringClaim } from '../schemas/metering-call.schema';
 import { MeteringReport } from '../schemas/metering-report.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
-import { duplicateIndexes } from './usage-record.repository';
 import { findOrgDoc, findPage, str, type Page, type PageRequest } from './query';
-import { insertWithEvents, updateWhere } from './write';
+import { insertNew, insertWithEvents, updateWhere } from './write';
 
 /** What one report's attempt changed. */
 export interface ReportOutcome {
@@ -81,12 +80,7 @@ export class MeteringReportRepository {
     if (!reports.length) return [];
     const now = new Date();
     const docs = reports.map((r) => withoutUndefined({ ...r, createdAt: now, updatedAt: now }));
-    let taken = new Set<number>();
-    try {
-      await this.model.collection.insertMany(docs as never[], { ordered: false });
-    } catch (error) {
-      taken = duplicateIndexes(error);
-    }
+    const taken = await insertNew(this.model, docs);
     return docs.filter((_, i) => !taken.has(i));
   }
 
@@ -124,12 +118,7 @@ export class MeteringReportRepository {
     const docs = reports.flatMap((r) =>
       [slot, slot + 1].map((s) => ({ _id: `${r._id}|${r.attempts}|${s}`, owner, createdAt })),
     );
-    let lost = new Set<number>();
-    try {
-      await this.claims.collection.insertMany(docs as never[], { ordered: false });
-    } catch (error) {
-      lost = duplicateIndexes(error);
-    }
+    const lost = await insertNew(this.claims, docs);
     // Half a claim is no claim, and must not stay: a leftover claim of the next slot would make this very
     // reporter lose that slot too, and so on for ever.
     const halves = reports.flatMap((_, i) =>

@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { UsageRecord } from '../schemas/usage-record.schema';
 import { str } from './query';
+import { insertNew } from './write';
 
 export type UsageInsertOutcome = 'inserted' | 'duplicate' | 'conflict';
 
@@ -21,16 +22,6 @@ export function usageRecordId(orgId: string, idempotencyKey: string): string {
   return `ur_${createHash('sha256').update(`${orgId}\n${idempotencyKey}`).digest('hex').slice(0, 40)}`;
 }
 
-/** Indexes of a batch write's documents refused as duplicates of a unique key; anything else rethrown. */
-export function duplicateIndexes(error: unknown): Set<number> {
-  const e = error as { code?: number; writeErrors?: unknown };
-  const writeErrors = (
-    Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : []
-  ) as { index: number; code: number }[];
-  if (!writeErrors.length || writeErrors.some((w) => w.code !== 11000)) throw error;
-  return new Set(writeErrors.map((w) => w.index));
-}
-
 /** Usage records, written by the metering service only: one batch insert per intake request. */
 @Injectable()
 export class UsageRecordRepository {
@@ -44,14 +35,10 @@ export class UsageRecordRepository {
     const outcomes: UsageInsertOutcome[] = records.map(() => 'inserted');
     if (!records.length) return outcomes;
     const createdAt = new Date();
-    let taken = new Set<number>();
-    try {
-      await this.model.collection.insertMany(records.map((r) => ({ ...r, createdAt })) as never[], {
-        ordered: false,
-      });
-    } catch (error) {
-      taken = duplicateIndexes(error);
-    }
+    const taken = await insertNew(
+      this.model,
+      records.map((r) => ({ ...r, createdAt })),
+    );
     if (!taken.size) return outcomes;
     const ids = [...taken].map((i) => str(records[i]._id, '_id'));
     const stored = await this.model.collection

@@ -98,3 +98,29 @@ export function withOutbox<T extends object>(
     ...(leaseUntil ? { outboxLeaseUntil: leaseUntil } : {}),
   };
 }
+
+/** Indexes of a batch write's documents refused as duplicates of a unique key; anything else rethrown. */
+function duplicateIndexes(error: unknown): Set<number> {
+  const e = error as { code?: number; writeErrors?: unknown };
+  const writeErrors = (
+    Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : []
+  ) as { index: number; code: number }[];
+  if (!writeErrors.length || writeErrors.some((w) => w.code !== 11000)) throw error;
+  return new Set(writeErrors.map((w) => w.index));
+}
+
+/**
+ * One unordered `insertMany` of documents that may exist already (a unique key decides): returns the
+ * indexes of those refused as duplicates — what was taken is known from the write itself, without a read.
+ */
+export async function insertNew(
+  model: { collection: { insertMany(docs: never[], options: object): Promise<unknown> } },
+  docs: object[],
+): Promise<Set<number>> {
+  try {
+    await model.collection.insertMany(docs as never[], { ordered: false });
+    return new Set();
+  } catch (error) {
+    return duplicateIndexes(error);
+  }
+}

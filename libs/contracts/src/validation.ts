@@ -44,23 +44,51 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 /**
- * Returns the dotted path of the first object key starting with `$` (a Mongo operator), or undefined.
- * Input must never carry operators into a query.
+ * What one input (HTTP body, query, message, notification) may hold before anything transforms it:
+ * class-transformer's work grows with the square of an object's key count and recursion follows the
+ * nesting, so both are capped first. Our largest input (1000 usage records) has ~7,000 values at depth 3.
  */
-export function findOperatorKey(value: unknown, path = ''): string | undefined {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findOperatorKey(value[i], `${path}[${i}]`);
-      if (found) return found;
+export const INPUT_LIMITS = { maxDepth: 32, maxKeysPerObject: 256, maxValues: 20_000 } as const;
+
+export type InputLimits = typeof INPUT_LIMITS;
+
+/**
+ * The first reason `value` is not acceptable input, or undefined: a key starting with `$` (a Mongo
+ * operator — input never carries one into a query), nesting deeper than `maxDepth`, an object with more
+ * than `maxKeysPerObject` keys, more than `maxValues` values in all. Iterative, and it stops at the first
+ * problem, so a hostile value costs at most `maxValues` steps and no stack. Paths in the reason start with
+ * `root` when given (`query.cursor`), else with the field itself (`records[3].dimension`).
+ */
+export function inputProblem(
+  value: unknown,
+  root?: string,
+  limits: InputLimits = INPUT_LIMITS,
+): string | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root ?? '', depth: 0 }];
+  let values = 0;
+  while (stack.length) {
+    const next = stack.pop() as { value: unknown; path: string; depth: number };
+    if (next.value === null || typeof next.value !== 'object') continue;
+    const where = next.path || 'value';
+    if (next.depth >= limits.maxDepth) return `${where}: nested deeper than ${limits.maxDepth} levels`;
+    const isArray = Array.isArray(next.value);
+    const keys = isArray ? [] : Object.keys(next.value);
+    const size = isArray ? (next.value as unknown[]).length : keys.length;
+    if (!isArray && size > limits.maxKeysPerObject)
+      return `${where}: more than ${limits.maxKeysPerObject} fields in one object`;
+    values += size;
+    if (values > limits.maxValues) return `${where}: more than ${limits.maxValues} values in all`;
+    if (isArray) {
+      const items = next.value as unknown[];
+      for (let i = items.length - 1; i >= 0; i--)
+        stack.push({ value: items[i], path: `${next.path}[${i}]`, depth: next.depth + 1 });
+      continue;
     }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = path ? `${path}.${key}` : key;
-      if (key.startsWith('$')) return childPath;
-      const found = findOperatorKey(child, childPath);
-      if (found) return found;
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i];
+      const path = next.path ? `${next.path}.${key}` : key;
+      if (key.startsWith('$')) return `${path}: keys starting with $ are not allowed`;
+      stack.push({ value: (next.value as Record<string, unknown>)[key], path, depth: next.depth + 1 });
     }
   }
   return undefined;
@@ -78,8 +106,8 @@ export function validatePlain<T extends object>(
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, errors: ['value must be a JSON object'] };
   }
-  const operator = findOperatorKey(plain);
-  if (operator) return { ok: false, errors: [`${operator}: keys starting with $ are not allowed`] };
+  const problem = inputProblem(plain);
+  if (problem) return { ok: false, errors: [problem] };
   const instance = plainToInstance(cls, plain);
   const errors = validateSync(instance, {
     whitelist: true,

@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { RoutingKey } from '@cppo/contracts';
 import { connectConsumer } from '@cppo/messaging';
 import { BaseEnv, ConfigValidationError } from '@cppo/runtime';
-import { NoOperatorsPipe } from './http/no-operators.pipe';
+import { BoundedInputPipe } from './http/bounded-input.pipe';
 import { createValidationPipe } from './http/validation.pipe';
 
 export interface ServiceDefinition {
@@ -17,12 +17,23 @@ export interface ServiceDefinition {
   consumers?: { purpose: string; subscriptions: readonly RoutingKey[] }[];
 }
 
+/**
+ * Largest request body: 1000 usage records with the longest ids allowed are about 0.5 MB. Larger bodies
+ * are refused (413) before they are parsed.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The HTTP server every service (and every test app) runs on. */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: true });
+}
+
 /** Applies what every service's HTTP side shares: validation pipes and OpenAPI at /docs, /docs-json. */
 export function configureHttp(
   app: INestApplication,
   definition: Pick<ServiceDefinition, 'name' | 'description'>,
 ): void {
-  app.useGlobalPipes(new NoOperatorsPipe(), createValidationPipe());
+  app.useGlobalPipes(new BoundedInputPipe(), createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -49,7 +60,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   try {
     app = await NestFactory.create<NestFastifyApplication>(
       definition.module,
-      new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024, trustProxy: true }),
+      createHttpAdapter(),
       { bufferLogs: true, abortOnError: false },
     );
   } catch (error) {

@@ -70,6 +70,64 @@ describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ
     expect(deep.body.message).toEqual(['nested.quantity.$gt: keys starting with $ are not allowed']);
   });
 
+  /** Sends `body` while polling /health/live; the hostile request's time and the slowest health answer. */
+  async function hostile(
+    body: string,
+  ): Promise<{ status: number; message: unknown; ms: number; health: number }> {
+    await sut.request('/health/live');
+    let done = false;
+    let health = 0;
+    const poll = (async () => {
+      while (!done) {
+        const started = performance.now();
+        await sut.request('/health/live');
+        health = Math.max(health, performance.now() - started);
+      }
+    })();
+    const started = performance.now();
+    const response = await sut.request('/v1/things', {
+      method: 'POST',
+      apiKey: orgA.apiKey,
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const ms = performance.now() - started;
+    done = true;
+    await poll;
+    return { status: response.status, message: response.body.message, ms, health };
+  }
+
+  const manyKeys = (count: number) =>
+    `{${Array.from({ length: count }, (_, i) => `"k${i}":${i}`).join(',')},"name":"x","nested":{"quantity":1}}`;
+
+  it('refuses a body with 200,000 keys at once, and health keeps answering', async () => {
+    const body = manyKeys(200_000);
+    expect(body.length).toBeGreaterThan(2_000_000);
+    const result = await hostile(body);
+    expect(result.status).toBe(413);
+    expect(result.ms).toBeLessThan(100);
+    expect(result.health).toBeLessThan(50);
+  });
+
+  it('refuses an object with too many keys before transforming it, naming the limit', async () => {
+    const result = await hostile(manyKeys(20_000));
+    expect(result).toMatchObject({ status: 400, message: ['body: more than 256 fields in one object'] });
+    expect(result.ms).toBeLessThan(100);
+    expect(result.health).toBeLessThan(50);
+  });
+
+  it('refuses a body nested 10,000 levels deep with 400, not a crash', async () => {
+    const body = `{"name":"x","nested":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+    const result = await hostile(body);
+    expect(result.status).toBe(400);
+    expect(result.message).toEqual([expect.stringMatching(/^nested(\.a)+: nested deeper than 32 levels$/)]);
+  });
+
+  it.each(['null', '"x"', '[]', '42'])('refuses %s as a body: it must be a JSON object', async (body) => {
+    const result = await hostile(body);
+    expect(result).toMatchObject({ status: 400, message: ['body must be a JSON object'] });
+  });
+
   it('names every invalid field, nested ones with their path', async () => {
     const response = await sut.request('/v1/things', {
       method: 'POST',

@@ -36,7 +36,23 @@ describe('npm run org:create', () => {
       expect(org).toMatchObject({ name: 'Acme', awsAccountIds: [account] });
       const stored = await connection.collection<ApiKey>('api_keys').findOne({ orgId: org!._id });
       expect(stored?.keyHash).toBe(hashApiKey(key!));
+      expect(stored?.role).toBe('member');
       expect(JSON.stringify(stored)).not.toContain(key!);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('--operator prints an operator key', async () => {
+    const account = randomAccountId();
+    expect(await orgCreate(['--name', 'Ops', '--aws-account', account, '--operator'], out)).toBe(0);
+    const key = /Operator API key \(shown once, store it now\): (cppo_\S+)/.exec(lines.join('\n'))?.[1];
+    const connection = await mongoose.createConnection(url).asPromise();
+    try {
+      const stored = await connection
+        .collection<ApiKey>('api_keys')
+        .findOne({ keyHash: hashApiKey(key ?? '') });
+      expect(stored?.role).toBe('operator');
     } finally {
       await connection.close();
     }

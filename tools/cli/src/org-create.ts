@@ -1,6 +1,8 @@
 /**
- * `npm run org:create -- --name "Acme" --aws-account 123456789012 [--aws-account ...] [--product-code ...]`
+ * `npm run org:create -- --name "Acme" --aws-account 123456789012 [--aws-account ...] [--product-code ...]
+ *   [--operator]`
  * Creates an org with its AWS seller account ids and prints a new API key, once: only its hash is stored.
+ * `--operator` makes it an operator key: it also sees quarantined notifications no org could be found for.
  * Connects to MONGO_URL, default the `npm start` stack's local database.
  */
 import { parseArgs } from 'node:util';
@@ -20,10 +22,16 @@ import { generateApiKey } from '@cppo/platform';
 export const DEFAULT_DEV_MONGO_URL = 'mongodb://127.0.0.1:27018/cppo';
 
 const USAGE =
-  'usage: npm run org:create -- --name "Acme" --aws-account 123456789012 [--aws-account ...] [--product-code CODE ...]';
+  'usage: npm run org:create -- --name "Acme" --aws-account 123456789012 [--aws-account ...] [--product-code CODE ...] [--operator]';
 
 export async function orgCreate(argv: string[], out: (line: string) => void): Promise<number> {
-  let values: { name?: string; 'aws-account'?: string[]; 'product-code'?: string[]; 'key-name'?: string };
+  let values: {
+    name?: string;
+    'aws-account'?: string[];
+    'product-code'?: string[];
+    'key-name'?: string;
+    operator?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -32,6 +40,7 @@ export async function orgCreate(argv: string[], out: (line: string) => void): Pr
         'aws-account': { type: 'string', multiple: true },
         'product-code': { type: 'string', multiple: true },
         'key-name': { type: 'string' },
+        operator: { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -67,9 +76,10 @@ export async function orgCreate(argv: string[], out: (line: string) => void): Pr
       productCodes: values['product-code'],
     });
     const apiKey = generateApiKey();
-    await keys.create(org._id, apiKey.hash, apiKey.prefix, values['key-name'] ?? 'default');
+    const role = values.operator ? 'operator' : 'member';
+    await keys.create(org._id, apiKey.hash, apiKey.prefix, values['key-name'] ?? 'default', role);
     out(`org created: ${org._id} (${org.name}), AWS accounts ${org.awsAccountIds.join(', ')}`);
-    out(`API key (shown once, store it now): ${apiKey.key}`);
+    out(`${role === 'operator' ? 'Operator API key' : 'API key'} (shown once, store it now): ${apiKey.key}`);
     return 0;
   } catch (error) {
     if (error instanceof AwsAccountTakenError) return fail(out, error.message);

@@ -7,7 +7,14 @@ import {
   Offer,
   OrgRepository,
 } from '@cppo/persistence';
-import { countStored, createTestOrg, seedOffer, startTestApp, type TestApp } from '@cppo/platform/testing';
+import {
+  countStored,
+  createTestOrg,
+  randomAccountId,
+  seedOffer,
+  startTestApp,
+  type TestApp,
+} from '@cppo/platform/testing';
 import { waitFor } from '@cppo/testing';
 import { AppModule } from '../app.module';
 import { drained, startIngestHarness, type IngestHarness } from './testing/ingest-harness';
@@ -103,19 +110,61 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
     });
   });
 
-  it('quarantines malformed notifications with a reason, acknowledges them, and shows them', async () => {
+  it('quarantines malformed notifications with a reason, acknowledges them, and shows each to whom it belongs', async () => {
     await h.send(fx.invalidNotifications.map((f) => f.body));
     await drained(h);
-    const response = await sut.request('/v1/ingest/quarantine?limit=200', { apiKey: org.apiKey });
-    expect(response.status).toBe(200);
-    const raws = response.body.items.map((i: { raw: string }) => i.raw);
+    const operator = await createTestOrg(sut.app, randomAccountId(), 'operations', 'operator');
+    const stranger = await createTestOrg(sut.app, randomAccountId());
+    const list = async (apiKey: string) => {
+      const response = await sut.request('/v1/ingest/quarantine?limit=200', { apiKey });
+      expect(response.status).toBe(200);
+      return response.body.items as { id: string; raw: string; reason: string; account?: string }[];
+    };
+    const ours = await list(org.apiKey);
+    const unowned = await list(operator.apiKey);
+    const raws = [...ours, ...unowned].map((i) => i.raw);
     for (const fixture of fx.invalidNotifications) expect(raws).toContain(fixture.body);
     expect(fx.invalidNotifications.length).toBeGreaterThanOrEqual(10);
-    for (const item of response.body.items) expect(item.reason.length).toBeGreaterThan(5);
-    const unknownType = response.body.items.find((i: { raw: string }) => i.raw.includes('Offer Exploded'));
-    expect(unknownType.reason).toMatch(
+    for (const item of [...ours, ...unowned]) expect(item.reason.length).toBeGreaterThan(5);
+    const unknownType = ours.find((i) => i.raw.includes('Offer Exploded'));
+    expect(unknownType?.reason).toMatch(
       /no handler for source "aws.marketplacecatalog" detail-type "Offer Exploded"/,
     );
+    // The org's own: its account read even where SNS escaped the quotes, and its SNS product code.
+    const bodyOf = (name: string) => fx.invalidNotifications.find((f) => f.name === name)?.body;
+    for (const name of [
+      'SNS envelope carrying a truncated EventBridge event',
+      'SNS message with unknown action',
+      'detail nested 10,000 levels deep',
+    ])
+      expect(ours.map((i) => i.raw)).toContain(bodyOf(name));
+    // Nobody's (no account, no product code): the operator's only.
+    for (const name of ['not JSON', 'empty object', 'JSON array']) {
+      expect(unowned.map((i) => i.raw)).toContain(bodyOf(name));
+      expect(ours.map((i) => i.raw)).not.toContain(bodyOf(name));
+    }
+    expect(unowned.map((i) => i.raw)).not.toContain(
+      bodyOf('SNS envelope carrying a truncated EventBridge event'),
+    );
+    // Another org sees none of it and cannot replay it.
+    expect(await list(stranger.apiKey)).toEqual([]);
+    const theirs = ours.find((i) => i.raw === bodyOf('SNS envelope carrying a truncated EventBridge event'));
+    const replay = await sut.request(`/v1/ingest/quarantine/${theirs?.id}/replay`, {
+      method: 'POST',
+      apiKey: stranger.apiKey,
+    });
+    expect(replay.status).toBe(404);
+    const nobodys = unowned.find((i) => i.raw === bodyOf('empty object'));
+    const memberReplay = await sut.request(`/v1/ingest/quarantine/${nobodys?.id}/replay`, {
+      method: 'POST',
+      apiKey: org.apiKey,
+    });
+    expect(memberReplay.status).toBe(404);
+    const operatorReplay = await sut.request(`/v1/ingest/quarantine/${nobodys?.id}/replay`, {
+      method: 'POST',
+      apiKey: operator.apiKey,
+    });
+    expect(operatorReplay).toMatchObject({ status: 200, body: { state: 'QUARANTINED', replayCount: 1 } });
   });
 
   it('quarantines an unknown account, and a replay after the org exists processes it', async () => {

@@ -49,11 +49,13 @@ export class IngestService {
       notification = parseMarketplaceNotification(body);
     } catch (error) {
       if (!(error instanceof NotificationParseError)) throw error;
+      const { account, productCode } = attributionOf(body);
+      const orgId = await this.orgForKey(account, productCode);
       return this.quarantine(
         `q_${createHash('sha256').update(body).digest('hex').slice(0, 40)}`,
         body,
         error.reason,
-        extractAccount(body),
+        { account, orgId },
       );
     }
     if (notification.event.kind === 'sns-control') return this.snsControl(notification, body);
@@ -103,7 +105,13 @@ export class IngestService {
         await this.events.requarantine(notification.eventId, reason);
         return 'quarantined';
       }
-      return this.quarantine(notification.eventId, raw, reason, notification.account, notification);
+      return this.quarantine(
+        notification.eventId,
+        raw,
+        reason,
+        { account: notification.account },
+        notification,
+      );
     }
     const record = {
       _id: notification.eventId,
@@ -221,21 +229,27 @@ export class IngestService {
     return inserted ? 'processed' : 'duplicate';
   }
 
+  /**
+   * Keeps an unusable notification with the reason. `orgId` when its org is known (it then sees it),
+   * `account` when only the receiving account is (its org sees it once it exists); with neither, only an
+   * operator key does.
+   */
   private async quarantine(
     id: string,
     raw: string,
     reason: string,
-    account?: string,
+    owner: { account?: string; orgId?: string },
     notification?: ParsedNotification,
   ): Promise<IngestOutcome> {
     this.logger.warn(`quarantined ${id}: ${reason}`);
     const inserted = await this.events.insertOnce(
       {
         _id: id,
+        orgId: owner.orgId,
         state: 'QUARANTINED',
         reason,
         raw,
-        account,
+        account: owner.account,
         detailType: notification?.detailType,
         eventTime: notification ? new Date(notification.time) : undefined,
         normalized: notification?.event as unknown as Record<string, unknown> | undefined,
@@ -245,15 +259,19 @@ export class IngestService {
     return inserted ? 'quarantined' : 'duplicate';
   }
 
-  private async orgFor(notification: ParsedNotification): Promise<string | undefined> {
-    const key = notification.account
-      ? `account:${notification.account}`
-      : `product:${productCodeOf(notification)}`;
+  private orgFor(notification: ParsedNotification): Promise<string | undefined> {
+    return this.orgForKey(notification.account, productCodeOf(notification));
+  }
+
+  /** The org owning an AWS account (EventBridge) or else a SaaS product code (SNS), cached. */
+  private async orgForKey(account?: string, productCode?: string): Promise<string | undefined> {
+    if (!account && !productCode) return undefined;
+    const key = account ? `account:${account}` : `product:${productCode}`;
     const cached = this.orgCache.get(key);
     if (cached) return cached;
-    const org = notification.account
-      ? await this.orgs.findByAwsAccountId(notification.account)
-      : await this.orgs.findByProductCode(productCodeOf(notification) ?? '');
+    const org = account
+      ? await this.orgs.findByAwsAccountId(account)
+      : await this.orgs.findByProductCode(productCode ?? '');
     if (org) this.orgCache.set(key, org._id);
     return org?._id;
   }
@@ -280,8 +298,14 @@ function productCodeOf(notification: ParsedNotification): string | undefined {
   return undefined;
 }
 
-/** The receiving account of a malformed event, when it can still be read (to show it to its org). */
-function extractAccount(body: string): string | undefined {
-  const match = /"account"\s*:\s*"(\d{12})"/.exec(body);
-  return match?.[1];
+/**
+ * Whose a malformed notification is, when it can still be read: the receiving `account` of an EventBridge
+ * event, or a SaaS `product-code` — also inside an SNS envelope's `Message`, where the quotes are escaped
+ * (`\"account\":\"123…\"`). Read by pattern, since the body may not parse at all. The envelope's
+ * TopicArn is not used: for SaaS topics its account is AWS's, not the ISV's.
+ */
+export function attributionOf(body: string): { account?: string; productCode?: string } {
+  const field = (name: string, value: string) =>
+    new RegExp(`\\\\*"${name}\\\\*"\\s*:\\s*\\\\*"(${value})\\\\*"`).exec(body)?.[1];
+  return { account: field('account', '\\d{12}'), productCode: field('product-code', '[A-Za-z0-9]{1,64}') };
 }

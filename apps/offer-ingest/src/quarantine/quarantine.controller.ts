@@ -3,7 +3,7 @@ import { Post } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { MarketplaceEventRepository, OrgRepository, type MarketplaceEventRecord } from '@cppo/persistence';
-import { LimitQuery, OrgId } from '@cppo/platform';
+import { LimitQuery, Principal, type RequestPrincipal } from '@cppo/platform';
 import { IngestService } from '../ingest/ingest.service';
 
 /** Quarantined notifications are keyed by AWS event ids, so their cursor is one of those. */
@@ -45,9 +45,9 @@ class QuarantinePage {
 }
 
 /**
- * Notifications that could not be parsed or mapped to an org. An org sees those addressed to its AWS
- * accounts, its own, and those whose account could not be read at all (a self-hosted deployment's orgs
- * share one operator).
+ * Notifications that could not be parsed or mapped to an org. An org sees its own and those addressed to
+ * one of its AWS accounts; those whose account and product code could not be read at all belong to no
+ * org and are shown to operator keys only (they hold another org's buyer ids as often as not).
  */
 @ApiTags('ingest')
 @Controller('v1/ingest/quarantine')
@@ -60,12 +60,15 @@ export class QuarantineController {
 
   @Get()
   @ApiOkResponse({ type: QuarantinePage })
-  async list(@OrgId() orgId: string, @Query() query: QuarantineQuery): Promise<QuarantinePage> {
-    const org = await this.orgs.findById(orgId);
-    const page = await this.events.listQuarantined(orgId, org?.awsAccountIds ?? [], {
-      limit: query.limit,
-      cursor: query.cursor,
-    });
+  async list(
+    @Principal() principal: RequestPrincipal,
+    @Query() query: QuarantineQuery,
+  ): Promise<QuarantinePage> {
+    const org = await this.orgs.findById(principal.orgId);
+    const page = await this.events.listQuarantined(
+      { orgId: principal.orgId, accounts: org?.awsAccountIds ?? [], operator: principal.role === 'operator' },
+      { limit: query.limit, cursor: query.cursor },
+    );
     return { items: page.items.map(QuarantinedView.from), nextCursor: page.nextCursor };
   }
 
@@ -73,22 +76,24 @@ export class QuarantineController {
   @Post(':id/replay')
   @HttpCode(200)
   @ApiOkResponse({ type: QuarantinedView })
-  async replay(@OrgId() orgId: string, @Param('id') id: string): Promise<QuarantinedView> {
-    const record = await this.visible(orgId, id);
+  async replay(@Principal() principal: RequestPrincipal, @Param('id') id: string): Promise<QuarantinedView> {
+    const record = await this.visible(principal, id);
     await this.ingest.replay(record);
     const after = await this.events.findById(record._id);
     if (!after) throw new NotFoundException(`quarantined notification ${id} not found`);
     return QuarantinedView.from(after);
   }
 
-  private async visible(orgId: string, id: string): Promise<MarketplaceEventRecord> {
-    const org = await this.orgs.findById(orgId);
+  /** The same rule as the list's. */
+  private async visible(principal: RequestPrincipal, id: string): Promise<MarketplaceEventRecord> {
+    const org = await this.orgs.findById(principal.orgId);
     const record = await this.events.findById(id);
+    const unowned = !record?.orgId;
     const mine =
       record &&
-      (record.orgId === orgId ||
-        (record.account && org?.awsAccountIds.includes(record.account)) ||
-        (!record.orgId && !record.account));
+      (record.orgId === principal.orgId ||
+        (unowned && record.account && org?.awsAccountIds.includes(record.account)) ||
+        (unowned && !record.account && principal.role === 'operator'));
     if (!record || !mine || record.state !== 'QUARANTINED')
       throw new NotFoundException(`quarantined notification ${id} not found`);
     return record;

@@ -328,6 +328,21 @@ describe('opportunity service against the marketplace simulator (real Catalog SD
     });
     expect(clone.body.id).not.toBe(active.id);
     expect((await settled(clone.body.id)).status).toBe('ACTIVE');
+    for (const body of ['null', '"x"', '[1]']) {
+      const refused = await sut.request(`/v1/opportunities/${active.id}/clone`, {
+        method: 'POST',
+        apiKey: org.apiKey,
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(refused).toMatchObject({ status: 400, body: { message: ['body must be a JSON object'] } });
+    }
+    const bare = await sut.request(`/v1/opportunities/${active.id}/clone`, {
+      method: 'POST',
+      apiKey: org.apiKey,
+    });
+    expect(bare.status).toBe(202);
+    expect(bare.body).toMatchObject({ name: active.name, productId: PRODUCT });
 
     const restrict = await sut.request(`/v1/opportunities/${active.id}/restrict`, {
       method: 'POST',

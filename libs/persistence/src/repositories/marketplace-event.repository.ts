@@ -68,23 +68,20 @@ export class MarketplaceEventRepository {
   }
 
   /** Quarantined notifications an org may see: its own, those addressed to its accounts, and unattributed ones. */
+  /**
+   * Quarantined notifications an org may see: its own, those addressed to one of its AWS accounts (stored
+   * before the org existed), and — for an operator — those no org could be found for at all.
+   */
   listQuarantined(
-    orgId: string,
-    accounts: string[],
+    scope: { orgId: string; accounts: string[]; operator: boolean },
     page: PageRequest,
   ): Promise<Page<MarketplaceEventRecord>> {
-    return findPage(
-      this.model,
-      {
-        state: 'QUARANTINED',
-        $or: [
-          { orgId: str(orgId, 'orgId') },
-          { account: { $in: accounts.map((a) => str(a, 'account')) } },
-          { orgId: { $exists: false }, account: { $exists: false } },
-        ],
-      },
-      page,
-    );
+    const visible: Record<string, unknown>[] = [
+      { orgId: str(scope.orgId, 'orgId') },
+      { orgId: { $exists: false }, account: { $in: scope.accounts.map((a) => str(a, 'account')) } },
+    ];
+    if (scope.operator) visible.push({ orgId: { $exists: false }, account: { $exists: false } });
+    return findPage(this.model, { state: 'QUARANTINED', $or: visible }, page);
   }
 
   countByState(state: string): Promise<number> {

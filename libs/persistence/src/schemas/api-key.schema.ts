@@ -1,5 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
+export type ApiKeyRole = 'member' | 'operator';
+
 /** An API key. Only its SHA-256 hash is stored; the key itself is shown once, at creation. */
 @Schema({ collection: 'api_keys', timestamps: true })
 export class ApiKey {
@@ -18,6 +20,13 @@ export class ApiKey {
 
   @Prop()
   name?: string;
+
+  /**
+   * `member` (default): the org's records. `operator` (made by the CLI): also what belongs to no org yet —
+   * quarantined notifications whose account or product code could not be read.
+   */
+  @Prop({ type: String, enum: ['member', 'operator'], default: 'member' })
+  role?: ApiKeyRole;
 
   @Prop()
   revokedAt?: Date;

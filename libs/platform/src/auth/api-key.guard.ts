@@ -3,16 +3,11 @@ import { Reflector } from '@nestjs/core';
 import { LRUCache } from 'lru-cache';
 import { ApiKeyRepository } from '@cppo/persistence';
 import { hashApiKey } from './api-key';
-import { IS_PUBLIC, type AuthenticatedRequest } from './auth.decorators';
+import { IS_PUBLIC, type AuthenticatedRequest, type RequestPrincipal as Principal } from './auth.decorators';
 
 interface Headers {
   authorization?: string;
   'x-api-key'?: string;
-}
-
-interface Principal {
-  orgId: string;
-  apiKeyId: string;
 }
 
 /**
@@ -52,7 +47,7 @@ export class ApiKeyGuard implements CanActivate {
     if (cached) return cached;
     const found = await this.keys.findActiveByHash(hash);
     if (!found) return null;
-    const principal = { orgId: found.orgId, apiKeyId: found._id };
+    const principal: Principal = { orgId: found.orgId, apiKeyId: found._id, role: found.role ?? 'member' };
     this.cache.set(hash, principal);
     return principal;
   }

@@ -8,6 +8,8 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUB
 export interface RequestPrincipal {
   orgId: string;
   apiKeyId: string;
+  /** `operator` keys also see what belongs to no org yet (see ApiKey.role). */
+  role: 'member' | 'operator';
 }
 
 export interface AuthenticatedRequest {

@@ -1,10 +1,10 @@
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mongoUrl, rabbitUrl, uniqueName } from '@cppo/testing';
 import type { RoutingKey } from '@cppo/contracts';
 import { connectConsumer } from '@cppo/messaging';
-import { configureHttp } from '../bootstrap';
+import { configureHttp, createHttpAdapter } from '../bootstrap';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -44,7 +44,7 @@ export async function startTestApp(
   const previous = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
   Object.assign(process.env, settings);
   try {
-    const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
+    const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(), {
       logger: process.env['TEST_LOG'] ? ['error', 'warn', 'log'] : ['error'],
       abortOnError: false,
     });

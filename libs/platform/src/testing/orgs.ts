@@ -1,6 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import mongoose from 'mongoose';
-import { ApiKey, ApiKeyRepository, ApiKeySchema, Org, OrgRepository, OrgSchema } from '@cppo/persistence';
+import {
+  ApiKey,
+  ApiKeyRepository,
+  ApiKeySchema,
+  Org,
+  OrgRepository,
+  OrgSchema,
+  type ApiKeyRole,
+} from '@cppo/persistence';
 import { generateApiKey } from '../auth/api-key';
 
 /** Creates an org and an API key for it, as `npm run org:create` does. */
@@ -8,10 +16,11 @@ export async function createTestOrg(
   app: INestApplication,
   awsAccountId: string,
   name = `org ${awsAccountId}`,
+  role: ApiKeyRole = 'member',
 ): Promise<{ orgId: string; apiKey: string }> {
   const org = await app.get(OrgRepository).create({ name, awsAccountIds: [awsAccountId] });
   const key = generateApiKey();
-  await app.get(ApiKeyRepository).create(org._id, key.hash, key.prefix, 'test');
+  await app.get(ApiKeyRepository).create(org._id, key.hash, key.prefix, 'test', role);
   return { orgId: org._id, apiKey: key.key };
 }
 

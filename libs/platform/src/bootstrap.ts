@@ -58,11 +58,10 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   process.env['TZ'] = 'UTC';
   let app: NestFastifyApplication;
   try {
-    app = await NestFactory.create<NestFastifyApplication>(
-      definition.module,
-      createHttpAdapter(),
-      { bufferLogs: true, abortOnError: false },
-    );
+    app = await NestFactory.create<NestFastifyApplication>(definition.module, createHttpAdapter(), {
+      bufferLogs: true,
+      abortOnError: false,
+    });
   } catch (error) {
     const message = error instanceof ConfigValidationError ? error.message : (error as Error).stack;
     process.stderr.write(`${definition.name}: cannot start: ${message}\n`);

@@ -20,7 +20,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 
 FROM ${NODE_IMAGE}
 ARG APP
-ENV NODE_ENV=production APP=${APP} TZ=UTC
+# HOST: services listen on loopback by default (npm start); in a container they answer the network.
+ENV NODE_ENV=production APP=${APP} TZ=UTC HOST=0.0.0.0
 WORKDIR /app
 COPY --from=runtime-deps /repo/node_modules ./node_modules
 COPY --from=build /repo/dist/apps/${APP} ./

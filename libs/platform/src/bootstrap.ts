@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import type { INestApplication, Type } from '@nestjs/common';
+import rateLimit from '@fastify/rate-limit';
+import { HttpException, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { RoutingKey } from '@cppo/contracts';
 import { connectConsumer } from '@cppo/messaging';
 import { BaseEnv, ConfigValidationError } from '@cppo/runtime';
+import { recentlyValidKeyHash, type KeyHeaders } from './auth/api-key.guard';
 import { BoundedInputPipe } from './http/bounded-input.pipe';
 import { createValidationPipe } from './http/validation.pipe';
 
@@ -23,16 +25,47 @@ export interface ServiceDefinition {
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The HTTP server every service (and every test app) runs on. */
+/**
+ * The HTTP server every service (and every test app) runs on. X-Forwarded-For is not trusted: anyone can
+ * send it, and the per-IP rate limit would be bypassed by inventing addresses. Behind a proxy all
+ * key-less traffic is therefore counted as the proxy's (RATE_LIMIT_PER_IP sizes that).
+ */
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: true });
+  return new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false });
 }
 
-/** Applies what every service's HTTP side shares: validation pipes and OpenAPI at /docs, /docs-json. */
-export function configureHttp(
-  app: INestApplication,
+/** Routes the rate limit leaves alone: probes and scrapers call them often, and they cost nothing. */
+const UNLIMITED = /^\/(health|metrics|docs)(\/|-json|\?|$)/;
+
+/**
+ * Applies what every service's HTTP side shares: rate limits (@fastify/rate-limit: per valid API key,
+ * else per client IP; 429 with Retry-After), validation pipes, and OpenAPI at /docs, /docs-json.
+ */
+export async function configureHttp(
+  app: NestFastifyApplication,
   definition: Pick<ServiceDefinition, 'name' | 'description'>,
-): void {
+): Promise<void> {
+  const env = app.get(BaseEnv);
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: env.RATE_LIMIT_WINDOW_MS,
+    allowList: (request) => UNLIMITED.test(request.url),
+    keyGenerator: (request) => {
+      const key = recentlyValidKeyHash(request.headers as KeyHeaders);
+      return key ? `key:${key}` : `ip:${request.ip}`;
+    },
+    max: (_request, key) => (key.startsWith('key:') ? env.RATE_LIMIT_PER_KEY : env.RATE_LIMIT_PER_IP),
+    // As an HttpException: answered in the shape of every other error here.
+    errorResponseBuilder: (_request, context) =>
+      new HttpException(
+        {
+          statusCode: context.statusCode,
+          error: 'Too Many Requests',
+          message: `rate limit of ${context.max} requests per ${context.after} exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`,
+        },
+        context.statusCode,
+      ),
+  });
   app.useGlobalPipes(new BoundedInputPipe(), createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
@@ -68,7 +101,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     process.exit(1);
   }
   app.useLogger(app.get(Logger));
-  configureHttp(app, definition);
+  await configureHttp(app, definition);
   app.enableShutdownHooks();
   const env = app.get(BaseEnv);
   const timeout = env.SHUTDOWN_TIMEOUT_MS;

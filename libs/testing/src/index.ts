@@ -7,3 +7,4 @@ export * from './tcp-proxy';
 export * from './notifications';
 export * from './mongo-server';
 export * from './world';
+export * from './sockets';

@@ -29,7 +29,8 @@ export async function startSqsEmulator(
   const init = join(mkdtempSync(join(tmpdir(), 'cppo-sqs-')), 'init.json');
   writeFileSync(init, JSON.stringify({ queues: options.queues ?? [] }));
   const cli = fauxqsCli();
-  const processHandle = startProcess(process.execPath, [cli], {
+  // fauxqs listens on 0.0.0.0 whatever it is told; the preload keeps it on loopback.
+  const processHandle = startProcess(process.execPath, ['-r', join(__dirname, 'listen-on-host.cjs'), cli], {
     env: {
       ...process.env,
       FAUXQS_PORT: String(port),

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor, waitForHttp } from '@cppo/testing';
+import { listeningSockets, waitFor, waitForHttp } from '@cppo/testing';
 import { SERVICES } from './services';
 
 function alive(pid: number): boolean {
@@ -45,6 +45,11 @@ describe('npm start (dev stack)', () => {
       expect(pids).toHaveLength(SERVICES.length + 3); // the services, FerretDB, the SQS emulator, the simulator
       expect((await fetch(`http://127.0.0.1:${4600 + offset}/_sim/health`)).ok).toBe(true);
       expect(pids.every(alive)).toBe(true);
+      // Loopback only: nothing of a developer's stack answers the LAN.
+      const sockets = pids.flatMap((pid) => listeningSockets(pid).map((s) => ({ pid, ...s })));
+      const ports = [...SERVICES.map((s) => s.port), 4566, 4600, 27018].map((port) => port + offset);
+      for (const port of ports) expect(sockets.map((s) => s.port)).toContain(port);
+      expect(sockets.filter((s) => s.address !== '127.0.0.1')).toEqual([]);
 
       process.kill(-stack.pid!, 'SIGINT');
       const code = await new Promise<number | null>((resolve) => stack.once('exit', (c) => resolve(c)));

@@ -19,9 +19,10 @@ export class BaseEnv {
   @Max(65535)
   PORT: number;
 
+  /** Loopback by default: a developer's stack is not reachable from the LAN. Containers set 0.0.0.0. */
   @IsOptional()
   @IsString()
-  HOST = '0.0.0.0';
+  HOST = '127.0.0.1';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -84,6 +85,25 @@ export class BaseEnv {
   @Min(500)
   OUTBOX_LEASE_MS = 30_000;
 
+  /**
+   * Requests per RATE_LIMIT_WINDOW_MS: with a valid API key, per key; without one (or with a key that is
+   * not valid), per client IP. Over the limit → 429 with Retry-After. Health, metrics and docs are exempt.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_KEY = 6000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_IP = 300;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  RATE_LIMIT_WINDOW_MS = 60_000;
+
   /** Longest a graceful shutdown may take before the process exits anyway. */
   @Type(() => Number)
   @IsInt()
@@ -128,6 +148,14 @@ export class AwsServiceEnv extends BaseEnv {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'MARKETPLACE_ENDPOINT must be an http(s) URL' })
   MARKETPLACE_ENDPOINT?: string;
+
+  /**
+   * STS endpoint override for assuming orgs' roles; unset = MARKETPLACE_ENDPOINT when that is set (the
+   * simulator serves STS too), else real AWS.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'STS_ENDPOINT must be an http(s) URL' })
+  STS_ENDPOINT?: string;
 
   /** Retries of one AWS call on throttling, 5xx, ResourceInUse and network errors (exponential backoff). */
   @Type(() => Number)

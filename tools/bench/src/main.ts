@@ -1,19 +1,21 @@
 /**
  * `npm run bench -- <suite> [options]`, suites: `ingest` (offer-ingest throughput next to the raw SQS rate),
  * `latency` (notification → entitlement ACTIVE next to raw RabbitMQ latency) and `metering` (usage intake
- * next to a raw insertMany; reporting 10,000 entitlement-hours next to raw BatchMeterUsage calls). Each figure is printed next
+ * next to a raw insertMany; reporting 10,000 entitlement-hours next to raw BatchMeterUsage calls) and `hostile`
+ * (refusing hostile bodies next to a small invalid one; health latency meanwhile). Each figure is printed next
  * to a baseline measured in the same run. `MONGO_URL=…` measures against another MongoDB-compatible server.
  */
 import { parseArgs } from 'node:util';
 import { createSqsClient } from '@cppo/marketplace';
 import { startMongoServer, startSqsEmulator } from '@cppo/testing';
 import { printRows, type BenchContext, type Row } from './bench';
+import { hostileSuite } from './hostile';
 import { ingestSuite } from './ingest';
 import { latencySuite } from './latency';
 import { meteringSuite } from './metering';
 
 const USAGE =
-  'usage: npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n';
+  'usage: npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n       npm run bench -- hostile\n';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
     },
   });
   const suite = positionals[0];
-  if (suite !== 'ingest' && suite !== 'latency' && suite !== 'metering') {
+  if (!['ingest', 'latency', 'metering', 'hostile'].includes(suite)) {
     process.stderr.write(USAGE);
     process.exit(2);
   }
@@ -45,7 +47,9 @@ async function main(): Promise<void> {
         ? await ingestSuite(ctx, Number(values.count ?? 1000), values.replicas.split(',').map(Number))
         : suite === 'metering'
           ? await meteringSuite(ctx, Number(values.count ?? 20_000))
-          : await latencySuite(ctx, Number(values.seconds), Number(values.rate));
+          : suite === 'hostile'
+            ? await hostileSuite(ctx)
+            : await latencySuite(ctx, Number(values.seconds), Number(values.rate));
     printRows(rows, `Mongo: ${mongo.kind}; ${new Date().toISOString()}`);
   } finally {
     sqs.destroy();

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CatalogGateway, MeteringGateway } from '@cppo/marketplace';
+import { CatalogGateway, MeteringGateway, OrgAwsAccess } from '@cppo/marketplace';
 import { MeteringLedger } from './reporting/metering.ledger';
 import { MeteringReporter } from './reporting/metering.reporter';
 import { ReportsController } from './reporting/reports.controller';
@@ -9,6 +9,13 @@ import { UsageController } from './usage/usage.controller';
 
 @Module({
   controllers: [UsageController, ReportsController, UsageConsumer],
-  providers: [CatalogGateway, MeteringGateway, UsageIntakeService, MeteringLedger, MeteringReporter],
+  providers: [
+    OrgAwsAccess,
+    CatalogGateway,
+    MeteringGateway,
+    UsageIntakeService,
+    MeteringLedger,
+    MeteringReporter,
+  ],
 })
 export class MeteringModule {}

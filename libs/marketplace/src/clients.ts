@@ -1,5 +1,8 @@
 import { MarketplaceAgreementClient } from '@aws-sdk/client-marketplace-agreement';
-import { MarketplaceCatalogClient } from '@aws-sdk/client-marketplace-catalog';
+import {
+  MarketplaceCatalogClient,
+  type MarketplaceCatalogClientConfig,
+} from '@aws-sdk/client-marketplace-catalog';
 import { MarketplaceEntitlementServiceClient } from '@aws-sdk/client-marketplace-entitlement-service';
 import { MarketplaceMeteringClient } from '@aws-sdk/client-marketplace-metering';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -9,8 +12,10 @@ export interface AwsClientOptions {
   region?: string;
   /** Endpoint override, e.g. the simulator `http://127.0.0.1:4600`; unset = real AWS. */
   endpoint?: string;
-  /** Explicit credentials (the simulator accepts any); unset = the SDK's default provider chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * Explicit credentials or a provider of them (an org's assumed role); unset = the SDK's default chain.
+   */
+  credentials?: MarketplaceCatalogClientConfig['credentials'];
   /** SDK-level attempts; the gateways retry with our own policy, so they set 1. */
   maxAttempts?: number;
 }
@@ -47,7 +52,7 @@ export function awsClientOptionsFrom(env: {
   AWS_REGION: string;
   AWS_ACCESS_KEY_ID?: string;
   AWS_SECRET_ACCESS_KEY?: string;
-}): AwsClientOptions {
+}): AwsClientOptions & { credentials?: { accessKeyId: string; secretAccessKey: string } } {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
   return {
     region: env.AWS_REGION,

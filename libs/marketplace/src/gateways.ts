@@ -32,7 +32,6 @@ import {
 import { LRUCache } from 'lru-cache';
 import { AwsServiceEnv, withRetry, type RetryPolicy } from '@cppo/runtime';
 import {
-  awsClientOptionsFrom,
   createAgreementClient,
   createCatalogClient,
   createEntitlementClient,
@@ -40,6 +39,7 @@ import {
   type AwsClientOptions,
 } from './clients';
 import { isRetryableAwsError } from './errors';
+import { OrgAwsAccess } from './org-aws-access';
 
 const CATALOG = 'AWSMarketplace';
 
@@ -48,32 +48,52 @@ export function awsRetryPolicy(env: AwsServiceEnv): RetryPolicy {
   return { retries: env.AWS_MAX_RETRIES, minMs: env.AWS_RETRY_MIN_MS, maxMs: 20_000 };
 }
 
-/** One AWS client, each call sent under the shared retry policy (each retried attempt logged). */
+/**
+ * AWS clients per org connection (see OrgAwsAccess: the org's assumed role, or the deployment's
+ * credentials), each call sent under the shared retry policy (each retried attempt logged).
+ */
 abstract class AwsGateway<C extends { destroy(): void }> implements OnModuleDestroy {
   protected readonly logger = new Logger(this.constructor.name);
-  protected readonly client: C;
+  private readonly clients = new LRUCache<string, C>({
+    max: 1000,
+    dispose: (client) => client.destroy(),
+  });
   private readonly policy: RetryPolicy;
 
-  constructor(env: AwsServiceEnv, createClient: (options: AwsClientOptions) => C) {
-    // The SDK does not retry (maxAttempts 1): the policy below does, the same way for every API.
-    this.client = createClient({
-      ...awsClientOptionsFrom(env),
-      endpoint: env.MARKETPLACE_ENDPOINT,
-      maxAttempts: 1,
-    });
+  constructor(
+    env: AwsServiceEnv,
+    protected readonly access: OrgAwsAccess,
+    private readonly createClient: (options: AwsClientOptions) => C,
+  ) {
     this.policy = awsRetryPolicy(env);
   }
 
-  protected call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    return withRetry(send, this.policy, isRetryableAwsError, (error, attempt, left) =>
-      this.logger.warn(
-        `${operation} attempt ${attempt} failed (${error.name}: ${error.message}); ${left} retries left`,
-      ),
+  /** The client that acts as the org's AWS account. The SDK does not retry (maxAttempts 1): `call` does. */
+  protected async clientFor(orgId: string): Promise<C> {
+    const connection = await this.access.connectionOf(orgId);
+    let client = this.clients.get(connection.key);
+    if (!client) {
+      client = this.createClient({ ...connection.options, maxAttempts: 1 });
+      this.clients.set(connection.key, client);
+    }
+    return client;
+  }
+
+  protected async call<T>(orgId: string, operation: string, send: (client: C) => Promise<T>): Promise<T> {
+    const client = await this.clientFor(orgId);
+    return withRetry(
+      () => send(client),
+      this.policy,
+      isRetryableAwsError,
+      (error, attempt, left) =>
+        this.logger.warn(
+          `${operation} attempt ${attempt} failed (${error.name}: ${error.message}); ${left} retries left`,
+        ),
     );
   }
 
   onModuleDestroy(): void {
-    this.client.destroy();
+    this.clients.clear();
   }
 }
 
@@ -100,39 +120,68 @@ export function productDimensionsOf(details: unknown): ProductDimensions {
   };
 }
 
+/** A product as the org's AWS account sees it: its dimensions and the seller account that owns it. */
+export interface ProductInfo extends ProductDimensions {
+  ownerAccountId: string;
+}
+
+/** The account of an ARN (`arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/...`). */
+export function accountOfArn(arn: string | undefined): string | undefined {
+  return /^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/.exec(arn ?? '')?.[1];
+}
+
 /**
- * The Catalog API (resale authorizations, products, offers). A StartChangeSet retry carries the same
- * ClientRequestToken, so it can never create a second resale authorization.
+ * The Catalog API (resale authorizations, products, offers), as the org's account. A StartChangeSet retry
+ * carries the same ClientRequestToken, so it can never create a second resale authorization.
  */
 @Injectable()
 export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
-  private readonly products: LRUCache<string, { value: ProductDimensions | null }>;
+  private readonly products: LRUCache<string, { value: ProductInfo | null }>;
 
-  constructor(env: AwsServiceEnv) {
-    super(env, createCatalogClient);
+  constructor(env: AwsServiceEnv, access: OrgAwsAccess) {
+    super(env, access, createCatalogClient);
     this.products = new LRUCache({ max: 1000, ttl: Math.max(1, env.PRODUCT_CACHE_TTL_MS) });
   }
 
-  /** Entitled and usage dimensions of a product (cached); null when AWS says it does not exist for us. */
-  async productDimensions(productId: string): Promise<ProductDimensions | null> {
-    const cached = this.products.get(productId);
+  /**
+   * A product the org's account can see (cached per org): null when AWS says it does not exist or is
+   * not ours to describe.
+   */
+  async product(orgId: string, productId: string): Promise<ProductInfo | null> {
+    const key = `${orgId}|${productId}`;
+    const cached = this.products.get(key);
     if (cached) return cached.value;
-    let value: ProductDimensions | null;
+    let value: ProductInfo | null;
     try {
-      const entity = await this.describeEntity(productId);
-      value = productDimensionsOf(entity.DetailsDocument);
+      const entity = await this.describeEntity(orgId, productId);
+      const ownerAccountId = accountOfArn(entity.EntityArn);
+      value = ownerAccountId ? { ...productDimensionsOf(entity.DetailsDocument), ownerAccountId } : null;
     } catch (error) {
       const name = (error as Error).name;
       if (name !== 'ResourceNotFoundException' && name !== 'AccessDeniedException') throw error;
       value = null;
     }
-    this.products.set(productId, { value });
+    this.products.set(key, { value });
     return value;
   }
 
-  async startChangeSet(changes: Change[], clientRequestToken: string, name: string): Promise<string> {
-    const output = await this.call('StartChangeSet', () =>
-      this.client.send(
+  /** `product`, when it belongs to one of the org's seller accounts; else null. */
+  async ownedProduct(orgId: string, productId: string): Promise<ProductInfo | null> {
+    const [product, accounts] = await Promise.all([
+      this.product(orgId, productId),
+      this.access.accountsOf(orgId),
+    ]);
+    return product && accounts.includes(product.ownerAccountId) ? product : null;
+  }
+
+  async startChangeSet(
+    orgId: string,
+    changes: Change[],
+    clientRequestToken: string,
+    name: string,
+  ): Promise<string> {
+    const output = await this.call(orgId, 'StartChangeSet', (client) =>
+      client.send(
         new StartChangeSetCommand({
           Catalog: CATALOG,
           ChangeSet: changes,
@@ -145,15 +194,15 @@ export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
     return output.ChangeSetId;
   }
 
-  describeChangeSet(changeSetId: string): Promise<DescribeChangeSetCommandOutput> {
-    return this.call('DescribeChangeSet', () =>
-      this.client.send(new DescribeChangeSetCommand({ Catalog: CATALOG, ChangeSetId: changeSetId })),
+  describeChangeSet(orgId: string, changeSetId: string): Promise<DescribeChangeSetCommandOutput> {
+    return this.call(orgId, 'DescribeChangeSet', (client) =>
+      client.send(new DescribeChangeSetCommand({ Catalog: CATALOG, ChangeSetId: changeSetId })),
     );
   }
 
-  describeEntity(entityId: string): Promise<DescribeEntityCommandOutput> {
-    return this.call('DescribeEntity', () =>
-      this.client.send(new DescribeEntityCommand({ Catalog: CATALOG, EntityId: entityId })),
+  describeEntity(orgId: string, entityId: string): Promise<DescribeEntityCommandOutput> {
+    return this.call(orgId, 'DescribeEntity', (client) =>
+      client.send(new DescribeEntityCommand({ Catalog: CATALOG, EntityId: entityId })),
     );
   }
 }
@@ -161,23 +210,23 @@ export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
 /** The Agreement API: what a buyer accepted. */
 @Injectable()
 export class AgreementGateway extends AwsGateway<MarketplaceAgreementClient> {
-  constructor(env: AwsServiceEnv) {
-    super(env, createAgreementClient);
+  constructor(env: AwsServiceEnv, access: OrgAwsAccess) {
+    super(env, access, createAgreementClient);
   }
 
-  describeAgreement(agreementId: string): Promise<DescribeAgreementCommandOutput> {
-    return this.call('DescribeAgreement', () =>
-      this.client.send(new DescribeAgreementCommand({ agreementId })),
+  describeAgreement(orgId: string, agreementId: string): Promise<DescribeAgreementCommandOutput> {
+    return this.call(orgId, 'DescribeAgreement', (client) =>
+      client.send(new DescribeAgreementCommand({ agreementId })),
     );
   }
 
   /** Every accepted term, all pages. */
-  async getAgreementTerms(agreementId: string): Promise<AcceptedTerm[]> {
+  async getAgreementTerms(orgId: string, agreementId: string): Promise<AcceptedTerm[]> {
     const terms: AcceptedTerm[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.call('GetAgreementTerms', () =>
-        this.client.send(new GetAgreementTermsCommand({ agreementId, maxResults: 50, nextToken })),
+      const page = await this.call(orgId, 'GetAgreementTerms', (client) =>
+        client.send(new GetAgreementTermsCommand({ agreementId, maxResults: 50, nextToken })),
       );
       terms.push(...(page.acceptedTerms ?? []));
       nextToken = page.nextToken;
@@ -189,37 +238,40 @@ export class AgreementGateway extends AwsGateway<MarketplaceAgreementClient> {
 /** The Entitlement Service (GetEntitlements). */
 @Injectable()
 export class EntitlementGateway extends AwsGateway<MarketplaceEntitlementServiceClient> {
-  constructor(env: AwsServiceEnv) {
-    super(env, createEntitlementClient);
+  constructor(env: AwsServiceEnv, access: OrgAwsAccess) {
+    super(env, access, createEntitlementClient);
   }
 
-  getEntitlements(input: GetEntitlementsCommandInput): Promise<GetEntitlementsCommandOutput> {
-    return this.call('GetEntitlements', () => this.client.send(new GetEntitlementsCommand(input)));
+  getEntitlements(orgId: string, input: GetEntitlementsCommandInput): Promise<GetEntitlementsCommandOutput> {
+    return this.call(orgId, 'GetEntitlements', (client) => client.send(new GetEntitlementsCommand(input)));
   }
 }
 
 /** The Metering Service (BatchMeterUsage, ResolveCustomer). */
 @Injectable()
 export class MeteringGateway extends AwsGateway<MarketplaceMeteringClient> {
-  constructor(env: AwsServiceEnv) {
-    super(env, createMeteringClient);
+  constructor(env: AwsServiceEnv, access: OrgAwsAccess) {
+    super(env, access, createMeteringClient);
   }
 
-  batchMeterUsage(input: BatchMeterUsageCommandInput): Promise<BatchMeterUsageCommandOutput> {
-    return this.call('BatchMeterUsage', () => this.client.send(new BatchMeterUsageCommand(input)));
+  batchMeterUsage(orgId: string, input: BatchMeterUsageCommandInput): Promise<BatchMeterUsageCommandOutput> {
+    return this.call(orgId, 'BatchMeterUsage', (client) => client.send(new BatchMeterUsageCommand(input)));
   }
 
   /**
    * One BatchMeterUsage call, not retried here: the metering reporter retries on its own schedule, each
    * retry a new claimed attempt that resends the identical records.
    */
-  batchMeterUsageOnce(input: BatchMeterUsageCommandInput): Promise<BatchMeterUsageCommandOutput> {
-    return this.client.send(new BatchMeterUsageCommand(input));
+  async batchMeterUsageOnce(
+    orgId: string,
+    input: BatchMeterUsageCommandInput,
+  ): Promise<BatchMeterUsageCommandOutput> {
+    return (await this.clientFor(orgId)).send(new BatchMeterUsageCommand(input));
   }
 
-  resolveCustomer(registrationToken: string): Promise<ResolveCustomerCommandOutput> {
-    return this.call('ResolveCustomer', () =>
-      this.client.send(new ResolveCustomerCommand({ RegistrationToken: registrationToken })),
+  resolveCustomer(orgId: string, registrationToken: string): Promise<ResolveCustomerCommandOutput> {
+    return this.call(orgId, 'ResolveCustomer', (client) =>
+      client.send(new ResolveCustomerCommand({ RegistrationToken: registrationToken })),
     );
   }
 }

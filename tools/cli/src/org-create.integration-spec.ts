@@ -43,6 +43,22 @@ describe('npm run org:create', () => {
     }
   });
 
+  it('stores the IAM role and external id the org is reached through', async () => {
+    const account = randomAccountId();
+    const roleArn = `arn:aws:iam::${account}:role/CppoHubAccess`;
+    const args = ['--name', 'Roled', '--aws-account', account, '--role-arn', roleArn, '--external-id', 'e-1'];
+    expect(await orgCreate(args, out)).toBe(0);
+    expect(lines).toContain(`AWS access: assumes ${roleArn} (external id set)`);
+    expect(lines.join('\n')).not.toContain('e-1');
+    const connection = await mongoose.createConnection(url).asPromise();
+    try {
+      const org = await connection.collection<Org>('orgs').findOne({ awsAccountIds: account });
+      expect(org?.awsRole).toEqual({ roleArn, externalId: 'e-1' });
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('--operator prints an operator key', async () => {
     const account = randomAccountId();
     expect(await orgCreate(['--name', 'Ops', '--aws-account', account, '--operator'], out)).toBe(0);
@@ -71,6 +87,21 @@ describe('npm run org:create', () => {
     [['--name', 'Acme'], '--aws-account is required'],
     [['--name', 'Acme', '--aws-account', '12345'], '--aws-account 12345 is not a 12-digit AWS account id'],
     [['--name', 'Acme', '--aws-account', '123456789012', '--bogus'], "Unknown option '--bogus'"],
+    [
+      ['--name', 'Acme', '--aws-account', '123456789012', '--role-arn', 'arn:aws:iam::123456789012:role/R'],
+      '--role-arn and --external-id go together',
+    ],
+    [
+      ['--name', 'Acme', '--aws-account', '123456789012', '--role-arn', 'role/R', '--external-id', 'abc'],
+      '--role-arn role/R is not an IAM role ARN',
+    ],
+    [
+      [
+        ...['--name', 'Acme', '--aws-account', '123456789012'],
+        ...['--role-arn', 'arn:aws:iam::999999999999:role/R', '--external-id', 'abc'],
+      ],
+      "--role-arn is in account 999999999999, which is not one of the org's --aws-account",
+    ],
   ])('rejects %j', async (args, message) => {
     expect(await orgCreate(args, out)).toBe(2);
     expect(lines.join('\n')).toContain(message);

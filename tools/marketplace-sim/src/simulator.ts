@@ -5,6 +5,7 @@ import { CommerceService, ScenarioError } from './commerce.service';
 import { EventBus, type DeliveryOptions } from './events';
 import { Faults, type FaultRule, type ServiceKind } from './faults';
 import { DEFAULT_CONFIG, SimState, type AgreementStatus, type SimConfig } from './state';
+import { StsService, stsErrorXml } from './sts';
 import { loadWorld, validateWorld, type World } from './world';
 
 type Doc = Record<string, unknown>;
@@ -31,11 +32,23 @@ const TARGETS: Record<string, { service: ServiceKind; json: '1.0' | '1.1' }> = {
 };
 
 /**
- * The caller's account: the access key id of the SigV4 credential when it is the account id of a party
- * of the world (tests use that to act as a given ISV or partner), else the world's first seller.
+ * The caller's account: for session credentials from AssumeRole, the role's account (an unknown or expired
+ * session is refused, as AWS would); else the access key id of the SigV4 credential when it is the account
+ * id of a party of the world (tests use that to act as a given ISV or partner), else the world's first
+ * seller (a deployment's single set of credentials).
  */
-function callerAccount(request: FastifyRequest, world: World): string {
+function callerAccount(request: FastifyRequest, world: World, sts: StsService): string {
   const credential = /Credential=([^/,\s]+)/.exec(String(request.headers['authorization'] ?? ''))?.[1];
+  if (credential && sts.isSessionKey(credential)) {
+    const account = sts.accountOf(credential);
+    if (!account)
+      throw new AwsError(
+        'UnrecognizedClientException',
+        403,
+        'The security token included in the request is invalid',
+      );
+    return account;
+  }
   const known = [...world.sellers, ...world.resellers, ...world.buyers];
   if (credential && known.some((party) => party.accountId === credential)) return credential;
   return world.sellers[0].accountId;
@@ -48,6 +61,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const catalog = new CatalogService(state, events);
   const commerce = new CommerceService(state, events);
   const faults = new Faults();
+  const sts = new StsService(() => state.world, Date.now);
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
 
   for (const type of ['application/x-amz-json-1.0', 'application/x-amz-json-1.1']) {
@@ -74,7 +88,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       try {
         await faults.apply(operation, service);
         const input = { ...((request.query as Doc) ?? {}), ...((request.body as Doc) ?? {}) };
-        const output = await handler(callerAccount(request, state.world), input, request);
+        const output = await handler(callerAccount(request, state.world, sts), input, request);
         return reply.header('content-type', contentType).send(JSON.stringify(dropUndefined(output)));
       } catch (error) {
         if (!(error instanceof AwsError)) throw error;
@@ -122,8 +136,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       commerce.batchMeterUsage(c, i, faults.unprocessed('BatchMeterUsage')),
     'AWSMPMeteringService.ResolveCustomer': (_c, i) => commerce.resolveCustomer(i),
   };
+  // ----- STS (Query protocol: a form POST to /, XML answers): AssumeRole only
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
+  const assumeRole = (request: FastifyRequest, reply: FastifyReply) => {
+    state.countCall('AssumeRole');
+    reply.header('content-type', 'text/xml');
+    try {
+      return reply.send(sts.assumeRole(request.body as Record<string, string>));
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      return reply.code(error.status).send(stsErrorXml(error));
+    }
+  };
+
   app.post('/', async (request, reply) => {
     const target = String(request.headers['x-amz-target'] ?? '');
+    if (!target && (request.body as Doc | undefined)?.['Action'] === 'AssumeRole')
+      return assumeRole(request, reply);
     const [prefix, operation] = target.split('.');
     const service = TARGETS[prefix];
     const handler = operations[target];
@@ -165,10 +196,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     scenario((body) => {
       state.reset(body['world'] ? validateWorld(body['world'] as World) : state.world);
       faults.clear();
+      sts.reset();
       return { ok: true };
     }),
   );
   app.get('/_sim/world', async () => state.world);
+  app.put(
+    '/_sim/roles',
+    scenario((body) => sts.registerRole(body['roleArn'], body['externalId'])),
+  );
   app.get('/_sim/config', async () => state.config);
   app.put(
     '/_sim/config',

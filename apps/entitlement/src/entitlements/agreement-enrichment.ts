@@ -15,10 +15,10 @@ export class AgreementEnrichment {
   constructor(private readonly agreements: AgreementGateway) {}
 
   /** The new Agreement API state, or undefined when it could not be asked now (try again later). */
-  async read(agreementId: string): Promise<AgreementApiState | undefined> {
+  async read(orgId: string, agreementId: string): Promise<AgreementApiState | undefined> {
     try {
-      const described = await this.agreements.describeAgreement(agreementId);
-      const acceptedTerms = await this.agreements.getAgreementTerms(agreementId);
+      const described = await this.agreements.describeAgreement(orgId, agreementId);
+      const acceptedTerms = await this.agreements.getAgreementTerms(orgId, agreementId);
       return {
         status: 'OK',
         at: new Date(),

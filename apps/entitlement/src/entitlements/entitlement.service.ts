@@ -44,7 +44,7 @@ export class EntitlementService {
   /** Asks the Agreement API when it is due (an agreement created or amended since it last answered). */
   private async enrich(entitlement: Entitlement): Promise<Entitlement | null | undefined> {
     if (entitlement.agreementApi?.status !== 'DUE' || !entitlement.status) return undefined;
-    const answer = await this.enrichment.read(entitlement.agreementId);
+    const answer = await this.enrichment.read(entitlement.orgId, entitlement.agreementId);
     if (!answer) return undefined;
     return this.ledger.record(entitlement.orgId, entitlement.agreementId, undefined, answer);
   }

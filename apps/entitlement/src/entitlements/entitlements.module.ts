@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AgreementGateway, MeteringGateway } from '@cppo/marketplace';
+import { AgreementGateway, MeteringGateway, OrgAwsAccess } from '@cppo/marketplace';
 import { ReconciliationController } from '../reconciliation/reconciliation.controller';
 import { RegistrationsController } from '../registrations/registrations.controller';
 import { AgreementEnrichment } from './agreement-enrichment';
@@ -17,6 +17,7 @@ import { EntitlementsController } from './entitlements.controller';
     EntitlementEventsConsumer,
   ],
   providers: [
+    OrgAwsAccess,
     AgreementGateway,
     MeteringGateway,
     AgreementEnrichment,

@@ -46,7 +46,7 @@ export class RegistrationsController {
   async register(@OrgId() orgId: string, @Body() body: RegistrationDto): Promise<EntitlementView> {
     let resolved;
     try {
-      resolved = await this.metering.resolveCustomer(body.token);
+      resolved = await this.metering.resolveCustomer(orgId, body.token);
     } catch (error) {
       if (classifyAwsError(error) !== 'client') throw error;
       const e = error as Error;

@@ -213,7 +213,7 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     const started = Date.now();
     let output: BatchMeterUsageCommandOutput;
     try {
-      output = await this.gateway.batchMeterUsageOnce({
+      output = await this.gateway.batchMeterUsageOnce(reports[0].orgId, {
         UsageRecords: records,
         ...(path.path === 'ProductCode' ? { ProductCode: path.productCode } : {}),
       });

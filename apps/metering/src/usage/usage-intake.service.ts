@@ -114,11 +114,12 @@ export class UsageIntakeService {
    * product); when the Catalog cannot answer, the dimensions the entitlement has usage prices for.
    */
   private async usageDimensions(entitlements: Entitlement[]): Promise<Map<string, Set<string>>> {
+    // One org per request: the product is described as that org's account.
     const products = new Map<string, Promise<string[] | undefined>>();
-    for (const productId of unique(entitlements.map((e) => e.productId)))
+    for (const { orgId, productId } of uniqueProducts(entitlements))
       products.set(
         productId,
-        this.catalog.productDimensions(productId).then(
+        this.catalog.product(orgId, productId).then(
           (d) => d?.metered,
           (error: Error) => {
             this.logger.warn(
@@ -140,4 +141,10 @@ export class UsageIntakeService {
 
 function unique(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === 'string'))];
+}
+
+function uniqueProducts(entitlements: Entitlement[]): { orgId: string; productId: string }[] {
+  const byProduct = new Map<string, string>();
+  for (const e of entitlements) if (e.productId) byProduct.set(e.productId, e.orgId);
+  return [...byProduct].map(([productId, orgId]) => ({ orgId, productId }));
 }

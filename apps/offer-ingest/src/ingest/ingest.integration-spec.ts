@@ -113,7 +113,7 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
   it('quarantines malformed notifications with a reason, acknowledges them, and shows each to whom it belongs', async () => {
     await h.send(fx.invalidNotifications.map((f) => f.body));
     await drained(h);
-    const operator = await createTestOrg(sut.app, randomAccountId(), 'operations', 'operator');
+    const operator = await createTestOrg(sut.app, randomAccountId(), { role: 'operator' });
     const stranger = await createTestOrg(sut.app, randomAccountId());
     const list = async (apiKey: string) => {
       const response = await sut.request('/v1/ingest/quarantine?limit=200', { apiKey });

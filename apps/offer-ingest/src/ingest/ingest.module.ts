@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CatalogGateway } from '@cppo/marketplace';
+import { CatalogGateway, OrgAwsAccess } from '@cppo/marketplace';
 import { QuarantineController } from '../quarantine/quarantine.controller';
 import { IngestService } from './ingest.service';
 import { OfferLinker } from './offer-linker';
@@ -7,7 +7,7 @@ import { SqsIngestConsumer } from './sqs-ingest.consumer';
 
 @Module({
   controllers: [QuarantineController],
-  providers: [CatalogGateway, IngestService, OfferLinker, SqsIngestConsumer],
+  providers: [OrgAwsAccess, CatalogGateway, IngestService, OfferLinker, SqsIngestConsumer],
   exports: [IngestService],
 })
 export class IngestModule {}

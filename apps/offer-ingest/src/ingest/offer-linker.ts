@@ -22,7 +22,7 @@ export class OfferLinker {
     orgId: string,
     event: OfferReleasedEvent,
   ): Promise<{ opportunity?: Offer; resaleAuthorizationId?: string; how?: string }> {
-    const resaleAuthorizationId = await this.describeResaleAuthorization(event.awsOfferId);
+    const resaleAuthorizationId = await this.describeResaleAuthorization(orgId, event.awsOfferId);
     if (resaleAuthorizationId) {
       const opportunity = await this.offers.findOpportunityByResaleAuthorization(
         orgId,
@@ -52,9 +52,9 @@ export class OfferLinker {
     return {};
   }
 
-  private async describeResaleAuthorization(awsOfferId: string): Promise<string | undefined> {
+  private async describeResaleAuthorization(orgId: string, awsOfferId: string): Promise<string | undefined> {
     try {
-      const entity = await this.catalog.describeEntity(awsOfferId);
+      const entity = await this.catalog.describeEntity(orgId, awsOfferId);
       const id = (entity.DetailsDocument as { ResaleAuthorizationId?: unknown } | undefined)
         ?.ResaleAuthorizationId;
       return typeof id === 'string' ? id : undefined;

@@ -66,7 +66,7 @@ export class ChangeSetEventsConsumer {
       this.logger.debug(`change set ${envelope.payload.changeSetId} is not an opportunity's; ignored`);
       return;
     }
-    const described = await this.catalog.describeChangeSet(envelope.payload.changeSetId);
+    const described = await this.catalog.describeChangeSet(offer.orgId, envelope.payload.changeSetId);
     await this.tracker.ended(offer, described, `aws:${envelope.payload.eventId}`);
   }
 }

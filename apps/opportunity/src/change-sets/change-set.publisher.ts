@@ -75,6 +75,7 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
     const token = offer.marketplace?.clientRequestToken ?? `cppo-${offer._id}`;
     try {
       const changeSetId = await this.catalog.startChangeSet(
+        offer.orgId,
         buildPublishChangeSet(toDto(offer)),
         token,
         `cppo-hub ${offer._id}`,
@@ -93,6 +94,7 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
     if (!restrict || !resaleAuthorizationId) return;
     try {
       const changeSetId = await this.catalog.startChangeSet(
+        offer.orgId,
         buildRestrictChangeSet(resaleAuthorizationId),
         restrict.clientRequestToken,
         `cppo-hub restrict ${offer._id}`,
@@ -126,7 +128,7 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
     if (!changeSetId) return;
     const next = this.after((offer.marketplace?.pollAttempts ?? 0) + 1);
     try {
-      const described = await this.catalog.describeChangeSet(changeSetId);
+      const described = await this.catalog.describeChangeSet(offer.orgId, changeSetId);
       if (await this.tracker.ended(offer, described, 'service:opportunity (poll)')) return;
       await this.tracker.pollLater(offer, next, described.Status);
     } catch (error) {

@@ -49,7 +49,7 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
     let offerDetails: { offerExtendedStatus?: string; offerCreatedCount?: number } | undefined;
     if (id) {
       try {
-        const details = (await this.catalog.describeEntity(id)).DetailsDocument as
+        const details = (await this.catalog.describeEntity(offer.orgId, id)).DetailsDocument as
           | { Status?: string; OfferDetails?: { OfferExtendedStatus?: string; OfferCreatedCount?: number } }
           | undefined;
         awsStatus = details?.Status;

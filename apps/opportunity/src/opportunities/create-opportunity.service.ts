@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { OfferStatus, RoutingKeys } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
 import { AuditEventRepository, newId, OpportunityRepository, type Offer } from '@cppo/persistence';
@@ -50,12 +50,13 @@ export class CreateOpportunity {
   async create(orgId: string, actor: string, dto: CreateOpportunityDto): Promise<Offer> {
     const problems = opportunityProblems(dto, today());
     if (problems.length) throw new BadRequestException(problems);
-    const product = await this.catalog.productDimensions(dto.productId);
-    if (!product) {
-      throw new BadRequestException([
-        `productId: product ${dto.productId} was not found in AWS Marketplace, or it does not support resale`,
-      ]);
-    }
+    // Only a product of one of the org's own seller accounts, as that account sees it; anything else is
+    // answered like another org's record.
+    const product = await this.catalog.ownedProduct(orgId, dto.productId);
+    if (!product)
+      throw new NotFoundException(
+        `product ${dto.productId} not found among the products of this org's AWS seller accounts`,
+      );
     const dimensionErrors = dimensionProblems(dto, product);
     if (dimensionErrors.length) throw new BadRequestException(dimensionErrors);
 

@@ -125,7 +125,6 @@ const INVALID_BODIES: [Record<string, unknown>, RegExp][] = [
     },
     /commitAmount.grants: api_calls is not an entitled dimension/,
   ],
-  [{ ...full, productId: 'prod-doesnotexist' }, /productId: product prod-doesnotexist was not found/],
   [{ ...full, name: 'Acme <script>' }, /name may contain letters, digits, spaces/],
   [{ ...full, colour: 'red' }, /property colour should not exist/],
   [{ ...full, name: { $ne: '' } }, /name.\$ne: keys starting with \$ are not allowed/],
@@ -253,6 +252,14 @@ describe('opportunity service against the marketplace simulator (real Catalog SD
         });
       },
     );
+
+    it("answers 404 for a product that is not one of the org's, like any record not its own", async () => {
+      for (const productId of ['prod-doesnotexist', 'prod-othervendor001']) {
+        const response = await post({ ...full, productId });
+        expect(response.status).toBe(404);
+        expect(response.body.message).toContain(`product ${productId} not found`);
+      }
+    });
 
     it('submitted no change set for any of them', async () => {
       expect(INVALID_BODIES.length).toBeGreaterThanOrEqual(15);

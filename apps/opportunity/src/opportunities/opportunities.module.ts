@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CatalogGateway } from '@cppo/marketplace';
+import { CatalogGateway, OrgAwsAccess } from '@cppo/marketplace';
 import { ChangeSetEventsConsumer } from '../change-sets/change-set-events.consumer';
 import { ChangeSetPublisher } from '../change-sets/change-set.publisher';
 import { ChangeSetTracker } from '../change-sets/change-set.tracker';
@@ -13,6 +13,7 @@ import { RestrictOpportunity } from './restrict-opportunity.service';
 @Module({
   controllers: [OpportunitiesController, ChangeSetEventsConsumer],
   providers: [
+    OrgAwsAccess,
     CatalogGateway,
     OpportunityHistory,
     OpportunityQueries,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { newId } from '../ids';
-import { Org } from '../schemas/org.schema';
+import { Org, type OrgAwsRole } from '../schemas/org.schema';
 import { str } from './query';
 
 export class AwsAccountTakenError extends Error {}
@@ -11,7 +11,12 @@ export class AwsAccountTakenError extends Error {}
 export class OrgRepository {
   constructor(@InjectModel(Org.name) private readonly model: Model<Org>) {}
 
-  async create(input: { name: string; awsAccountIds: string[]; productCodes?: string[] }): Promise<Org> {
+  async create(input: {
+    name: string;
+    awsAccountIds: string[];
+    productCodes?: string[];
+    awsRole?: OrgAwsRole;
+  }): Promise<Org> {
     const taken = await this.model
       .findOne({ awsAccountIds: { $in: input.awsAccountIds } })
       .lean()

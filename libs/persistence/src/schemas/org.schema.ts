@@ -1,5 +1,18 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
+/**
+ * How CPPO Hub reaches an org's AWS seller account: an IAM role it assumes (STS AssumeRole) with the
+ * external id the org gave it — the way hosted products connect. Absent: the deployment's own credentials
+ * (a single-org install).
+ */
+export class OrgAwsRole {
+  @Prop({ required: true })
+  roleArn: string;
+
+  @Prop({ required: true })
+  externalId: string;
+}
+
 @Schema({ collection: 'orgs', timestamps: true })
 export class Org {
   @Prop({ type: String, required: true })
@@ -15,6 +28,9 @@ export class Org {
   /** SaaS product codes: legacy SNS notifications map to an org by product code. */
   @Prop({ type: [String], default: [] })
   productCodes: string[];
+
+  @Prop({ type: Object })
+  awsRole?: OrgAwsRole;
 
   createdAt?: Date;
   updatedAt?: Date;

@@ -48,7 +48,7 @@ export async function startTestApp(
       logger: process.env['TEST_LOG'] ? ['error', 'warn', 'log'] : ['error'],
       abortOnError: false,
     });
-    configureHttp(app, { name: 'test', description: 'test' });
+    await configureHttp(app, { name: 'test', description: 'test' });
     for (const consumer of consumers) connectConsumer(app, consumer);
     await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');

@@ -8,6 +8,7 @@ import {
   OrgRepository,
   OrgSchema,
   type ApiKeyRole,
+  type OrgAwsRole,
 } from '@cppo/persistence';
 import { generateApiKey } from '../auth/api-key';
 
@@ -15,10 +16,10 @@ import { generateApiKey } from '../auth/api-key';
 export async function createTestOrg(
   app: INestApplication,
   awsAccountId: string,
-  name = `org ${awsAccountId}`,
-  role: ApiKeyRole = 'member',
+  options: { name?: string; role?: ApiKeyRole; awsRole?: OrgAwsRole } = {},
 ): Promise<{ orgId: string; apiKey: string }> {
-  const org = await app.get(OrgRepository).create({ name, awsAccountIds: [awsAccountId] });
+  const { name = `org ${awsAccountId}`, role = 'member', awsRole } = options;
+  const org = await app.get(OrgRepository).create({ name, awsAccountIds: [awsAccountId], awsRole });
   const key = generateApiKey();
   await app.get(ApiKeyRepository).create(org._id, key.hash, key.prefix, 'test', role);
   return { orgId: org._id, apiKey: key.key };

@@ -4,9 +4,11 @@
 #   RabbitMQ: Debian's rabbitmq-server, started detached if it is not answering on 127.0.0.1:5672.
 #   FerretDB: built from its Go module into ${CPPO_TOOLS_DIR:-~/.cache/cppo-hub}/bin/ferretdb if absent
 #             (the Mongo provider of the tests and `npm start` finds it there).
+#   fuzzer:   schemathesis (PyPI, pinned) in a virtualenv at ${CPPO_TOOLS_DIR}/venv, for `npm run fuzz`.
 set -euo pipefail
 
 FERRETDB_VERSION=v1.24.2
+SCHEMATHESIS_VERSION=4.32.5
 # Bump the suffix whenever the build below changes: machines with an older build rebuild.
 FERRETDB_BUILD="$FERRETDB_VERSION+id-index"
 TOOLS_DIR="${CPPO_TOOLS_DIR:-$HOME/.cache/cppo-hub}"
@@ -75,9 +77,26 @@ up_ferretdb() {
   log "FerretDB built: $("$bin" --version | head -1)"
 }
 
+up_fuzzer() {
+  local venv="$TOOLS_DIR/venv"
+  if "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    log "schemathesis $SCHEMATHESIS_VERSION at $venv/bin/schemathesis"; return
+  fi
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    log "installing python3-venv (Debian package)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  fi
+  log "installing schemathesis $SCHEMATHESIS_VERSION into $venv (PyPI; about a minute the first time)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  log "schemathesis installed: $("$venv/bin/schemathesis" --version)"
+}
+
 case "$what" in
-  all) up_rabbitmq; up_ferretdb ;;
+  all) up_rabbitmq; up_ferretdb; up_fuzzer ;;
   rabbitmq) up_rabbitmq ;;
   ferretdb) up_ferretdb ;;
-  *) echo "usage: $0 [all|rabbitmq|ferretdb]" >&2; exit 2 ;;
+  fuzzer) up_fuzzer ;;
+  *) echo "usage: $0 [all|rabbitmq|ferretdb|fuzzer]" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@ import { plainToInstance, Type } from 'class-transformer';
 import {
   IsObject,
   IsOptional,
+  ValidateIf,
   Matches,
   ValidateNested,
   validateSync,
@@ -19,7 +20,17 @@ export function IsAwsAccountId(options?: ValidationOptions): PropertyDecorator {
 }
 
 /**
- * A nested object validated as its own class: required (must be an object) unless `optional`.
+ * The field may be left out; when given it is validated — `null` too, which is not a value (class-
+ * validator's IsOptional would let `null` through to code that expects the type).
+ */
+export function Omittable(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object: unknown, value: unknown) => value !== undefined, options);
+}
+
+/**
+ * A nested object validated as its own class: required (must be an object) unless `optional` (then absent
+ * or null: AWS sends null for objects it leaves out). For an input that may be left out but not null,
+ * put `Omittable()` before the required form.
  * One decorator for class-validator's usual three, so shapes read as their fields.
  */
 export function Nested(

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import rateLimit from '@fastify/rate-limit';
-import { HttpException, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpException, type INestApplication, type Type } from '@nestjs/common';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -10,6 +10,7 @@ import { connectConsumer } from '@cppo/messaging';
 import { BaseEnv, ConfigValidationError } from '@cppo/runtime';
 import { recentlyValidKeyHash, type KeyHeaders } from './auth/api-key.guard';
 import { BoundedInputPipe } from './http/bounded-input.pipe';
+import { completeOpenApi, type ClassType } from './http/openapi';
 import { createValidationPipe } from './http/validation.pipe';
 
 export interface ServiceDefinition {
@@ -67,19 +68,43 @@ export async function configureHttp(
       ),
   });
   app.useGlobalPipes(new BoundedInputPipe(), createValidationPipe());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(`CPPO Hub ${definition.name}`)
-      .setDescription(definition.description)
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
-      .addSecurityRequirements('bearer')
-      .addSecurityRequirements('x-api-key')
-      .build(),
+  const document = completeOpenApi(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(`CPPO Hub ${definition.name}`)
+        .setDescription(definition.description)
+        .setVersion('1')
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'opaque API key (cppo_…)',
+          description: 'API key',
+        })
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
+        .addSecurityRequirements('bearer')
+        .addSecurityRequirements('x-api-key')
+        .build(),
+    ),
+    routeParameterTypes(app),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** The declared types of every controller method's parameters (DTOs among them). */
+function routeParameterTypes(app: INestApplication): ClassType[] {
+  const types = new Set<ClassType>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const prototype = metatype.prototype as object;
+      for (const method of Object.getOwnPropertyNames(prototype)) {
+        const params = Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined;
+        for (const type of params ?? []) if (typeof type === 'function') types.add(type as ClassType);
+      }
+    }
+  }
+  return [...types];
 }
 
 /**

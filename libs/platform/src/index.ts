@@ -9,3 +9,4 @@ export * from './health/readiness';
 export * from './health/rabbitmq.health';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './http/openapi';

@@ -147,6 +147,22 @@ describe('platform: auth, org scoping and input rules (real app, Mongo, RabbitMQ
     });
   });
 
+  it('documents in OpenAPI what the API checks and answers', async () => {
+    const docs = (await sut.request('/docs-json')).body;
+    const thing = docs.components.schemas.CreateThing;
+    expect(thing.properties.name).toMatchObject({ type: 'string', maxLength: 20 });
+    expect(thing.required).toEqual(expect.arrayContaining(['name', 'nested']));
+    expect(docs.components.schemas.Nested.properties.quantity).toMatchObject({ minimum: 0 });
+    const create = docs.paths['/v1/things'].post;
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['400', '401', '413', '429']));
+    expect(create.responses['400'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/ErrorResponse',
+    );
+    expect(Object.keys(docs.paths['/v1/things/{id}'].get.responses)).toContain('404');
+    expect(docs.paths['/health/live'].get.security).toEqual([]);
+    expect(docs.components.securitySchemes.bearer.bearerFormat).not.toBe('JWT');
+  });
+
   it('serves health, metrics and OpenAPI without a key', async () => {
     expect(await sut.request('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
     const ready = await sut.request('/health/ready');

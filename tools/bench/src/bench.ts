@@ -1,5 +1,13 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { SqsEmulator } from '@cppo/testing';
+import { createOrgInDatabase } from '@cppo/platform/testing';
+import {
+  ISV,
+  rabbitUrl,
+  startMarketplaceSim,
+  uniqueName,
+  type RunningSimulator,
+  type SqsEmulator,
+} from '@cppo/testing';
 
 /** What every suite shares: the Mongo provider's server, the SQS emulator and a client. */
 export interface BenchContext {
@@ -34,4 +42,33 @@ export function printRows(rows: Row[], header: string): void {
       `${row.suite.padEnd(9)}${row.figure.padEnd(58)}${row.value.toFixed(row.value < 100 ? 1 : 0).padStart(12)}  ${row.unit.padEnd(6)}${ratio.padStart(12)}`,
     );
   }
+}
+
+/**
+ * What a suite running services as processes needs: the simulator, a fresh database with an org (the
+ * ISV's account) and its key, and the services' environment (own exchange and queues, the simulator).
+ */
+export async function prepareServices(ctx: BenchContext): Promise<{
+  sim: RunningSimulator;
+  databaseUrl: string;
+  org: { orgId: string; apiKey: string };
+  env: Record<string, string>;
+}> {
+  const sim = await startMarketplaceSim();
+  const database = new URL(ctx.mongoUrl);
+  database.pathname = `/${uniqueName('bench').replace(/-/g, '_')}`;
+  const databaseUrl = database.toString();
+  const org = await createOrgInDatabase(databaseUrl, ISV);
+  const env = {
+    MONGO_URL: databaseUrl,
+    RABBITMQ_URL: rabbitUrl(),
+    RABBITMQ_EXCHANGE: uniqueName('cppo.events.bench'),
+    RABBITMQ_QUEUE_PREFIX: uniqueName('bench'),
+    MARKETPLACE_ENDPOINT: sim.url,
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_PER_KEY: '1000000000',
+  };
+  return { sim, databaseUrl, org, env };
 }

@@ -1,6 +1,5 @@
-import { createOrgInDatabase } from '@cppo/platform/testing';
-import { ISV, rabbitUrl, startMarketplaceSim, startServiceProcess, uniqueName } from '@cppo/testing';
-import { percentile, type BenchContext, type Row } from './bench';
+import { startServiceProcess } from '@cppo/testing';
+import { percentile, prepareServices, type BenchContext, type Row } from './bench';
 
 const ROUNDS = 20;
 const progress = (line: string) => process.stderr.write(`[bench hostile] ${line}\n`);
@@ -15,21 +14,8 @@ const deep = (levels: number) => `{"name":${'{"a":'.repeat(levels)}1${'}'.repeat
  * body; and /health/live's latency while they arrive, next to its latency at rest.
  */
 export async function hostileSuite(ctx: BenchContext): Promise<Row[]> {
-  const sim = await startMarketplaceSim();
-  const database = new URL(ctx.mongoUrl);
-  database.pathname = `/${uniqueName('bench').replace(/-/g, '_')}`;
-  const org = await createOrgInDatabase(database.toString(), ISV);
-  const service = await startServiceProcess('opportunity', {
-    MONGO_URL: database.toString(),
-    RABBITMQ_URL: rabbitUrl(),
-    RABBITMQ_EXCHANGE: uniqueName('cppo.events.bench'),
-    RABBITMQ_QUEUE_PREFIX: uniqueName('bench'),
-    MARKETPLACE_ENDPOINT: sim.url,
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    LOG_LEVEL: 'error',
-    RATE_LIMIT_PER_KEY: '1000000',
-  });
+  const { sim, org, env } = await prepareServices(ctx);
+  const service = await startServiceProcess('opportunity', env);
   const base = `http://127.0.0.1:${service.port}`;
   const timed = async (send: () => Promise<Response>, expected: number): Promise<number> => {
     const started = performance.now();

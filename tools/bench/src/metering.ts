@@ -2,24 +2,16 @@ import { BatchMeterUsageCommand, type UsageRecord } from '@aws-sdk/client-market
 import mongoose from 'mongoose';
 import { createMeteringClient } from '@cppo/marketplace';
 import { usageRecordId, UsageRecordSchema } from '@cppo/persistence';
-import {
-  createOrgInDatabase,
-  hourStart,
-  meteredDeals,
-  usageFor,
-  type UsageInput,
-} from '@cppo/platform/testing';
+import { hourStart, meteredDeals, usageFor, type UsageInput } from '@cppo/platform/testing';
 import {
   ISV,
-  rabbitUrl,
-  startMarketplaceSim,
   startServiceProcess,
   uniqueName,
   waitFor,
   type RunningSimulator,
   type ServiceProcess,
 } from '@cppo/testing';
-import type { BenchContext, Row } from './bench';
+import { prepareServices, type BenchContext, type Row } from './bench';
 
 const BATCH = 1000;
 const IN_FLIGHT = 2;
@@ -120,22 +112,10 @@ async function rawMetering(sim: RunningSimulator, records: UsageRecord[]): Promi
  * same records straight from a client.
  */
 export async function meteringSuite(ctx: BenchContext, count: number): Promise<Row[]> {
-  const sim = await startMarketplaceSim();
-  const database = new URL(ctx.mongoUrl);
-  database.pathname = `/${uniqueName('bench').replace(/-/g, '_')}`;
-  const org = await createOrgInDatabase(database.toString(), ISV);
-  const db = await mongoose.createConnection(database.toString()).asPromise();
-  const env = {
-    MONGO_URL: database.toString(),
-    RABBITMQ_URL: rabbitUrl(),
-    RABBITMQ_EXCHANGE: uniqueName('cppo.events.bench'),
-    RABBITMQ_QUEUE_PREFIX: uniqueName('bench'),
-    MARKETPLACE_ENDPOINT: sim.url,
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    LOG_LEVEL: 'error',
-    METERING_SETTLE_MS: '0',
-  };
+  const prepared = await prepareServices(ctx);
+  const { sim, org } = prepared;
+  const db = await mongoose.createConnection(prepared.databaseUrl).asPromise();
+  const env = { ...prepared.env, METERING_SETTLE_MS: '0' };
   const started: ServiceProcess[] = [];
   try {
     // Intake: `count` records for 20 entitlements over 3 past hours.

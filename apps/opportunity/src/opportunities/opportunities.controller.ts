@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { OrgId, Principal, type RequestPrincipal } from '@cppo/platform';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiIdempotencyKey, OrgId, Principal, type RequestPrincipal } from '@cppo/platform';
 import { ChainView, OfferPage, OfferView } from '@cppo/views';
 import { ChangeSetPublisher } from '../change-sets/change-set.publisher';
 import { CreateOpportunity } from './create-opportunity.service';
@@ -10,11 +10,7 @@ import { OpportunityListQuery } from './dto/opportunity-list.query';
 import { OpportunityQueries } from './opportunity.queries';
 import { RestrictOpportunity } from './restrict-opportunity.service';
 
-const IDEMPOTENCY = ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'same key + same body → the first result',
-});
+const IDEMPOTENCY = ApiIdempotencyKey();
 const actor = (principal: RequestPrincipal) => `apikey:${principal.apiKeyId}`;
 
 @ApiTags('opportunities')

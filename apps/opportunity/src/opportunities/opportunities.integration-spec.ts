@@ -426,6 +426,20 @@ describe('opportunity service against the marketplace simulator (real Catalog SD
     });
   });
 
+  it('refuses null for an optional field with 400 naming it (found by the fuzzer: it was a 500)', async () => {
+    const grants = [{ dimensionKey: 'users', quantity: 10, unitPrice: null }];
+    const commitAmount = { ...(full['commitAmount'] as object), grants };
+    for (const [body, field] of [
+      [{ ...full, commitAmount }, 'commitAmount.grants.0.unitPrice'],
+      [{ ...full, description: null }, 'description'],
+      [{ ...full, eula: null }, 'eula'],
+    ] as const) {
+      const response = await post(body);
+      expect(response.status).toBe(400);
+      expect(response.body.message.join('\n')).toContain(field.split('.').pop());
+    }
+  });
+
   it('keeps orgs apart', async () => {
     const created = await post(minimalOpportunity('Private'));
     expect((await get(created.body.id, other.apiKey)).status).toBe(404);

@@ -1,9 +1,14 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 export const IS_PUBLIC = 'cppo:isPublic';
 
-/** Marks a route that needs no API key (health, metrics, docs). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+/** Marks the OpenAPI operations of a public route (they get `security: []`, see completeOpenApi). */
+export const PUBLIC_EXTENSION = 'x-cppo-public';
+
+/** Marks a route that needs no API key (health, metrics, docs), in the guard and in the OpenAPI document. */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 export interface RequestPrincipal {
   orgId: string;

@@ -7,11 +7,13 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { IdempotencyRepository } from '@cppo/persistence';
 import type { AuthenticatedRequest } from '../auth/auth.decorators';
 
-const KEY = /^[\x21-\x7e]{1,200}$/;
+/** An Idempotency-Key: 1-200 printable ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface HttpRequest extends AuthenticatedRequest {
@@ -21,6 +23,15 @@ interface HttpRequest extends AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   routeOptions?: { url?: string };
 }
+
+/** Documents the optional `Idempotency-Key` header of a write route. */
+export const ApiIdempotencyKey = (): MethodDecorator & ClassDecorator =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'same key + same body → the first result (1-200 printable ASCII characters)',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, minLength: 1, maxLength: 200 },
+  });
 
 /**
  * `Idempotency-Key` on writes: the same key with the same request returns the first response; with a
@@ -37,7 +48,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const raw = request.headers['idempotency-key'];
     if (!WRITES.has(request.method) || raw === undefined || !request.principal) return next.handle();
     const key = Array.isArray(raw) ? raw[0] : raw;
-    if (!KEY.test(key))
+    if (!IDEMPOTENCY_KEY.test(key))
       throw new BadRequestException(['Idempotency-Key must be 1-200 printable ASCII characters']);
     const reply = context
       .switchToHttp()

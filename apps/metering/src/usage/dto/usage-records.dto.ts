@@ -15,6 +15,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { UsageRecordResult } from '@cppo/contracts';
 
 export const MAX_USAGE_RECORDS = 1000;
@@ -24,6 +25,8 @@ export const MAX_USAGE_RECORDS = 1000;
  * rules (quantity a non-negative integer, timestamp in AWS's window, entitlement active, usage dimension)
  * are checked per record, so one bad record is `rejected` and the others still count.
  */
+// Stated for OpenAPI clients: one of the two ids is required.
+@JSONSchema({ anyOf: [{ required: ['entitlementId'] }, { required: ['agreementId'] }] })
 export class UsageRecordInput {
   @ApiPropertyOptional({ description: 'our entitlement id (give this or agreementId)' })
   @ValidateIf((o: UsageRecordInput) => o.agreementId === undefined)
@@ -50,6 +53,9 @@ export class UsageRecordInput {
 
   @ApiProperty({ description: 'when the usage happened (ISO 8601)', example: '2026-12-01T10:15:00Z' })
   @IsISO8601({ strict: true })
+  // Stated for OpenAPI clients: a four-digit year from 1000 (the validator's strict date check misreads
+  // years below 100).
+  @JSONSchema({ pattern: '^[1-9]\\d{3}-' })
   timestamp: string;
 
   @ApiProperty({ description: 'unique per org: the same key again is a duplicate, never counted twice' })

@@ -9,7 +9,6 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUrl,
   Matches,
@@ -18,7 +17,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsAwsAccountId, Nested } from '@cppo/contracts';
+import { JSONSchema } from 'class-validator-jsonschema';
+import { IsAwsAccountId, Nested, Omittable } from '@cppo/contracts';
 
 /** ISO date `YYYY-MM-DD`. */
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -27,6 +27,12 @@ export const UPFRONT_AMOUNT = /^\d{1,12}(\.\d{1,6})?$/;
 /** Usage (overage) prices: non-negative, up to 8 decimals. */
 export const USAGE_PRICE = /^\d{1,12}(\.\d{1,8})?$/;
 /** The resale-authorization name rule is in CONFLICT in AWS's docs; we allow what both readings accept. */
+/**
+ * The https URLs OpenAPI clients are told to send: a subset of what the validator's IsUrl accepts (host
+ * names with a top-level domain, plain paths).
+ */
+const HTTPS_URL_SCHEMA = '^https://([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,24}(/[A-Za-z0-9._~/-]*)?$';
+
 export const OPPORTUNITY_NAME = /^[\w .,:()&+'/-]+$/;
 /** Currencies AWS accepts for upfront resale pricing. */
 export const CURRENCIES = ['USD', 'AUD', 'EUR', 'GBP', 'JPY'] as const;
@@ -57,7 +63,7 @@ export class GrantDto {
     description:
       'price of one unit for the duration; given for every grant (and no installments), the commit is offered per unit (AWS ResaleConfigurableUpfrontPricingTerm) and must add up to amount',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(UPFRONT_AMOUNT, {
     message: 'unitPrice must be a non-negative decimal string with at most 6 decimals',
@@ -103,6 +109,8 @@ export class UsageDimensionPriceDto {
   price: string;
 }
 
+// What the validator accepts, stated for OpenAPI clients: a CUSTOM document needs its url.
+@JSONSchema({ anyOf: [{ properties: { type: { enum: ['STANDARD'] } } }, { required: ['url'] }] })
 export class LegalDocumentDto {
   @ApiProperty({ enum: ['STANDARD', 'CUSTOM'] })
   @IsIn(['STANDARD', 'CUSTOM'])
@@ -115,6 +123,7 @@ export class LegalDocumentDto {
     { message: 'url must be an https URL (required for a CUSTOM document)' },
   )
   @MaxLength(2048)
+  @JSONSchema({ pattern: HTTPS_URL_SCHEMA })
   url?: string;
 }
 
@@ -143,7 +152,7 @@ export class CreateOpportunityDto {
   name: string;
 
   @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -159,7 +168,7 @@ export class CreateOpportunityDto {
   resellerAccountId: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 25, description: 'required for a renewal' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(25)
   @ArrayUnique({ message: 'buyerAccountIds must not contain duplicates' })
@@ -167,15 +176,17 @@ export class CreateOpportunityDto {
   buyerAccountIds?: string[];
 
   @ApiPropertyOptional({ type: RenewalDto })
-  @Nested(() => RenewalDto, { optional: true })
+  @Omittable()
+  @Nested(() => RenewalDto)
   renewal?: RenewalDto;
 
   @ApiPropertyOptional({ type: CommitAmountDto })
-  @Nested(() => CommitAmountDto, { optional: true })
+  @Omittable()
+  @Nested(() => CommitAmountDto)
   commitAmount?: CommitAmountDto;
 
   @ApiPropertyOptional({ type: [UsageDimensionPriceDto] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
@@ -183,25 +194,27 @@ export class CreateOpportunityDto {
   usageDimensionPrices?: UsageDimensionPriceDto[];
 
   @ApiPropertyOptional({ example: '2027-03-31', description: 'last day the partner can create offers' })
-  @IsOptional()
+  @Omittable()
   @Matches(DATE, { message: 'expiryDate must be a date YYYY-MM-DD' })
   expiryDate?: string;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   singleUse?: boolean;
 
   @ApiPropertyOptional({ type: LegalDocumentDto, description: 'default STANDARD (SCMP)' })
-  @Nested(() => LegalDocumentDto, { optional: true })
+  @Omittable()
+  @Nested(() => LegalDocumentDto)
   eula?: LegalDocumentDto;
 
   @ApiPropertyOptional({ type: LegalDocumentDto })
-  @Nested(() => LegalDocumentDto, { optional: true })
+  @Omittable()
+  @Nested(() => LegalDocumentDto)
   resellerContract?: LegalDocumentDto;
 
   @ApiPropertyOptional({ type: [InstallmentDto], maxItems: 60 })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(60)

@@ -1,0 +1,123 @@
+/**
+ * `npm run fuzz [-- --examples N] [--only opportunity,metering]`: the four services as processes (against
+ * the simulator, the SQS emulator and the Mongo provider), each fuzzed by schemathesis from its own OpenAPI
+ * document with a valid API key. A service fails on any 5xx, any response that breaks its documented
+ * schema, and any schema-valid request refused (tools/fuzz/schemathesis.toml lists the operations whose
+ * rules JSON Schema cannot state). schemathesis (PyPI, pinned) comes from `tools/infra/up.sh fuzzer`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createOrgInDatabase } from '@cppo/platform/testing';
+import {
+  ISV,
+  rabbitUrl,
+  startMarketplaceSim,
+  startMongoServer,
+  startServiceProcess,
+  startSqsEmulator,
+  uniqueName,
+  type ServiceProcess,
+} from '@cppo/testing';
+
+const SERVICES = ['opportunity', 'offer-ingest', 'entitlement', 'metering'] as const;
+const log = (line: string) => process.stderr.write(`[fuzz] ${line}\n`);
+
+/** The schemathesis CLI: $SCHEMATHESIS, else the pinned one `tools/infra/up.sh fuzzer` installs. */
+function schemathesis(): string {
+  if (process.env['SCHEMATHESIS']) return process.env['SCHEMATHESIS'];
+  const tools = process.env['CPPO_TOOLS_DIR'] ?? join(homedir(), '.cache', 'cppo-hub');
+  const result = spawnSync('bash', [join(__dirname, '../../infra/up.sh'), 'fuzzer'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('tools/infra/up.sh fuzzer failed');
+  return join(tools, 'venv', 'bin', 'schemathesis');
+}
+
+function run(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // In a temporary directory: schemathesis keeps a cache (.schemathesis) where it runs.
+    const child = spawn(command, args, { stdio: 'inherit', cwd: tmpdir() });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { examples: { type: 'string', default: '25' }, only: { type: 'string' } },
+  });
+  const only = values.only?.split(',') ?? [...SERVICES];
+  const cli = schemathesis();
+  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  const mongo = await startMongoServer({ log });
+  const sqs = await startSqsEmulator({ queues: [{ name: 'notifications' }] });
+  const sim = await startMarketplaceSim({ changeSetDelayMs: 100 });
+  const database = new URL(mongo.url);
+  database.pathname = `/${uniqueName('fuzz').replace(/-/g, '_')}`;
+  const env = {
+    MONGO_URL: database.toString(),
+    RABBITMQ_URL: rabbitUrl(),
+    RABBITMQ_EXCHANGE: uniqueName('cppo.events.fuzz'),
+    MARKETPLACE_ENDPOINT: sim.url,
+    AWS_ACCESS_KEY_ID: ISV,
+    AWS_SECRET_ACCESS_KEY: 'fuzz',
+    AWS_RETRY_MIN_MS: '10',
+    AWS_MAX_RETRIES: '1',
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_PER_KEY: '100000000',
+    SQS_QUEUE_URL: sqs.queueUrl('notifications'),
+    SQS_ENDPOINT: sqs.endpoint,
+  };
+  const services: ServiceProcess[] = [];
+  const failed: string[] = [];
+  try {
+    for (const app of only)
+      services.push(
+        await startServiceProcess(app, { ...env, RABBITMQ_QUEUE_PREFIX: uniqueName(`fuzz-${app}`) }),
+      );
+    await Promise.all(services.map((service) => service.ready(120_000)));
+    const org = await createOrgInDatabase(database.toString(), ISV);
+    for (const [i, app] of only.entries()) {
+      const base = `http://127.0.0.1:${services[i].port}`;
+      const documentFile = join(tmpdir(), `cppo-fuzz-${app}-openapi.json`);
+      writeFileSync(documentFile, await (await fetch(`${base}/docs-json`)).text());
+      log(
+        `${app}: schemathesis on ${base}/docs-json (kept in ${documentFile}), ${values.examples} examples per operation`,
+      );
+      const code = await run(cli, [
+        '--config-file',
+        join(__dirname, '..', 'schemathesis.toml'),
+        'run',
+        `${base}/docs-json`,
+        '--url',
+        base,
+        '--header',
+        `Authorization: Bearer ${org.apiKey}`,
+        '--checks',
+        'not_a_server_error,response_schema_conformance,positive_data_acceptance',
+        '--max-examples',
+        values.examples,
+        '--seed',
+        '1',
+        '--no-color',
+      ]);
+      if (code !== 0) failed.push(app);
+    }
+  } finally {
+    await Promise.all(services.map((service) => service.stop()));
+    await sim.stop();
+    await sqs.stop();
+    await mongo.stop();
+  }
+  log(failed.length ? `FAILED: ${failed.join(', ')}` : `passed: ${only.join(', ')}`);
+  return failed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`fuzz failed: ${(error as Error).stack}\n`);
+    process.exit(1);
+  },
+);

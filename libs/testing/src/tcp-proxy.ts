@@ -26,9 +26,12 @@ export async function startTcpProxy(host: string, targetPort: number): Promise<T
     client.pipe(upstream).pipe(client);
   });
   const listen = (port: number) =>
-    new Promise<void>((resolve, reject) =>
-      server.once('error', reject).listen(port, '127.0.0.1', () => resolve()),
-    );
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject).listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   await listen(0);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -6,7 +6,7 @@ import { OutboxDispatcher } from '../outbox-dispatcher';
 import { MarketplaceEventRecord } from '../schemas/marketplace-event.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
 import { findPage, isDuplicateKeyError, str, type Page, type PageRequest } from './query';
-import { insertWithEvents, updateWhere } from './write';
+import { insertNew, insertWithEvents, updateWhere } from './write';
 
 export type NewMarketplaceEvent = Omit<
   MarketplaceEventRecord,
@@ -34,6 +34,32 @@ export class MarketplaceEventRepository {
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Stores the notifications of one SQS batch with one unordered `insertMany` and no outbox (their events
+   * are published after the insert and before the SQS messages are deleted: the undeleted message is the
+   * durable "not yet published" record). Returns, per record, whether it was new or already stored. A
+   * refusal as duplicate is confirmed by reading those ids (one read, only when there are any): a record
+   * not found after all is reported `missing`, so that its message is not deleted. Any other error fails
+   * the whole batch (see insertNew: a network error's `insertedIds` are not what was written).
+   */
+  async insertBatch(records: NewMarketplaceEvent[]): Promise<('inserted' | 'duplicate' | 'missing')[]> {
+    const outcomes: ('inserted' | 'duplicate' | 'missing')[] = records.map(() => 'inserted');
+    if (!records.length) return outcomes;
+    const now = new Date();
+    const taken = await insertNew(
+      this.model,
+      records.map((r) => ({ ...r, replayCount: 0, createdAt: now, updatedAt: now })),
+    );
+    if (!taken.size) return outcomes;
+    const ids = [...taken].map((i) => str(records[i]._id, '_id'));
+    const found = await this.model.collection
+      .find({ _id: { $in: ids } } as never, { projection: { _id: 1 } })
+      .toArray();
+    const stored = new Set(found.map((doc) => String(doc._id)));
+    for (const i of taken) outcomes[i] = stored.has(records[i]._id) ? 'duplicate' : 'missing';
+    return outcomes;
   }
 
   findById(id: string): Promise<MarketplaceEventRecord | null> {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
@@ -39,7 +40,7 @@ export function printRows(rows: Row[], header: string): void {
   for (const row of rows) {
     const ratio = row.baseline ? `${((row.value / row.baseline) * 100).toFixed(1)}%` : '';
     out(
-      `${row.suite.padEnd(9)}${row.figure.padEnd(58)}${row.value.toFixed(row.value < 100 ? 1 : 0).padStart(12)}  ${row.unit.padEnd(6)}${ratio.padStart(12)}`,
+      `${row.suite.padEnd(9)}${row.figure.padEnd(58)}${row.value.toFixed(row.value < 1 ? 2 : row.value < 100 ? 1 : 0).padStart(12)}  ${row.unit.padEnd(6)}${ratio.padStart(12)}`,
     );
   }
 }
@@ -71,4 +72,20 @@ export async function prepareServices(ctx: BenchContext): Promise<{
     RATE_LIMIT_PER_KEY: '1000000000',
   };
   return { sim, databaseUrl, org, env };
+}
+
+/** A service's count of Mongo commands (round trips), read from its /metrics. */
+export async function mongoCommands(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return [...text.matchAll(/^cppo_mongo_commands_total\{[^}]*\} (\d+)/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+}
+
+/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
+export function processCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After "pid (comm) ": state is field 0; utime and stime are fields 11 and 12.
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
 }

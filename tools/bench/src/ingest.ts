@@ -14,10 +14,14 @@ import {
   type ServiceProcess,
   type SqsEmulator,
 } from '@cppo/testing';
-import type { BenchContext, Row } from './bench';
+import { mongoCommands, processCpuMicros, type BenchContext, type Row } from './bench';
 
-/** Raw drain rate: 4 loops of ReceiveMessage(10) + DeleteMessageBatch. */
-export async function raw(emulator: SqsEmulator, sqs: SQSClient, count: number): Promise<number> {
+/** Raw drain rate: 4 loops of ReceiveMessage(10) + DeleteMessageBatch; and its CPU per message (µs). */
+export async function raw(
+  emulator: SqsEmulator,
+  sqs: SQSClient,
+  count: number,
+): Promise<{ rate: number; cpuMicros: number }> {
   const queue = uniqueName('raw');
   const queueUrl = emulator.queueUrl(queue);
   await sqs.send(new CreateQueueCommand({ QueueName: queue }));
@@ -27,9 +31,25 @@ export async function raw(emulator: SqsEmulator, sqs: SQSClient, count: number):
     Array.from({ length: count }, (_, i) => numberedAgreementNotification(i, 'raw')),
   );
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const drained = await Promise.all(Array.from({ length: 4 }, () => drainQueue(sqs, queueUrl)));
+  const used = process.cpuUsage(cpu);
   const done = drained.reduce((sum, n) => sum + n, 0);
-  return (done / (Date.now() - started)) * 1000;
+  return { rate: (done / (Date.now() - started)) * 1000, cpuMicros: (used.user + used.system) / done };
+}
+
+/** What a replica has spent so far: Mongo commands, CPU (µs) and notifications handled. */
+async function spent(replica: ServiceProcess): Promise<{ commands: number; cpu: number; handled: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${replica.port}/metrics`)).text();
+  const handled = [...text.matchAll(/^cppo_ingest_notifications_total\{[^}]*\} (\d+)/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+  return {
+    commands: await mongoCommands(replica.port),
+    cpu: processCpuMicros(replica.child.pid ?? 0),
+    handled,
+  };
 }
 
 async function ingest(
@@ -38,7 +58,7 @@ async function ingest(
   mongoBase: string,
   count: number,
   replicas: number,
-): Promise<{ stored: number; published: number }> {
+): Promise<{ stored: number; published: number; commands: number; cpuMicros: number }> {
   const queue = uniqueName('ingest');
   const queueUrl = emulator.queueUrl(queue);
   await sqs.send(new CreateQueueCommand({ QueueName: queue }));
@@ -79,12 +99,18 @@ async function ingest(
   // Replicas start consuming as soon as they are up; the clock starts when the first one is ready.
   await Promise.race(replicasStarted.map((replica) => replica.ready(120_000)));
   const started = Date.now();
+  await Promise.all(replicasStarted.map((replica) => replica.ready(120_000)));
+  // Costs are counted from here, per notification handled from here (a few may precede it).
+  const before = await Promise.all(replicasStarted.map(spent));
   // Stored = the queue is empty: a message is deleted only after its notification is committed.
   let storedAt = 0;
   while (!storedAt || !publishedAt) {
     if (!storedAt && (await queueDepth(sqs, queueUrl)) === 0) storedAt = Date.now();
     await new Promise((r) => setTimeout(r, 50));
   }
+  const after = await Promise.all(replicasStarted.map(spent));
+  const delta = (key: 'commands' | 'cpu' | 'handled') =>
+    after.reduce((sum, a, i) => sum + a[key] - before[i][key], 0);
   const connection = await mongoose.createConnection(database.toString()).asPromise();
   const stored = await connection.collection('marketplace_events').countDocuments({ state: 'PROCESSED' });
   await connection.dropDatabase();
@@ -96,12 +122,15 @@ async function ingest(
   return {
     stored: (count / (storedAt - started)) * 1000,
     published: (count / (publishedAt - started)) * 1000,
+    commands: delta('commands') / delta('handled'),
+    cpuMicros: delta('cpu') / delta('handled'),
   };
 }
 
 /** `ingest`: offer-ingest with 1 and 3 replicas (stored/s, published/s) next to the raw SQS drain rate. */
 export async function ingestSuite(ctx: BenchContext, count: number, replicaCounts: number[]): Promise<Row[]> {
-  const rawRate = await raw(ctx.emulator, ctx.sqs, count);
+  const baseline = await raw(ctx.emulator, ctx.sqs, count);
+  const rawRate = baseline.rate;
   const rows: Row[] = [
     {
       suite: 'ingest',
@@ -109,6 +138,8 @@ export async function ingestSuite(ctx: BenchContext, count: number, replicaCount
       value: rawRate,
       unit: 'msg/s',
     },
+    { suite: 'ingest', figure: 'raw loop: database round trips per message', value: 0, unit: 'cmds' },
+    { suite: 'ingest', figure: 'raw loop: CPU per message', value: baseline.cpuMicros, unit: 'µs' },
   ];
   for (const replicas of replicaCounts) {
     const rate = await ingest(ctx.emulator, ctx.sqs, ctx.mongoUrl, count, replicas);
@@ -125,6 +156,19 @@ export async function ingestSuite(ctx: BenchContext, count: number, replicaCount
       value: rate.published,
       unit: 'msg/s',
       baseline: rawRate,
+    });
+    rows.push({
+      suite: 'ingest',
+      figure: `offer-ingest, ${replicas} replica(s): database round trips per notification`,
+      value: rate.commands,
+      unit: 'cmds',
+    });
+    rows.push({
+      suite: 'ingest',
+      figure: `offer-ingest, ${replicas} replica(s): CPU per notification`,
+      value: rate.cpuMicros,
+      unit: 'µs',
+      baseline: baseline.cpuMicros,
     });
   }
   return rows;

@@ -11,21 +11,12 @@ import {
   type RunningSimulator,
   type ServiceProcess,
 } from '@cppo/testing';
-import { prepareServices, type BenchContext, type Row } from './bench';
+import { mongoCommands, prepareServices, type BenchContext, type Row } from './bench';
 
 const BATCH = 1000;
 const IN_FLIGHT = 2;
 
 const progress = (line: string) => process.stderr.write(`[bench metering] ${line}\n`);
-
-/** The metering service's counter of Mongo commands, read from its /metrics. */
-async function mongoCommands(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return [...text.matchAll(/^cppo_mongo_commands_total\{[^}]*\} (\d+)/gm)].reduce(
-    (sum, m) => sum + Number(m[1]),
-    0,
-  );
-}
 
 /**
  * Posts records in batches of 1000, IN_FLIGHT requests at a time (a SaaS application has many clients); returns

@@ -5,11 +5,12 @@ import {
   parseMarketplaceNotification,
   RoutingKeys,
   type OfferReleasedEvent,
+  type MessageEnvelope,
   type ParsedNotification,
   type PayloadOf,
   type RoutingKey,
 } from '@cppo/contracts';
-import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
+import { buildEnvelope, deterministicMessageId, EventPublisher } from '@cppo/messaging';
 import {
   CppoOfferRepository,
   isDuplicateKeyError,
@@ -17,6 +18,7 @@ import {
   newId,
   OrgRepository,
   type MarketplaceEventRecord,
+  type NewMarketplaceEvent,
   type OutboxEvent,
 } from '@cppo/persistence';
 import { LRUCache } from 'lru-cache';
@@ -37,11 +39,93 @@ export class IngestService {
   private readonly orgCache = new LRUCache<string, string>({ max: 10_000, ttl: 30_000 });
 
   constructor(
+    private readonly publisher: EventPublisher,
     private readonly events: MarketplaceEventRepository,
     private readonly offers: CppoOfferRepository,
     private readonly orgs: OrgRepository,
     private readonly linker: OfferLinker,
   ) {}
+
+  /**
+   * One SQS batch: an outcome per body, each settling on its own (a hung one holds back no other). The
+   * plain notifications (agreements, licences, change sets, notices) of the batch cost one `insertMany`
+   * together, then their events are published with confirms — no outbox write: until the consumer
+   * deletes the SQS message after this settles, the message itself is the durable "not yet published"
+   * record. A crash before the delete redelivers it; the insert then finds it stored and the events are
+   * published again with the same deterministic message ids, which consumers deduplicate. Offer Released,
+   * SNS control messages and anything to quarantine take the one-by-one path, concurrently.
+   */
+  ingestBatch(bodies: string[]): Promise<IngestOutcome>[] {
+    const results = bodies.map(() => settlement<IngestOutcome>());
+    const plain: { index: number; notification: ParsedNotification; body: string }[] = [];
+    for (const [index, body] of bodies.entries()) {
+      const notification = parseOrUndefined(body);
+      const kind = notification?.event.kind;
+      if (!notification || kind === 'sns-control' || kind === 'offer-released')
+        results[index].settle(this.ingest(body));
+      else plain.push({ index, notification, body });
+    }
+    if (plain.length) void this.ingestPlain(plain, results);
+    return results.map((r) => r.promise);
+  }
+
+  private async ingestPlain(
+    plain: { index: number; notification: ParsedNotification; body: string }[],
+    results: Settlement<IngestOutcome>[],
+  ): Promise<void> {
+    try {
+      const orgIds = await Promise.all(plain.map((p) => this.orgFor(p.notification)));
+      const owned: { index: number; record: NewMarketplaceEvent; events: OutboxEvent[] }[] = [];
+      for (const [i, { index, notification, body }] of plain.entries()) {
+        const orgId = orgIds[i];
+        // No org for its account: quarantined on the one-by-one path.
+        if (!orgId) results[index].settle(this.apply(notification, body, 'fresh'));
+        else owned.push({ index, ...this.storedForm(orgId, notification, body) });
+      }
+      const stored = await this.events.insertBatch(owned.map((o) => o.record));
+      await Promise.all(
+        owned
+          .map(async ({ index, events, record }, i) => {
+            if (stored[i] === 'missing') {
+              results[index].settle(Promise.reject(new Error(`${record._id} reported stored but not found`)));
+              return;
+            }
+            // Published again for a duplicate: a crash may have come between its insert and its publish.
+            await Promise.all(
+              events.map((event) => this.publisher.publishEnvelope(event as MessageEnvelope)),
+            );
+            results[index].settle(Promise.resolve(stored[i] === 'inserted' ? 'processed' : 'duplicate'));
+          })
+          .map((work, i) =>
+            work.catch((error: unknown) => results[owned[i].index].settle(Promise.reject(error))),
+          ),
+      );
+    } catch (error) {
+      for (const { index } of plain) results[index].settle(Promise.reject(error));
+    }
+  }
+
+  /** A notification with an org, as stored, and the events it causes. */
+  private storedForm(
+    orgId: string,
+    notification: ParsedNotification,
+    raw: string,
+  ): { record: NewMarketplaceEvent; events: OutboxEvent[] } {
+    const outgoing = normalizedEvent(notification);
+    return {
+      record: {
+        _id: notification.eventId,
+        orgId,
+        state: 'PROCESSED',
+        detailType: notification.detailType,
+        account: notification.account,
+        eventTime: new Date(notification.time),
+        raw,
+        normalized: notification.event as unknown as Record<string, unknown>,
+      },
+      events: outgoing ? [this.envelope(orgId, notification, outgoing.key, outgoing.payload as never)] : [],
+    };
+  }
 
   async ingest(body: string): Promise<IngestOutcome> {
     let notification: ParsedNotification;
@@ -113,16 +197,7 @@ export class IngestService {
         notification,
       );
     }
-    const record = {
-      _id: notification.eventId,
-      orgId,
-      state: 'PROCESSED' as const,
-      detailType: notification.detailType,
-      account: notification.account,
-      eventTime: new Date(notification.time),
-      raw,
-      normalized: notification.event as unknown as Record<string, unknown>,
-    };
+    const { record, events: derived } = this.storedForm(orgId, notification, raw);
     let events: OutboxEvent[] = [];
     if (notification.event.kind === 'offer-released' && notification.event.channel === 'DIRECT') {
       // The ISV's own private offer: kept in the inbox as what AWS said; no CPPO offer, nothing forwarded.
@@ -131,8 +206,7 @@ export class IngestService {
       // The CPPO offer document carries the offer's events; this record only marks the event as done.
       await this.upsertCppoOffer(orgId, notification, notification.event);
     } else {
-      const outgoing = normalizedEvent(notification);
-      if (outgoing) events = [this.envelope(orgId, notification, outgoing.key, outgoing.payload as never)];
+      events = derived;
     }
     if (mode === 'replay') {
       await this.events.promote(notification.eventId, { ...record, reason: undefined }, events);
@@ -289,6 +363,26 @@ export class IngestService {
       causationId: notification.eventId,
       occurredAt: notification.time,
     }) as OutboxEvent;
+  }
+}
+
+/** A promise settled later by whoever has the outcome. */
+interface Settlement<T> {
+  promise: Promise<T>;
+  settle(outcome: Promise<T>): void;
+}
+
+function settlement<T>(): Settlement<T> {
+  let settle: (outcome: Promise<T>) => void = () => undefined;
+  const promise = new Promise<T>((resolve) => (settle = resolve as (outcome: Promise<T>) => void));
+  return { promise, settle };
+}
+
+function parseOrUndefined(body: string): ParsedNotification | undefined {
+  try {
+    return parseMarketplaceNotification(body);
+  } catch {
+    return undefined;
   }
 }
 

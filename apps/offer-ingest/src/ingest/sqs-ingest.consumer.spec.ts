@@ -15,7 +15,8 @@ describe('SqsIngestConsumer.handleBatch (ingest stubbed)', () => {
       AWS_SECRET_ACCESS_KEY: 'test',
       INGEST_MESSAGE_TIMEOUT_MS: '200',
     });
-    return new SqsIngestConsumer(env, { ingest } as unknown as IngestService);
+    const ingestBatch = (bodies: string[]) => bodies.map((body) => ingest(body));
+    return new SqsIngestConsumer(env, { ingestBatch } as unknown as IngestService);
   }
 
   const message = (body: string): Message => ({ MessageId: body, Body: body, ReceiptHandle: body });

@@ -19,8 +19,9 @@ const processed = new Counter({
 
 /**
  * Long-polls the notification queue with `INGEST_CONCURRENCY` sqs-consumer loops sharing one client.
- * Each batch is processed message by message; only messages whose effects are committed are returned,
- * and sqs-consumer deletes exactly those with one DeleteMessageBatch. A message that failed (Mongo or
+ * Each batch is ingested together (IngestService.ingestBatch); only messages whose effects are stored and
+ * whose events are published (confirmed) are returned, and sqs-consumer deletes exactly those with one
+ * DeleteMessageBatch. A message that failed (Mongo or
  * RabbitMQ away) stays in the queue and comes back after its visibility timeout; the heartbeat extends
  * visibility while work goes on. On shutdown the loops stop and in-flight batches finish.
  */
@@ -74,22 +75,23 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Returns the messages to delete: processed, duplicates and quarantined ones; never failed ones. The
-   * messages of a batch are independent (SQS promises no order), so they are processed concurrently;
-   * two that touch one document are serialized by its document lock.
+   * Returns the messages to delete: processed, duplicates and quarantined ones; never failed ones (nor
+   * one not done within INGEST_MESSAGE_TIMEOUT_MS). The batch is handed to the ingest service whole (its
+   * plain notifications cost one database write together); each message's outcome settles on its own.
    */
   async handleBatch(messages: Message[]): Promise<Message[]> {
-    const outcomes = await Promise.all(messages.map((message) => this.handleOne(message)));
+    const pending = this.ingest.ingestBatch(messages.map((message) => message.Body ?? ''));
+    const outcomes = await Promise.all(pending.map((outcome, i) => this.settle(messages[i], outcome)));
     return messages.filter((_, i) => outcomes[i] !== 'failed');
   }
 
-  private async handleOne(message: Message): Promise<IngestOutcome | 'failed'> {
+  private async settle(message: Message, pending: Promise<IngestOutcome>): Promise<IngestOutcome | 'failed'> {
     let outcome: IngestOutcome | 'failed';
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = this.env.INGEST_MESSAGE_TIMEOUT_MS;
     try {
       outcome = await Promise.race([
-        this.ingest.ingest(message.Body ?? ''),
+        pending,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`not done after ${timeoutMs} ms`)), timeoutMs);
         }),

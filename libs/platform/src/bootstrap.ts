@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import rateLimit from '@fastify/rate-limit';
-import { HttpException, type INestApplication, type Type } from '@nestjs/common';
+import { HttpException, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -91,6 +91,42 @@ export async function configureHttp(
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
+/** Nest's start-up narration (each module loaded, each route mapped): useful when debugging, noise otherwise. */
+const FRAMEWORK_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+  'NestMicroservice',
+]);
+
+/** Passes everything to the service's logger, Nest's own start-up lines at debug level. */
+class FrameworkChatterAtDebug implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    const context = rest[rest.length - 1];
+    if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) this.logger.debug(message, ...rest);
+    else this.logger.log(message, ...rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.logger.error(message, ...rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.logger.warn(message, ...rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.logger.debug(message, ...rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.logger.verbose(message, ...rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.logger.fatal(message, ...rest);
+  }
+}
+
 /** The declared types of every controller method's parameters (DTOs among them). */
 function routeParameterTypes(app: INestApplication): ClassType[] {
   const types = new Set<ClassType>();
@@ -125,7 +161,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     process.stderr.write(`${definition.name}: cannot start: ${message}\n`);
     process.exit(1);
   }
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkChatterAtDebug(app.get(Logger)));
   await configureHttp(app, definition);
   app.enableShutdownHooks();
   const env = app.get(BaseEnv);

@@ -8,3 +8,4 @@ export * from './notifications';
 export * from './mongo-server';
 export * from './world';
 export * from './sockets';
+export * from './ensure-infra';

@@ -67,6 +67,13 @@ export async function tapExchange(
 }
 
 /** Deletes the test's exchange and queues. */
+/** Every queue a service started with these RABBITMQ_QUEUE_PREFIXes may have declared. */
+export function serviceQueues(prefixes: string[]): string[] {
+  return prefixes.flatMap((prefix) =>
+    ['events', 'usage'].flatMap((purpose) => ['', '.retry', '.dlq'].map((s) => `${prefix}.${purpose}${s}`)),
+  );
+}
+
 export async function deleteTopology(exchange: string, queues: string[]): Promise<void> {
   const connection = await rawAmqp();
   const channel = await connection.createChannel();

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
+  deleteTopology,
   ISV,
   rabbitUrl,
+  serviceQueues,
   startMarketplaceSim,
   uniqueName,
   type RunningSimulator,
@@ -54,6 +56,8 @@ export async function prepareServices(ctx: BenchContext): Promise<{
   databaseUrl: string;
   org: { orgId: string; apiKey: string };
   env: Record<string, string>;
+  /** Deletes the services' queues and exchange, stops the simulator. */
+  cleanup(): Promise<void>;
 }> {
   const sim = await startMarketplaceSim();
   const database = new URL(ctx.mongoUrl);
@@ -71,7 +75,11 @@ export async function prepareServices(ctx: BenchContext): Promise<{
     LOG_LEVEL: 'error',
     RATE_LIMIT_PER_KEY: '1000000000',
   };
-  return { sim, databaseUrl, org, env };
+  const cleanup = async () => {
+    await deleteTopology(env.RABBITMQ_EXCHANGE, serviceQueues([env.RABBITMQ_QUEUE_PREFIX]));
+    await sim.stop();
+  };
+  return { sim, databaseUrl, org, env, cleanup };
 }
 
 /** A service's count of Mongo commands (round trips), read from its /metrics. */

@@ -14,7 +14,7 @@ const deep = (levels: number) => `{"name":${'{"a":'.repeat(levels)}1${'}'.repeat
  * body; and /health/live's latency while they arrive, next to its latency at rest.
  */
 export async function hostileSuite(ctx: BenchContext): Promise<Row[]> {
-  const { sim, org, env } = await prepareServices(ctx);
+  const { org, env, cleanup } = await prepareServices(ctx);
   const service = await startServiceProcess('opportunity', env);
   const base = `http://127.0.0.1:${service.port}`;
   const timed = async (send: () => Promise<Response>, expected: number): Promise<number> => {
@@ -78,6 +78,6 @@ export async function hostileSuite(ctx: BenchContext): Promise<Row[]> {
     ];
   } finally {
     await service.stop();
-    await sim.stop();
+    await cleanup();
   }
 }

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createSqsClient } from '@cppo/marketplace';
-import { startMongoServer, startSqsEmulator } from '@cppo/testing';
+import { ensureInfrastructure, startMongoServer, startSqsEmulator } from '@cppo/testing';
 import { printRows, type BenchContext, type Row } from './bench';
 import { hostileSuite } from './hostile';
 import { ingestSuite } from './ingest';
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   }
   // The AWS SDK must never look for instance credentials on the network during a local benchmark.
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  await ensureInfrastructure({ rabbitUrl: process.env['RABBITMQ_URL'], mongoUrl: process.env['MONGO_URL'] });
   const mongo = await startMongoServer({ log: (line) => process.stderr.write(`${line}\n`) });
   const emulator = await startSqsEmulator();
   const sqs = createSqsClient({

@@ -211,6 +211,6 @@ export async function meteringSuite(ctx: BenchContext, count: number): Promise<R
     await Promise.all(started.map((s) => s.stop()));
     await db.dropDatabase();
     await db.close();
-    await sim.stop();
+    await prepared.cleanup();
   }
 }

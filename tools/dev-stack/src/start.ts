@@ -10,7 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canConnect, startMongoServer, type MongoServer } from '@cppo/testing';
+import { redactAmqpUrl } from '@cppo/messaging';
+import { canConnect, ensureInfrastructure, startMongoServer, type MongoServer } from '@cppo/testing';
 import { startSqsEmulator, waitForHttp, type SqsEmulator, type SqsQueueSpec } from '@cppo/testing';
 import { SERVICES } from './services';
 
@@ -41,18 +42,18 @@ function prefixLines(name: string, color: number, stream: NodeJS.ReadableStream 
 }
 
 async function main(): Promise<void> {
-  const rabbit = new URL(rabbitUrl);
-  if (!(await canConnect(rabbit.hostname, Number(rabbit.port || 5672)))) {
-    log('dev-stack', `RabbitMQ is not reachable at ${rabbit.host}.`, 31);
-    log(
-      'dev-stack',
-      'Start it with `bash tools/infra/up.sh rabbitmq` (Debian) or `docker compose up -d rabbitmq`,',
-      31,
-    );
-    log('dev-stack', 'or point RABBITMQ_URL at a running broker, then run `npm start` again.', 31);
+  const startedAt = Date.now();
+  try {
+    await ensureInfrastructure({
+      rabbitUrl,
+      mongoUrl: process.env['MONGO_URL'],
+      log: (line) => log('dev-stack', line),
+    });
+  } catch (error) {
+    log('dev-stack', (error as Error).message, 31);
     process.exit(1);
   }
-  log('dev-stack', `RabbitMQ answers at ${rabbit.host}`);
+  log('dev-stack', `RabbitMQ answers at ${new URL(rabbitUrl).host}`);
 
   mongo = await startMongoServer({
     dataDir: join(dataDir, 'mongo'),
@@ -101,14 +102,19 @@ async function main(): Promise<void> {
   await Promise.all(
     SERVICES.map(({ port }) => waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 90_000)),
   );
-  log(
-    'dev-stack',
-    'all services ready. Create an org: npm run org:create -- --name "Acme" --aws-account 123456789012',
-  );
-  log(
-    'dev-stack',
-    `OpenAPI: ${SERVICES.map(({ name, port }) => `${name} http://127.0.0.1:${port + offset}/docs`).join(', ')}`,
-  );
+  const started = ((Date.now() - startedAt) / 1000).toFixed(0);
+  const rabbitHost = new URL(rabbitUrl).hostname;
+  const management = (await canConnect(rabbitHost, 15672))
+    ? `management http://${rabbitHost}:15672`
+    : 'management plugin off';
+  log('dev-stack', `all services ready (${started} s):`);
+  for (const { name, port } of SERVICES)
+    log('dev-stack', `  ${name.padEnd(14)} http://127.0.0.1:${port + offset}   OpenAPI /docs`);
+  log('dev-stack', `  ${'simulator'.padEnd(14)} ${simUrl}   scenario API /_sim/...`);
+  log('dev-stack', `  ${'SQS emulator'.padEnd(14)} ${sqs.endpoint}   queue ${NOTIFICATION_QUEUE}`);
+  log('dev-stack', `  ${'MongoDB'.padEnd(14)} ${mongoUrl.toString()}`);
+  log('dev-stack', `  ${'RabbitMQ'.padEnd(14)} ${redactAmqpUrl(rabbitUrl)}   ${management}`);
+  log('dev-stack', 'next: npm run org:create -- --name "Acme" --aws-account 123456789012');
 }
 
 function startChild(name: string, color: number, entry: string, env: NodeJS.ProcessEnv): void {

@@ -12,12 +12,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
+  ensureInfrastructure,
   ISV,
   rabbitUrl,
   startMarketplaceSim,
   startMongoServer,
   startServiceProcess,
   startSqsEmulator,
+  deleteTopology,
+  serviceQueues,
   uniqueName,
   type ServiceProcess,
 } from '@cppo/testing';
@@ -50,6 +53,7 @@ async function main(): Promise<number> {
   const only = values.only?.split(',') ?? [...SERVICES];
   const cli = schemathesis();
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  await ensureInfrastructure({ rabbitUrl: process.env['RABBITMQ_URL'], mongoUrl: process.env['MONGO_URL'] });
   const mongo = await startMongoServer({ log });
   const sqs = await startSqsEmulator({ queues: [{ name: 'notifications' }] });
   const sim = await startMarketplaceSim({ changeSetDelayMs: 100 });
@@ -70,12 +74,11 @@ async function main(): Promise<number> {
     SQS_ENDPOINT: sqs.endpoint,
   };
   const services: ServiceProcess[] = [];
+  const prefixes = only.map((app) => uniqueName(`fuzz-${app}`));
   const failed: string[] = [];
   try {
-    for (const app of only)
-      services.push(
-        await startServiceProcess(app, { ...env, RABBITMQ_QUEUE_PREFIX: uniqueName(`fuzz-${app}`) }),
-      );
+    for (const [i, app] of only.entries())
+      services.push(await startServiceProcess(app, { ...env, RABBITMQ_QUEUE_PREFIX: prefixes[i] }));
     await Promise.all(services.map((service) => service.ready(120_000)));
     const org = await createOrgInDatabase(database.toString(), ISV);
     for (const [i, app] of only.entries()) {
@@ -106,6 +109,8 @@ async function main(): Promise<number> {
     }
   } finally {
     await Promise.all(services.map((service) => service.stop()));
+    // Queues left behind pile up in RabbitMQ run after run.
+    await deleteTopology(env.RABBITMQ_EXCHANGE, serviceQueues(prefixes));
     await sim.stop();
     await sqs.stop();
     await mongo.stop();

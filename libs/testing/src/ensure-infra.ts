@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { canConnect, findFerretDb } from './mongo-server';
+
+const UP = join(__dirname, '../../../tools/infra/up.sh');
+const LOCAL_RABBIT = 'amqp://guest:guest@127.0.0.1:5672';
+
+/**
+ * The one "ensure infrastructure" step of `npm start`, `npm test`, the benchmarks and the fuzzer: RabbitMQ
+ * answering at `rabbitUrl` — started (and installed from Debian's packages) by `tools/infra/up.sh rabbitmq`
+ * when it is the local default — and, unless `mongoUrl` names a server, a FerretDB binary, built by
+ * `tools/infra/up.sh ferretdb` when missing (about a minute the first time). One line per step with its
+ * duration. Throws with the one command to run when a step cannot be done here (e.g. no root for apt).
+ */
+export async function ensureInfrastructure(
+  options: { rabbitUrl?: string; mongoUrl?: string; log?: (line: string) => void } = {},
+): Promise<void> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const rabbitUrl = options.rabbitUrl || LOCAL_RABBIT;
+  const rabbit = new URL(rabbitUrl);
+  const rabbitPort = Number(rabbit.port || 5672);
+  if (!(await canConnect(rabbit.hostname, rabbitPort))) {
+    const local = rabbit.hostname === '127.0.0.1' && rabbitPort === 5672;
+    if (local) step(log, 'RabbitMQ: not answering, starting it (tools/infra/up.sh rabbitmq)', 'rabbitmq');
+    if (!(await canConnect(rabbit.hostname, rabbitPort)))
+      throw new Error(
+        `RabbitMQ is not reachable at ${rabbit.host}. Start it with \`bash tools/infra/up.sh rabbitmq\` ` +
+          '(Debian; needs root for apt) or `docker compose up -d rabbitmq`, or point RABBITMQ_URL at a running broker.',
+      );
+  }
+  if (!options.mongoUrl && !findFerretDb())
+    step(log, 'FerretDB: building it from its Go module (about a minute, once per machine)', 'ferretdb');
+}
+
+function step(log: (line: string) => void, what: string, part: string): void {
+  const started = Date.now();
+  log(`[infra] ${what}`);
+  const result = spawnSync('bash', [UP, part], { encoding: 'utf8' });
+  for (const line of `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n')) if (line.trim()) log(line);
+  log(
+    `[infra] ${part}: ${result.status === 0 ? 'done' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}

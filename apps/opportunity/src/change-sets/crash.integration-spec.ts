@@ -1,9 +1,11 @@
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
+  deleteTopology,
   freePort,
   minimalOpportunity,
   mongoUrl,
   rabbitUrl,
+  serviceQueues,
   startMarketplaceSim,
   startServiceProcess,
   uniqueName,
@@ -82,6 +84,7 @@ describe('opportunity service killed right after submitting a change set', () =>
       expect(authorizations.map((ra) => ra.id)).toEqual([active.marketplace.resaleAuthorizationId]);
     } finally {
       await survivor.stop();
+      await deleteTopology(env.RABBITMQ_EXCHANGE, serviceQueues([env.RABBITMQ_QUEUE_PREFIX]));
     }
   }, 120_000);
 });

@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- <suite> [options]`, suites: `ingest` (offer-ingest throughput next to the raw SQS rate),
+ * `npm run bench` runs every suite into one table; `npm run bench -- <suite> [options]` one of them. Suites: `ingest` (offer-ingest throughput next to the raw SQS rate),
  * `latency` (notification → entitlement ACTIVE next to raw RabbitMQ latency) and `metering` (usage intake
  * next to a raw insertMany; reporting 10,000 entitlement-hours next to raw BatchMeterUsage calls) and `hostile`
  * (refusing hostile bodies next to a small invalid one; health latency meanwhile). Each figure is printed next
  * to a baseline measured in the same run. `MONGO_URL=…` measures against another MongoDB-compatible server.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createSqsClient } from '@cppo/marketplace';
 import { ensureInfrastructure, startMongoServer, startSqsEmulator } from '@cppo/testing';
@@ -14,8 +15,9 @@ import { ingestSuite } from './ingest';
 import { latencySuite } from './latency';
 import { meteringSuite } from './metering';
 
+const SUITES = ['ingest', 'latency', 'metering', 'hostile'];
 const USAGE =
-  'usage: npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n       npm run bench -- hostile\n';
+  'usage: npm run bench                      (every suite, one table)\n       npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n       npm run bench -- hostile\n';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -27,8 +29,8 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '100' },
     },
   });
-  const suite = positionals[0];
-  if (!['ingest', 'latency', 'metering', 'hostile'].includes(suite)) {
+  const chosen = positionals.length ? positionals : SUITES;
+  if (chosen.some((suite) => !SUITES.includes(suite))) {
     process.stderr.write(USAGE);
     process.exit(2);
   }
@@ -42,16 +44,22 @@ async function main(): Promise<void> {
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
   const ctx: BenchContext = { mongoUrl: mongo.url, emulator, sqs };
+  const run = (suite: string): Promise<Row[]> =>
+    suite === 'ingest'
+      ? ingestSuite(ctx, Number(values.count ?? 1000), values.replicas.split(',').map(Number))
+      : suite === 'metering'
+        ? meteringSuite(ctx, Number(values.count ?? 20_000))
+        : suite === 'hostile'
+          ? hostileSuite(ctx)
+          : latencySuite(ctx, Number(values.seconds), Number(values.rate));
   try {
-    const rows: Row[] =
-      suite === 'ingest'
-        ? await ingestSuite(ctx, Number(values.count ?? 1000), values.replicas.split(',').map(Number))
-        : suite === 'metering'
-          ? await meteringSuite(ctx, Number(values.count ?? 20_000))
-          : suite === 'hostile'
-            ? await hostileSuite(ctx)
-            : await latencySuite(ctx, Number(values.seconds), Number(values.rate));
-    printRows(rows, `Mongo: ${mongo.kind}; ${new Date().toISOString()}`);
+    const started = Date.now();
+    const rows: Row[] = [];
+    for (const suite of chosen) rows.push(...(await run(suite)));
+    printRows(
+      rows,
+      `Mongo: ${mongo.kind}; ${os.cpus().length} cores; ${new Date().toISOString()}; ${Math.round((Date.now() - started) / 1000)} s`,
+    );
   } finally {
     sqs.destroy();
     await emulator.stop();

@@ -25,7 +25,8 @@ export class UnknownOrgError extends Error {
  */
 @Injectable()
 export class OrgAwsAccess {
-  private readonly orgs = new LRUCache<string, { role?: OrgAwsRole; accounts: string[] }>({
+  /** Per org: how its calls are made (built once per load) and its seller accounts. */
+  private readonly orgs = new LRUCache<string, { connection: OrgAwsConnection; accounts: string[] }>({
     max: 10_000,
     ttl: 60_000,
   });
@@ -44,7 +45,22 @@ export class OrgAwsAccess {
   }
 
   async connectionOf(orgId: string): Promise<OrgAwsConnection> {
-    const { role } = await this.settingsOf(orgId);
+    return (await this.settingsOf(orgId)).connection;
+  }
+
+  private async settingsOf(orgId: string): Promise<{ connection: OrgAwsConnection; accounts: string[] }> {
+    let entry = this.orgs.get(orgId);
+    if (!entry) {
+      const org = await this.repository.findById(orgId);
+      if (!org) throw new UnknownOrgError(`org ${orgId} does not exist`);
+      const role = org.awsRole?.roleArn ? org.awsRole : undefined;
+      entry = { connection: this.connect(orgId, role), accounts: org.awsAccountIds };
+      this.orgs.set(orgId, entry);
+    }
+    return entry;
+  }
+
+  private connect(orgId: string, role: OrgAwsRole | undefined): OrgAwsConnection {
     if (!role) return { key: 'default', options: this.base };
     return {
       key: `${role.roleArn}|${role.externalId}`,
@@ -65,16 +81,5 @@ export class OrgAwsAccess {
         }),
       },
     };
-  }
-
-  private async settingsOf(orgId: string): Promise<{ role?: OrgAwsRole; accounts: string[] }> {
-    let entry = this.orgs.get(orgId);
-    if (!entry) {
-      const org = await this.repository.findById(orgId);
-      if (!org) throw new UnknownOrgError(`org ${orgId} does not exist`);
-      entry = { role: org.awsRole?.roleArn ? org.awsRole : undefined, accounts: org.awsAccountIds };
-      this.orgs.set(orgId, entry);
-    }
-    return entry;
   }
 }

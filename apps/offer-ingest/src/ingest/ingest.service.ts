@@ -59,10 +59,16 @@ export class IngestService {
     const results = bodies.map(() => settlement<IngestOutcome>());
     const plain: { index: number; notification: ParsedNotification; body: string }[] = [];
     for (const [index, body] of bodies.entries()) {
-      const notification = parseOrUndefined(body);
-      const kind = notification?.event.kind;
-      if (!notification || kind === 'sns-control' || kind === 'offer-released')
-        results[index].settle(this.ingest(body));
+      let notification: ParsedNotification;
+      try {
+        notification = parseMarketplaceNotification(body);
+      } catch (error) {
+        results[index].settle(this.unparseable(body, error));
+        continue;
+      }
+      const kind = notification.event.kind;
+      if (kind === 'sns-control' || kind === 'offer-released')
+        results[index].settle(this.ingestParsed(notification, body));
       else plain.push({ index, notification, body });
     }
     if (plain.length) void this.ingestPlain(plain, results);
@@ -84,21 +90,18 @@ export class IngestService {
       }
       const stored = await this.events.insertBatch(owned.map((o) => o.record));
       await Promise.all(
-        owned
-          .map(async ({ index, events, record }, i) => {
-            if (stored[i] === 'missing') {
-              results[index].settle(Promise.reject(new Error(`${record._id} reported stored but not found`)));
-              return;
-            }
+        owned.map(async ({ index, events, record }, i) => {
+          try {
+            if (stored[i] === 'missing') throw new Error(`${record._id} reported stored but not found`);
             // Published again for a duplicate: a crash may have come between its insert and its publish.
             await Promise.all(
               events.map((event) => this.publisher.publishEnvelope(event as MessageEnvelope)),
             );
             results[index].settle(Promise.resolve(stored[i] === 'inserted' ? 'processed' : 'duplicate'));
-          })
-          .map((work, i) =>
-            work.catch((error: unknown) => results[owned[i].index].settle(Promise.reject(error))),
-          ),
+          } catch (error) {
+            results[index].settle(Promise.reject(error));
+          }
+        }),
       );
     } catch (error) {
       for (const { index } of plain) results[index].settle(Promise.reject(error));
@@ -132,16 +135,25 @@ export class IngestService {
     try {
       notification = parseMarketplaceNotification(body);
     } catch (error) {
-      if (!(error instanceof NotificationParseError)) throw error;
-      const { account, productCode } = attributionOf(body);
-      const orgId = await this.orgForKey(account, productCode);
-      return this.quarantine(
-        `q_${createHash('sha256').update(body).digest('hex').slice(0, 40)}`,
-        body,
-        error.reason,
-        { account, orgId },
-      );
+      return this.unparseable(body, error);
     }
+    return this.ingestParsed(notification, body);
+  }
+
+  /** A body the parser refused: quarantined, attributed to an org when its account or product code reads. */
+  private async unparseable(body: string, error: unknown): Promise<IngestOutcome> {
+    if (!(error instanceof NotificationParseError)) throw error;
+    const { account, productCode } = attributionOf(body);
+    const orgId = await this.orgForKey(account, productCode);
+    return this.quarantine(
+      `q_${createHash('sha256').update(body).digest('hex').slice(0, 40)}`,
+      body,
+      error.reason,
+      { account, orgId },
+    );
+  }
+
+  private async ingestParsed(notification: ParsedNotification, body: string): Promise<IngestOutcome> {
     if (notification.event.kind === 'sns-control') return this.snsControl(notification, body);
     // A redelivered event is caught by the unique insert of its record; only an offer, whose effects
     // come before that insert, is worth a look first (its own write is idempotent too).
@@ -376,14 +388,6 @@ function settlement<T>(): Settlement<T> {
   let settle: (outcome: Promise<T>) => void = () => undefined;
   const promise = new Promise<T>((resolve) => (settle = resolve as (outcome: Promise<T>) => void));
   return { promise, settle };
-}
-
-function parseOrUndefined(body: string): ParsedNotification | undefined {
-  try {
-    return parseMarketplaceNotification(body);
-  } catch {
-    return undefined;
-  }
 }
 
 function productCodeOf(notification: ParsedNotification): string | undefined {

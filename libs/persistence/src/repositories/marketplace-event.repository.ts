@@ -6,7 +6,7 @@ import { OutboxDispatcher } from '../outbox-dispatcher';
 import { MarketplaceEventRecord } from '../schemas/marketplace-event.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
 import { findPage, isDuplicateKeyError, str, type Page, type PageRequest } from './query';
-import { insertNew, insertWithEvents, updateWhere } from './write';
+import { insertNew, insertWithEvents, storedOfTaken, updateWhere } from './write';
 
 export type NewMarketplaceEvent = Omit<
   MarketplaceEventRecord,
@@ -52,12 +52,7 @@ export class MarketplaceEventRepository {
       this.model,
       records.map((r) => ({ ...r, replayCount: 0, createdAt: now, updatedAt: now })),
     );
-    if (!taken.size) return outcomes;
-    const ids = [...taken].map((i) => str(records[i]._id, '_id'));
-    const found = await this.model.collection
-      .find({ _id: { $in: ids } } as never, { projection: { _id: 1 } })
-      .toArray();
-    const stored = new Set(found.map((doc) => String(doc._id)));
+    const stored = await storedOfTaken(this.model, records, taken, { _id: 1 });
     for (const i of taken) outcomes[i] = stored.has(records[i]._id) ? 'duplicate' : 'missing';
     return outcomes;
   }

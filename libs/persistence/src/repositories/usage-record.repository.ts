@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { UsageRecord } from '../schemas/usage-record.schema';
 import { str } from './query';
-import { insertNew } from './write';
+import { insertNew, storedOfTaken } from './write';
 
 export type UsageInsertOutcome = 'inserted' | 'duplicate' | 'conflict';
 
@@ -39,14 +39,10 @@ export class UsageRecordRepository {
       this.model,
       records.map((r) => ({ ...r, createdAt })),
     );
-    if (!taken.size) return outcomes;
-    const ids = [...taken].map((i) => str(records[i]._id, '_id'));
-    const stored = await this.model.collection
-      .find({ _id: { $in: ids } } as never, { projection: { contentHash: 1 } })
-      .toArray();
-    const hashOf = new Map(stored.map((s) => [String(s._id), s['contentHash'] as string]));
+    const stored = await storedOfTaken(this.model, records, taken, { contentHash: 1 });
     for (const i of taken)
-      outcomes[i] = hashOf.get(records[i]._id) === records[i].contentHash ? 'duplicate' : 'conflict';
+      outcomes[i] =
+        stored.get(records[i]._id)?.['contentHash'] === records[i].contentHash ? 'duplicate' : 'conflict';
     return outcomes;
   }
 

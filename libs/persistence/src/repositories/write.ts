@@ -3,6 +3,7 @@ import { conditionMode, type Condition } from '../condition';
 import { documentLock } from '../document-lock';
 import type { OutboxDispatcher } from '../outbox-dispatcher';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
+import { str } from './query';
 
 /** A change to one document, as repositories describe it (translated to Mongo operators here only). */
 export interface Patch {
@@ -123,4 +124,23 @@ export async function insertNew(
   } catch (error) {
     return duplicateIndexes(error);
   }
+}
+
+/**
+ * The stored versions of the documents `insertNew` refused as duplicates (`taken`, indexes into `docs`), by
+ * `_id`, with `projection`: one read, only when there are any. A refused id missing from the answer was
+ * not stored after all.
+ */
+export async function storedOfTaken(
+  model: {
+    collection: { find(filter: never, options: object): { toArray(): Promise<Record<string, unknown>[]> } };
+  },
+  docs: { _id: string }[],
+  taken: Set<number>,
+  projection: Record<string, 1>,
+): Promise<Map<string, Record<string, unknown>>> {
+  if (!taken.size) return new Map();
+  const ids = [...taken].map((i) => str(docs[i]._id, '_id'));
+  const found = await model.collection.find({ _id: { $in: ids } } as never, { projection }).toArray();
+  return new Map(found.map((doc) => [String(doc['_id']), doc]));
 }

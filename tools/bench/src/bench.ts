@@ -82,13 +82,19 @@ export async function prepareServices(ctx: BenchContext): Promise<{
   return { sim, databaseUrl, org, env, cleanup };
 }
 
+/** A service's /metrics, read once: the total of a counter over all its labels. */
+export async function readCounters(port: number): Promise<(name: string) => number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return (name) =>
+    [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+}
+
 /** A service's count of Mongo commands (round trips), read from its /metrics. */
 export async function mongoCommands(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return [...text.matchAll(/^cppo_mongo_commands_total\{[^}]*\} (\d+)/gm)].reduce(
-    (sum, m) => sum + Number(m[1]),
-    0,
-  );
+  return (await readCounters(port))('cppo_mongo_commands_total');
 }
 
 /** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */

@@ -14,7 +14,7 @@ import {
   type ServiceProcess,
   type SqsEmulator,
 } from '@cppo/testing';
-import { mongoCommands, processCpuMicros, type BenchContext, type Row } from './bench';
+import { processCpuMicros, readCounters, type BenchContext, type Row } from './bench';
 
 /** Raw drain rate: 4 loops of ReceiveMessage(10) + DeleteMessageBatch; and its CPU per message (µs). */
 export async function raw(
@@ -40,15 +40,11 @@ export async function raw(
 
 /** What a replica has spent so far: Mongo commands, CPU (µs) and notifications handled. */
 async function spent(replica: ServiceProcess): Promise<{ commands: number; cpu: number; handled: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${replica.port}/metrics`)).text();
-  const handled = [...text.matchAll(/^cppo_ingest_notifications_total\{[^}]*\} (\d+)/gm)].reduce(
-    (sum, m) => sum + Number(m[1]),
-    0,
-  );
+  const counter = await readCounters(replica.port);
   return {
-    commands: await mongoCommands(replica.port),
+    commands: counter('cppo_mongo_commands_total'),
     cpu: processCpuMicros(replica.child.pid ?? 0),
-    handled,
+    handled: counter('cppo_ingest_notifications_total'),
   };
 }
 

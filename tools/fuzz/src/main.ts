@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOrgInDatabase } from '@cppo/platform/testing';
@@ -19,6 +19,7 @@ import {
   startMongoServer,
   startServiceProcess,
   startSqsEmulator,
+  toolsDir,
   deleteTopology,
   serviceQueues,
   uniqueName,
@@ -31,10 +32,9 @@ const log = (line: string) => process.stderr.write(`[fuzz] ${line}\n`);
 /** The schemathesis CLI: $SCHEMATHESIS, else the pinned one `tools/infra/up.sh fuzzer` installs. */
 function schemathesis(): string {
   if (process.env['SCHEMATHESIS']) return process.env['SCHEMATHESIS'];
-  const tools = process.env['CPPO_TOOLS_DIR'] ?? join(homedir(), '.cache', 'cppo-hub');
   const result = spawnSync('bash', [join(__dirname, '../../infra/up.sh'), 'fuzzer'], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('tools/infra/up.sh fuzzer failed');
-  return join(tools, 'venv', 'bin', 'schemathesis');
+  return join(toolsDir(), 'venv', 'bin', 'schemathesis');
 }
 
 function run(command: string, args: string[]): Promise<number> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '@cppo/marketplace';
 import type { EmittedEvent, SimState } from './state';
@@ -12,7 +12,18 @@ export interface DeliveryOptions {
   hold?: boolean;
 }
 
+export type ReleaseOrder = 'newest-first' | 'shuffled';
+
 const REGION = 'us-east-1';
+
+/** Fisher-Yates, in place. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
 
 /** An EventBridge event exactly as delivered whole to an SQS target. */
 export function eventBridgeEvent(
@@ -66,14 +77,23 @@ export class EventBus {
     return event;
   }
 
-  /** Delivers every held event, newest first, so that consumers see them out of order. */
-  async releaseHeld(): Promise<number> {
-    const held = this.state.events.filter((e) => e.status === 'held').reverse();
-    for (const event of held) await this.deliver(event);
-    return held.length;
+  /**
+   * Delivers every held event, so that consumers see them out of order: newest first, or `shuffled` (every
+   * copy of every event in a random order). Returns the event seqs in the order their copies were sent.
+   */
+  async releaseHeld(order: ReleaseOrder = 'newest-first'): Promise<number[]> {
+    const held = this.state.events.filter((e) => e.status === 'held');
+    if (order === 'newest-first') {
+      held.reverse();
+      for (const event of held) await this.deliver(event);
+      return held.map((e) => e.seq);
+    }
+    const copies = shuffle(held.flatMap((event) => Array.from({ length: event.copies }, () => event)));
+    for (const event of copies) await this.deliver(event, 1);
+    return copies.map((e) => e.seq);
   }
 
-  private async deliver(event: EmittedEvent): Promise<void> {
+  private async deliver(event: EmittedEvent, copies = event.copies): Promise<void> {
     const { sqsEndpoint, sqsQueueUrl } = this.state.config;
     if (!sqsQueueUrl) {
       event.status = 'delivered';
@@ -81,7 +101,7 @@ export class EventBus {
     }
     try {
       const sqs = this.sqs(sqsEndpoint);
-      for (let i = 0; i < event.copies; i++) {
+      for (let i = 0; i < copies; i++) {
         await sqs.send(new SendMessageCommand({ QueueUrl: sqsQueueUrl, MessageBody: event.body }));
       }
       event.status = 'delivered';

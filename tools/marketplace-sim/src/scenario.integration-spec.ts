@@ -422,13 +422,30 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
     // The buyer's acceptance arrives before the partner's Offer Released.
     const heldOffer = await offerFrom(raId, { delivery: { hold: true } });
     await h.scenario('POST', '/_sim/buyer/accept', { offerId: heldOffer.id, delivery: { hold: true } });
-    expect((await h.scenario('POST', '/_sim/events/release')).body).toEqual({ released: 3 });
+    expect((await h.scenario('POST', '/_sim/events/release')).body).toMatchObject({ released: 3 });
     const order = (await notifications(3)).map((e) => e.detailType);
     expect(order).toEqual([
       'License Updated - Manufacturer',
       'Purchase Agreement Created - Manufacturer',
       'Offer Released',
     ]);
+
+    // Shuffled: every copy of every held event, each sent once, in the order the answer gives.
+    const shuffledOffer = await offerFrom(raId, { delivery: { hold: true, duplicate: 1 } });
+    await h.scenario('POST', '/_sim/buyer/accept', {
+      offerId: shuffledOffer.id,
+      delivery: { hold: true, duplicate: 1 },
+    });
+    const shuffled = (await h.scenario('POST', '/_sim/events/release', { order: 'shuffled' })).body;
+    expect(shuffled.released).toBe(3);
+    expect(shuffled.sent).toHaveLength(6);
+    const seqs = [...new Set<number>(shuffled.sent)];
+    const delivered = (await notifications(6)).map((e) => e.eventId);
+    // Copies of one event share its id; the queue's order is the order the simulator sent them in.
+    const idOf = new Map(seqs.map((seq) => [seq, delivered[shuffled.sent.indexOf(seq)]]));
+    expect(delivered).toEqual(shuffled.sent.map((seq: number) => idOf.get(seq)));
+    expect(new Set(delivered).size).toBe(3);
+    expect((await h.scenario('POST', '/_sim/events/release', { order: 'sideways' })).status).toBe(400);
 
     const started = Date.now();
     await h.scenario('POST', '/_sim/partner/offers', {

@@ -285,7 +285,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   app.post(
     '/_sim/events/release',
-    scenario(async () => ({ released: await events.releaseHeld() })),
+    scenario(async (body) => {
+      const order = body['order'] ?? 'newest-first';
+      if (order !== 'newest-first' && order !== 'shuffled')
+        throw new ScenarioError(400, 'order must be newest-first or shuffled');
+      const sent = await events.releaseHeld(order);
+      return { released: new Set(sent).size, sent };
+    }),
   );
   app.get('/_sim/metering-records', async () => [...state.meteringRecords.values()]);
 

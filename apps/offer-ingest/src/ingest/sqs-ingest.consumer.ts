@@ -30,6 +30,8 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger(SqsIngestConsumer.name);
   private readonly client: SQSClient;
   private readonly consumers: Consumer[] = [];
+  /** Per consumer loop: whether it is handling a batch (then its deletes must not be aborted). */
+  private readonly handling: boolean[] = [];
 
   constructor(
     private readonly env: OfferIngestEnv,
@@ -50,9 +52,20 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
         heartbeatInterval: Math.max(1, Math.floor(visibility / 3)),
         pollingCompleteWaitTimeMs: 15_000,
         useQueueUrlAsEndpoint: !this.env.SQS_ENDPOINT,
-        handleMessageBatch: (messages) => this.handleBatch(messages),
+        handleMessageBatch: async (messages) => {
+          this.handling[i] = true;
+          try {
+            return await this.handleBatch(messages);
+          } finally {
+            this.handling[i] = false;
+          }
+        },
       });
-      consumer.on('error', (error) => this.logger.warn(`SQS: ${error.message}`));
+      consumer.on('error', (error) => {
+        // the receive beforeApplicationShutdown aborted on purpose
+        if (!consumer.status.isRunning && /aborted/i.test(error.message)) return;
+        this.logger.warn(`SQS: ${error.message}`);
+      });
       consumer.on('processing_error', (error) => this.logger.warn(`processing: ${error.message}`));
       consumer.start();
       this.consumers.push(consumer);
@@ -60,14 +73,20 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
     this.logger.log(`consuming ${this.env.SQS_QUEUE_URL} with ${this.consumers.length} loops`);
   }
 
+  /**
+   * A loop waiting in a long poll (up to SQS_WAIT_TIME_SECONDS) has its receive aborted, so that stopping
+   * takes no longer than the batches in hand (an aborted receive at worst leaves messages invisible until
+   * their visibility timeout: redelivered later, never lost); a loop handling a batch finishes it and
+   * deletes what it committed (up to 15 s).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(
       this.consumers.map(
-        (consumer) =>
+        (consumer, i) =>
           new Promise<void>((resolve) => {
             if (!consumer.status.isRunning) return resolve();
             consumer.once('stopped', () => resolve());
-            consumer.stop();
+            consumer.stop({ abort: !this.handling[i] });
           }),
       ),
     );

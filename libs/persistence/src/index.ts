@@ -31,3 +31,4 @@ export * from './repositories/audit-event.repository';
 export * from './repositories/idempotency.repository';
 export * from './repositories/inbox.repository';
 export * from './mongo-watchdog';
+export * from './org-store';

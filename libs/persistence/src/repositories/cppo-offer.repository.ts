@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { OfferStatus, OfferType } from '@cppo/contracts';
-import { when } from '../condition';
+import { when, type Condition } from '../condition';
 import { OutboxDispatcher } from '../outbox-dispatcher';
 import { Offer } from '../schemas/offer.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
@@ -76,19 +76,44 @@ export class CppoOfferRepository {
     events: OutboxEvent[],
   ): Promise<Offer | null> {
     const { resaleAuthorizationId, ...rest } = fields;
-    const set: Record<string, unknown> = Object.fromEntries(
-      Object.entries(rest).filter(([, value]) => value !== undefined),
-    );
-    if (resaleAuthorizationId) set['marketplace.resaleAuthorizationId'] = resaleAuthorizationId;
+    const set = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+    const patch = { set, push: { sourceEventIds: eventId } };
+    const once = when.lacks('sourceEventIds', str(eventId, 'eventId'));
+    return this.update(orgId, id, once, patch, resaleAuthorizationId, events);
+  }
+
+  /**
+   * Links a CPPO offer not linked yet to its opportunity (learnt later, e.g. from the agreement a buyer made
+   * from it), with its events; null when it is not this org's CPPO offer or was linked meanwhile.
+   */
+  linkOpportunity(
+    orgId: string,
+    id: string,
+    opportunityId: string,
+    resaleAuthorizationId: string | undefined,
+    events: OutboxEvent[],
+  ): Promise<Offer | null> {
+    const patch = { set: { cppoOutOfferId: str(opportunityId, 'opportunityId') } };
+    return this.update(orgId, id, when.absent('cppoOutOfferId'), patch, resaleAuthorizationId, events);
+  }
+
+  /** A conditional write of one of the org's CPPO offers (the resale authorization set when known). */
+  private update(
+    orgId: string,
+    id: string,
+    condition: Condition,
+    patch: { set: Record<string, unknown>; push?: Record<string, string> },
+    resaleAuthorizationId: string | undefined,
+    events: OutboxEvent[],
+  ): Promise<Offer | null> {
+    const set = resaleAuthorizationId
+      ? { ...patch.set, 'marketplace.resaleAuthorizationId': resaleAuthorizationId }
+      : patch.set;
     return updateWhere(
       this.model,
       str(id, 'id'),
-      when.all(
-        when.equals('orgId', str(orgId, 'orgId')),
-        when.equals('type', OfferType.CPPO),
-        when.lacks('sourceEventIds', str(eventId, 'eventId')),
-      ),
-      { set, push: { sourceEventIds: eventId } },
+      when.all(when.equals('orgId', str(orgId, 'orgId')), when.equals('type', OfferType.CPPO), condition),
+      { ...patch, set },
       events,
       this.outbox,
     );

@@ -9,17 +9,8 @@
  * Connects to MONGO_URL, default the `npm start` stack's local database.
  */
 import { parseArgs } from 'node:util';
-import mongoose from 'mongoose';
 import { AWS_ACCOUNT_ID } from '@cppo/contracts';
-import {
-  ApiKey,
-  ApiKeyRepository,
-  AwsAccountTakenError,
-  ensureIndexes,
-  Org,
-  OrgRepository,
-  SCHEMAS,
-} from '@cppo/persistence';
+import { AwsAccountTakenError, openOrgStore } from '@cppo/persistence';
 import { generateApiKey } from '@cppo/platform';
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
@@ -80,21 +71,15 @@ export async function orgCreate(argv: string[], out: (line: string) => void): Pr
   }
 
   const url = process.env['MONGO_URL'] ?? DEFAULT_DEV_MONGO_URL;
-  const connection = await mongoose
-    .createConnection(url, { serverSelectionTimeoutMS: 3000 })
-    .asPromise()
-    .catch((error: Error) => {
-      out(
-        `cannot reach MongoDB at ${url} (${error.message}): start the stack with \`npm start\` or set MONGO_URL`,
-      );
-      return undefined;
-    });
-  if (!connection) return 1;
+  const store = await openOrgStore(url).catch((error: Error) => {
+    out(
+      `cannot reach MongoDB at ${url} (${error.message}): start the stack with \`npm start\` or set MONGO_URL`,
+    );
+    return undefined;
+  });
+  if (!store) return 1;
+  const { orgs, keys } = store;
   try {
-    for (const { name: model, schema } of SCHEMAS) connection.model(model, schema);
-    await ensureIndexes(connection);
-    const orgs = new OrgRepository(connection.model<Org>(Org.name));
-    const keys = new ApiKeyRepository(connection.model<ApiKey>(ApiKey.name));
     const org = await orgs.create({
       name,
       awsAccountIds: [...new Set(accounts)],
@@ -116,7 +101,7 @@ export async function orgCreate(argv: string[], out: (line: string) => void): Pr
     if (error instanceof AwsAccountTakenError) return fail(out, error.message);
     throw error;
   } finally {
-    await connection.close();
+    await store.close();
   }
 }
 

@@ -91,6 +91,10 @@ async function main(): Promise<void> {
     MARKETPLACE_ENDPOINT: simUrl,
     AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
     AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
+    // The simulator applies a change set in ~2 s (AWS: minutes): look soon, then every tick.
+    CHANGE_SET_POLL_INITIAL_MS: process.env['CHANGE_SET_POLL_INITIAL_MS'] ?? '2500',
+    // Usage sent late for an hour that had none is reported at the next full scan (default every 5 min).
+    METERING_LATE_SCAN_MS: process.env['METERING_LATE_SCAN_MS'] ?? '15000',
   };
   SERVICES.forEach(({ name, port }, i) => {
     startChild(name, COLORS[i], join(root, 'apps', name, 'src/main.ts'), {
@@ -114,7 +118,11 @@ async function main(): Promise<void> {
   log('dev-stack', `  ${'SQS emulator'.padEnd(14)} ${sqs.endpoint}   queue ${NOTIFICATION_QUEUE}`);
   log('dev-stack', `  ${'MongoDB'.padEnd(14)} ${mongoUrl.toString()}`);
   log('dev-stack', `  ${'RabbitMQ'.padEnd(14)} ${redactAmqpUrl(rabbitUrl)}   ${management}`);
-  log('dev-stack', 'next: npm run org:create -- --name "Acme" --aws-account 123456789012');
+  log('dev-stack', 'next: npm run demo (the whole deal chain, in another terminal)');
+  log(
+    'dev-stack',
+    '  or: npm run org:create -- --name "Acme" --aws-account 123456789012 (an org and its API key)',
+  );
 }
 
 function startChild(name: string, color: number, entry: string, env: NodeJS.ProcessEnv): void {
@@ -142,7 +150,7 @@ async function shutdown(code: number): Promise<void> {
       ({ child }) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000); // services allow themselves 15 s
           child.once('exit', () => (clearTimeout(timer), resolve()));
           child.kill('SIGTERM');
         }),

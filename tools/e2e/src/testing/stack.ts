@@ -2,6 +2,7 @@ import { createOrgInDatabase } from '@cppo/platform/testing';
 import type { MessageEnvelope } from '@cppo/contracts';
 import {
   deleteTopology,
+  serviceQueues,
   tapExchange,
   mongoUrl,
   rabbitUrl,
@@ -16,10 +17,12 @@ import {
 
 import { ISV, OTHER_ISV } from '@cppo/testing';
 
+type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering';
+
 /** The services as processes, the simulator and the SQS emulator: only public interfaces in between. */
 export interface Stack {
   sim: RunningSimulator;
-  urls: Record<'opportunity' | 'offer-ingest' | 'entitlement', string>;
+  urls: Record<ServiceName, string>;
   /** An org (with the ISV's account) and its API key; `other` is a second org. */
   org: { orgId: string; apiKey: string };
   other: { orgId: string; apiKey: string };
@@ -31,6 +34,8 @@ export interface Stack {
     path: string,
     init?: { method?: string; json?: unknown; apiKey?: string },
   ): Promise<{ status: number; body: T }>;
+  /** SIGKILLs a service (no shutdown of any kind) and starts it again on the same port, ready. */
+  killAndRestart(service: ServiceName, downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,29 +65,34 @@ export async function startStack(): Promise<Stack> {
     LOG_LEVEL: 'error',
     OUTBOX_POLL_MS: '200',
   };
-  const prefixes: string[] = [];
-  const start = (app: string, extra: Record<string, string> = {}) => {
-    const prefix = uniqueName(`e2e-${app}`);
-    prefixes.push(prefix);
-    return startServiceProcess(app, { ...env, RABBITMQ_QUEUE_PREFIX: prefix, ...extra });
-  };
-  const services: ServiceProcess[] = await Promise.all([
-    start('opportunity', { CHANGE_SET_TICK_MS: '100', CHANGE_SET_POLL_INITIAL_MS: '300' }),
-    start('offer-ingest', {
+  const settings: Record<ServiceName, Record<string, string>> = {
+    opportunity: { CHANGE_SET_TICK_MS: '100', CHANGE_SET_POLL_INITIAL_MS: '300' },
+    'offer-ingest': {
       SQS_QUEUE_URL: queueUrl,
       SQS_ENDPOINT: sqs.endpoint,
       SQS_WAIT_TIME_SECONDS: '1',
       INGEST_CONCURRENCY: '2',
-    }),
-    start('entitlement', { ENTITLEMENT_SWEEP_MS: '1000' }),
-  ]);
-  await Promise.all(services.map((service) => service.ready(90_000)));
-  const [opportunity, ingest, entitlement] = services;
-  const urls = {
-    opportunity: `http://127.0.0.1:${opportunity.port}`,
-    'offer-ingest': `http://127.0.0.1:${ingest.port}`,
-    entitlement: `http://127.0.0.1:${entitlement.port}`,
+    },
+    entitlement: { ENTITLEMENT_SWEEP_MS: '1000' },
+    metering: {
+      METERING_INTERVAL_MS: '200',
+      METERING_SETTLE_MS: '0',
+      METERING_LATE_SCAN_MS: '1000',
+      METERING_RETRY_MIN_MS: '50',
+      METERING_LEASE_MS: '2000', // a SIGKILLed reporter's claims are taken over soon
+    },
   };
+  const names = Object.keys(settings) as ServiceName[];
+  const prefixes = Object.fromEntries(names.map((name) => [name, uniqueName(`e2e-${name}`)]));
+  const start = (name: ServiceName, port = 0) =>
+    startServiceProcess(name, { ...env, RABBITMQ_QUEUE_PREFIX: prefixes[name], ...settings[name] }, { port });
+  const running = Object.fromEntries(
+    await Promise.all(names.map(async (name) => [name, await start(name)] as const)),
+  ) as Record<ServiceName, ServiceProcess>;
+  await Promise.all(names.map((name) => running[name].ready(90_000)));
+  const urls = Object.fromEntries(
+    names.map((name) => [name, `http://127.0.0.1:${running[name].port}`]),
+  ) as Record<ServiceName, string>;
   const published: MessageEnvelope[] = [];
   const tap = await tapExchange(exchange, (envelope) => published.push(envelope), 'cppo.entitlement.#');
   const org = await createOrgInDatabase(database, ISV);
@@ -105,15 +115,22 @@ export async function startStack(): Promise<Stack> {
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
+    async killAndRestart(service, downMs = 500) {
+      const { child, port } = running[service];
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      running[service] = await start(service, port);
+      await running[service].ready(90_000);
+    },
     async stop() {
       await tap.close();
-      await Promise.all(services.map((service) => service.stop()));
+      await Promise.all(names.map((name) => running[name].stop()));
       await sim.stop();
       await sqs.stop();
-      await deleteTopology(
-        exchange,
-        prefixes.flatMap((p) => [`${p}.events`, `${p}.events.retry`, `${p}.events.dlq`]),
-      );
+      await deleteTopology(exchange, serviceQueues(Object.values(prefixes)));
     },
   };
 }

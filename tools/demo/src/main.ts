@@ -1,0 +1,141 @@
+/**
+ * `npm run demo`: against a running `npm start`, plays the whole deal chain through public interfaces
+ * (story.ts) with a progress line per step, then prints the chain as a table.
+ * DEV_STACK_PORT_OFFSET and DEV_STACK_DATA_DIR as for `npm start`; CPPO_API_KEY to use a key of your own.
+ */
+import { join } from 'node:path';
+import { ISV } from '@cppo/testing';
+import { SERVICES } from '@cppo/dev-stack';
+import { demoApiKey } from './org';
+import { playStory, STEPS, type ServiceName, type StoryResult } from './story';
+
+const root = join(__dirname, '../../..');
+const offset = Number(process.env['DEV_STACK_PORT_OFFSET'] ?? 0);
+const dataDir = process.env['DEV_STACK_DATA_DIR'] ?? join(root, '.data');
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+async function answers(url: string, init?: RequestInit): Promise<number> {
+  try {
+    return (await fetch(url, { ...init, signal: AbortSignal.timeout(3000) })).status;
+  } catch {
+    return 0;
+  }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const urls = Object.fromEntries(
+    SERVICES.map(({ name, port }) => [name, `http://127.0.0.1:${port + offset}`]),
+  ) as Record<ServiceName, string>;
+  const simUrl = `http://127.0.0.1:${4600 + offset}`;
+  const down = [];
+  for (const [name, url] of Object.entries(urls))
+    if ((await answers(`${url}/health/ready`)) !== 200) down.push(`${name} (${url})`);
+  if ((await answers(`${simUrl}/_sim/health`)) !== 200) down.push(`the simulator (${simUrl})`);
+  if (down.length) {
+    out(`not running: ${down.join(', ')}.`);
+    out('Start the platform first, in another terminal: npm start — then run npm run demo again.');
+    return 1;
+  }
+
+  const apiKey =
+    process.env['CPPO_API_KEY'] ??
+    (await demoApiKey({
+      mongoUrl: `mongodb://127.0.0.1:${27018 + offset}/cppo`,
+      keyFile: join(dataDir, 'demo-api-key'),
+      awsAccountId: ISV,
+      accepts: async (key) =>
+        (await answers(`${urls.opportunity}/v1/opportunities?limit=1`, {
+          headers: { authorization: `Bearer ${key}` },
+        })) === 200,
+      log: out,
+    }));
+
+  const stepStarted = new Map<number, number>();
+  const result = await playStory(
+    { urls, simUrl, apiKey },
+    {
+      progress: ({ index, phase, text }) => {
+        if (phase === 'start') {
+          stepStarted.set(index, Date.now());
+          out(`[${index}/${STEPS.length}] ${text} ...`);
+        } else {
+          const seconds = ((Date.now() - (stepStarted.get(index) ?? Date.now())) / 1000).toFixed(1);
+          out(`      ✓ ${text} (${seconds} s)`);
+        }
+      },
+    },
+  );
+  printChain(result);
+  out();
+  out(`done in ${((Date.now() - started) / 1000).toFixed(0)} s. Every step above went through the services'`);
+  out(
+    `HTTP APIs (OpenAPI at ${urls.opportunity}/docs and the others' /docs) and the simulator's scenario API.`,
+  );
+  return 0;
+}
+
+function table(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
+  out(line(headers));
+  out(line(widths.map((w) => '-'.repeat(w))));
+  rows.forEach((row) => out(line(row)));
+}
+
+function printChain({ opportunity, offers, entitlement, usage, awsRecords }: StoryResult): void {
+  out();
+  out('The deal chain');
+  table(
+    ['', 'id', 'status', 'details'],
+    [
+      [
+        'opportunity (CPPO_OUT)',
+        opportunity.id,
+        opportunity.status,
+        `${opportunity.productId} resold by ${opportunity.resellerAccountId}; authorization ${opportunity.marketplace.resaleAuthorizationId}`,
+      ],
+      ...offers.map((offer) => [
+        'partner offer (CPPO)',
+        offer.id,
+        offer.status,
+        `AWS offer ${offer.awsOfferId} by ${offer.resellerAccountId}`,
+      ]),
+      [
+        'entitlement (CPPO)',
+        entitlement.id,
+        entitlement.status,
+        `buyer ${entitlement.buyerAccountId}; ${entitlement.history.map((h) => h.status).join(' → ')}; grants ${entitlement.grants
+          .map((g) => `${g.quantity} ${g.dimensionKey}`)
+          .join(', ')}`,
+      ],
+    ],
+  );
+  out(`  licence ${entitlement.licenseArn}`);
+  out();
+  out('Usage and overage, per hour and dimension (reported to AWS by the metering service)');
+  table(
+    ['hour (UTC)', 'dimension', 'usage', 'included', 'overage', 'wholesale value', 'status', 'AWS record'],
+    usage.map((h) => [
+      h.hour.slice(0, 16).replace('T', ' '),
+      h.dimension,
+      String(h.usage),
+      String(h.included),
+      String(h.overage),
+      h.wholesaleValue ?? '-',
+      h.status,
+      h.meteringRecordId ?? '-',
+    ]),
+  );
+  const total = usage.reduce((sum, h) => sum + Number(h.wholesaleValue ?? 0), 0);
+  out(`  wholesale value of the overage: ${total.toFixed(2)} USD (the opportunity's usage prices)`);
+  out(`  AWS holds ${awsRecords.length} metering record(s) for this licence`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    out(`demo failed: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -13,17 +13,21 @@ ARG APP
 COPY . .
 RUN test -n "${APP}" && node tools/build/build-app.js "${APP}"
 
+# Only what this service imports: build-app.js wrote its package.json (the packages its code reaches, at the
+# root's versions); the root lockfile pins those packages and their dependencies to the tested versions.
 FROM ${NODE_IMAGE} AS runtime-deps
-WORKDIR /repo
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+ARG APP
+WORKDIR /app
+COPY --from=build /repo/dist/apps/${APP}/package.json ./package.json
+COPY package-lock.json ./
+RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
 ARG APP
 # HOST: services listen on loopback by default (npm start); in a container they answer the network.
 ENV NODE_ENV=production APP=${APP} TZ=UTC HOST=0.0.0.0
 WORKDIR /app
-COPY --from=runtime-deps /repo/node_modules ./node_modules
+COPY --from=runtime-deps /app/node_modules ./node_modules
 COPY --from=build /repo/dist/apps/${APP} ./
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \

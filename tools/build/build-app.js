@@ -44,8 +44,16 @@ function packageName(specifier) {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+/**
+ * Commands an app's image carries besides its service: `<name>.js` at the output's root runs `main()` of
+ * the source. The opportunity image can create orgs and keys (`node org-create.js …`), so that a cluster
+ * needs no checkout of this repository for its first key.
+ */
+const COMMANDS = { opportunity: { 'org-create.js': 'tools/cli/src/org-create.ts' } };
+const commands = Object.entries(COMMANDS[app] ?? {});
+
 rmSync(outDir);
-const queue = [join(projectDir, 'src/main.ts')];
+const queue = [join(projectDir, 'src/main.ts'), ...commands.map(([, source]) => join(root, source))];
 const reached = new Set(queue);
 const packages = new Set();
 while (queue.length) {
@@ -74,6 +82,18 @@ for (const dir of new Set([...reached].map((file) => dirname(file)))) {
     fs.copyFileSync(join(dir, name), join(outDir, relative(root, join(dir, name))));
   }
 }
+/**
+ * Packages that a reached package loads by name at run time (never through an import this build can see):
+ * Nest loads @fastify/static to serve the Swagger UI; nestjs-pino and amqp-connection-manager take pino,
+ * pino-http and amqplib as peers.
+ */
+const LOADED_BY_NAME = {
+  '@nestjs/swagger': ['@fastify/static'],
+  'nestjs-pino': ['pino', 'pino-http'],
+  'amqp-connection-manager': ['amqplib'],
+};
+for (const [loader, loaded] of Object.entries(LOADED_BY_NAME))
+  if (packages.has(loader)) loaded.forEach((name) => packages.add(name));
 const missing = [...packages].filter((name) => !rootPackage.dependencies[name]);
 if (missing.length) {
   console.error(`${app}: imports packages that are not production dependencies: ${missing.join(', ')}`);
@@ -81,6 +101,8 @@ if (missing.length) {
 }
 const entry = `./${relative(root, join(projectDir, 'src/main.js'))}`;
 fs.writeFileSync(join(outDir, 'main.js'), `require('${entry}');\n`);
+for (const [name, source] of commands)
+  fs.writeFileSync(join(outDir, name), `require('./${source.replace(/\.ts$/, '.js')}').main();\n`);
 fs.writeFileSync(
   join(outDir, 'package.json'),
   `${JSON.stringify(

@@ -110,7 +110,8 @@ function fail(out: (line: string) => void, message: string): number {
   return 2;
 }
 
-if (require.main === module) {
+/** The command: arguments from the command line, exit code from orgCreate. */
+export function main(): void {
   orgCreate(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).then(
     (code) => process.exit(code),
     (error: unknown) => {
@@ -119,3 +120,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();

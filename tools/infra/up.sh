@@ -5,10 +5,19 @@
 #   FerretDB: built from its Go module into ${CPPO_TOOLS_DIR:-~/.cache/cppo-hub}/bin/ferretdb if absent
 #             (the Mongo provider of the tests and `npm start` finds it there).
 #   fuzzer:   schemathesis (PyPI, pinned) in a virtualenv at ${CPPO_TOOLS_DIR}/venv, for `npm run fuzz`.
+#   deploy:   what the deployment tests (tools/deploy) need, all offline once installed: helm (built from
+#             its Go module, about three minutes the first time), compose-check (tools/deploy/compose-check:
+#             compose-go, what `docker compose config` uses), kubernetes-validate (PyPI: Kubernetes JSON
+#             schemas) in ${CPPO_TOOLS_DIR}/deploy-venv, and the CRDs of KEDA and the Prometheus Operator
+#             from their Go modules into ${CPPO_TOOLS_DIR}/crds.
 set -euo pipefail
 
 FERRETDB_VERSION=v1.24.2
 SCHEMATHESIS_VERSION=4.32.5
+HELM_VERSION=v3.22.0
+KUBERNETES_VALIDATE_VERSION=1.37.0
+KEDA_VERSION=v2.16.1
+PROMETHEUS_OPERATOR_VERSION=v0.85.0
 # Bump the suffix whenever the build below changes: machines with an older build rebuild.
 FERRETDB_BUILD="$FERRETDB_VERSION+id-index"
 TOOLS_DIR="${CPPO_TOOLS_DIR:-$HOME/.cache/cppo-hub}"
@@ -93,10 +102,47 @@ up_fuzzer() {
   log "schemathesis installed: $("$venv/bin/schemathesis" --version)"
 }
 
+# The Go module's directory (downloaded into the module cache if needed).
+go_module_dir() {
+  (cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+}
+
+up_deploy() {
+  local bin="$TOOLS_DIR/bin" venv="$TOOLS_DIR/deploy-venv" crds="$TOOLS_DIR/crds"
+  local stamp="$bin/deploy-tools.version"
+  local want="helm $HELM_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, KEDA $KEDA_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION"
+  local here; here="$(cd "$(dirname "$0")/../.." && pwd)"
+  if ! command -v go >/dev/null 2>&1; then
+    log "Go is not installed: no helm or compose-check; install Go (Debian: golang) and run this again"; exit 1
+  fi
+  mkdir -p "$bin" "$crds"
+  # compose-check is ours and small: rebuilt every time (a few seconds once its modules are cached)
+  (cd "$here/tools/deploy/compose-check" && go build -trimpath -o "$bin/compose-check" .)
+  if [ -x "$bin/helm" ] && [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    log "deploy tools at $bin ($want)"; return
+  fi
+  log "building helm $HELM_VERSION from its Go module (about three minutes the first time)"
+  GOBIN="$bin" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  fi
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  local keda prom
+  keda=$(go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")
+  prom=$(go_module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")
+  cp "$keda/config/crd/bases/keda.sh_scaledobjects.yaml" "$keda/config/crd/bases/keda.sh_triggerauthentications.yaml" "$crds/"
+  cp "$prom/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" "$crds/"
+  chmod u+w "$crds"/*.yaml
+  echo "$want" > "$stamp"
+  log "deploy tools installed: $want"
+}
+
 case "$what" in
-  all) up_rabbitmq; up_ferretdb; up_fuzzer ;;
+  all) up_rabbitmq; up_ferretdb; up_fuzzer; up_deploy ;;
   rabbitmq) up_rabbitmq ;;
   ferretdb) up_ferretdb ;;
   fuzzer) up_fuzzer ;;
-  *) echo "usage: $0 [all|rabbitmq|ferretdb|fuzzer]" >&2; exit 2 ;;
+  deploy) up_deploy ;;
+  *) echo "usage: $0 [all|rabbitmq|ferretdb|fuzzer|deploy]" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { canConnect, findFerretDb } from './mongo-server';
+import { canConnect, findFerretDb, toolsDir } from './mongo-server';
 
 const UP = join(__dirname, '../../../tools/infra/up.sh');
 const LOCAL_RABBIT = 'amqp://guest:guest@127.0.0.1:5672';
@@ -13,7 +14,12 @@ const LOCAL_RABBIT = 'amqp://guest:guest@127.0.0.1:5672';
  * duration. Throws with the one command to run when a step cannot be done here (e.g. no root for apt).
  */
 export async function ensureInfrastructure(
-  options: { rabbitUrl?: string; mongoUrl?: string; log?: (line: string) => void } = {},
+  options: {
+    rabbitUrl?: string;
+    mongoUrl?: string;
+    deployTools?: boolean;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const rabbitUrl = options.rabbitUrl || LOCAL_RABBIT;
@@ -30,6 +36,24 @@ export async function ensureInfrastructure(
   }
   if (!options.mongoUrl && !findFerretDb())
     step(log, 'FerretDB: building it from its Go module (about a minute, once per machine)', 'ferretdb');
+  if (options.deployTools && !findDeployTools())
+    step(log, 'deployment tools: helm from its Go module (about three minutes, once per machine)', 'deploy');
+}
+
+/** What `tools/infra/up.sh deploy` installs for the deployment tests; undefined when something is missing. */
+export function findDeployTools():
+  | { helm: string; composeCheck: string; python: string; crds: string[] }
+  | undefined {
+  const dir = toolsDir();
+  const crdDir = join(dir, 'crds');
+  const tools = {
+    helm: join(dir, 'bin/helm'),
+    composeCheck: join(dir, 'bin/compose-check'),
+    python: join(dir, 'deploy-venv/bin/python'),
+    crds: existsSync(crdDir) ? readdirSync(crdDir).map((name) => join(crdDir, name)) : [],
+  };
+  const present = [tools.helm, tools.composeCheck, tools.python].every((file) => existsSync(file));
+  return present && tools.crds.length >= 3 ? tools : undefined;
 }
 
 function step(log: (line: string) => void, what: string, part: string): void {

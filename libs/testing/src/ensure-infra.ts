@@ -35,7 +35,7 @@ export async function ensureInfrastructure(
       );
   }
   if (!options.mongoUrl && !findFerretDb())
-    step(log, 'FerretDB: building it from its Go module (about a minute, once per machine)', 'ferretdb');
+    step(log, 'FerretDB: building it from its Go module (one to two minutes, once per machine)', 'ferretdb');
   if (options.deployTools && !findDeployTools())
     step(log, 'deployment tools: helm from its Go module (about three minutes, once per machine)', 'deploy');
 }
@@ -60,7 +60,9 @@ function step(log: (line: string) => void, what: string, part: string): void {
   const started = Date.now();
   log(`[infra] ${what}`);
   const result = spawnSync('bash', [UP, part], { encoding: 'utf8' });
-  for (const line of `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n')) if (line.trim()) log(line);
+  // up.sh says what it does on `[infra]` lines; apt's and go's own chatter is shown only when a step fails
+  const lines = `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n').filter((line) => line.trim());
+  for (const line of lines) if (result.status !== 0 || line.startsWith('[infra]')) log(line);
   log(
     `[infra] ${part}: ${result.status === 0 ? 'done' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

@@ -5,6 +5,7 @@
 #   FerretDB: built from its Go module into ${CPPO_TOOLS_DIR:-~/.cache/cppo-hub}/bin/ferretdb if absent
 #             (the Mongo provider of the tests and `npm start` finds it there).
 #   fuzzer:   schemathesis (PyPI, pinned) in a virtualenv at ${CPPO_TOOLS_DIR}/venv, for `npm run fuzz`.
+#   browser:  Debian's chromium, for the console's browser test (Playwright's own download cannot run here).
 #   deploy:   what the deployment tests (tools/deploy) need, all offline once installed: helm (built from
 #             its Go module, about three minutes the first time), compose-check (tools/deploy/compose-check:
 #             compose-go, what `docker compose config` uses), kubernetes-validate (PyPI: Kubernetes JSON
@@ -138,11 +139,20 @@ up_deploy() {
   log "deploy tools installed: $want"
 }
 
+up_browser() {
+  if command -v chromium >/dev/null 2>&1; then log "chromium at $(command -v chromium)"; return; fi
+  log "installing chromium (Debian package)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+    || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+  log "chromium installed: $(chromium --version 2>/dev/null | head -1)"
+}
+
 case "$what" in
-  all) up_rabbitmq; up_ferretdb; up_fuzzer; up_deploy ;;
+  all) up_rabbitmq; up_ferretdb; up_fuzzer; up_deploy; up_browser ;;
   rabbitmq) up_rabbitmq ;;
   ferretdb) up_ferretdb ;;
   fuzzer) up_fuzzer ;;
   deploy) up_deploy ;;
-  *) echo "usage: $0 [all|rabbitmq|ferretdb|fuzzer|deploy]" >&2; exit 2 ;;
+  browser) up_browser ;;
+  *) echo "usage: $0 [all|rabbitmq|ferretdb|fuzzer|deploy|browser]" >&2; exit 2 ;;
 esac

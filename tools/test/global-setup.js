@@ -2,7 +2,8 @@
  * Starts what the integration tests need, once per `npm test`:
  * - the Mongo provider (MONGO_URL, else FerretDB, else mongodb-memory-server);
  * - RabbitMQ and FerretDB: ensureInfrastructure starts RabbitMQ and builds FerretDB if they are missing,
- *   and installs the deployment tests' tools (helm, compose-check, Kubernetes schemas) the first time.
+ *   and installs the deployment tests' tools (helm, compose-check, Kubernetes schemas) and Debian's chromium
+ *   (the console's browser test) the first time.
  * The SQS emulator and the marketplace simulator are started by the tests that use them.
  */
 
@@ -18,7 +19,7 @@ module.exports = async () => {
   await ensureInfrastructure({
     rabbitUrl: process.env.RABBITMQ_URL,
     mongoUrl: process.env.MONGO_URL,
-    deployTools: true,
+    testTools: true,
     log: (line) => process.stderr.write(`\n${line}`),
   });
   const server = await startMongoServer({ log: (line) => process.stderr.write(`\n${line}\n`) });

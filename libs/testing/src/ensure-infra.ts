@@ -5,6 +5,8 @@ import { canConnect, findFerretDb, toolsDir } from './mongo-server';
 
 const UP = join(__dirname, '../../../tools/infra/up.sh');
 const LOCAL_RABBIT = 'amqp://guest:guest@127.0.0.1:5672';
+/** Debian's Chromium, which the console's browser test drives (CHROMIUM_PATH to use another). */
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /**
  * The one "ensure infrastructure" step of `npm start`, `npm test`, the benchmarks and the fuzzer: RabbitMQ
@@ -17,7 +19,8 @@ export async function ensureInfrastructure(
   options: {
     rabbitUrl?: string;
     mongoUrl?: string;
-    deployTools?: boolean;
+    /** also the deployment tests' tools and the console test's browser (npm test) */
+    testTools?: boolean;
     log?: (line: string) => void;
   } = {},
 ): Promise<void> {
@@ -36,8 +39,10 @@ export async function ensureInfrastructure(
   }
   if (!options.mongoUrl && !findFerretDb())
     step(log, 'FerretDB: building it from its Go module (one to two minutes, once per machine)', 'ferretdb');
-  if (options.deployTools && !findDeployTools())
+  if (options.testTools && !findDeployTools())
     step(log, 'deployment tools: helm from its Go module (about three minutes, once per machine)', 'deploy');
+  if (options.testTools && !existsSync(CHROMIUM))
+    step(log, "browser: Debian's chromium for the console test (apt; once per machine)", 'browser');
 }
 
 /** What `tools/infra/up.sh deploy` installs for the deployment tests; undefined when something is missing. */

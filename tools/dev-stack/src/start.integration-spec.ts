@@ -42,12 +42,17 @@ describe('npm start (dev stack)', () => {
       expect(Date.now() - started).toBeLessThan(60_000);
       await waitFor(() => output.includes('all services ready'), { what: 'the ready line' });
       const pids = [...output.matchAll(/\(pid (\d+)/g)].map((m) => Number(m[1]));
-      expect(pids).toHaveLength(SERVICES.length + 3); // the services, FerretDB, the SQS emulator, the simulator
+      // the services, FerretDB, the SQS emulator, the simulator, the console's dev server
+      expect(pids).toHaveLength(SERVICES.length + 4);
       expect((await fetch(`http://127.0.0.1:${4600 + offset}/_sim/health`)).ok).toBe(true);
+      // The console, and the APIs through its origin.
+      const consoleUrl = `http://127.0.0.1:${4200 + offset}`;
+      expect(await (await fetch(consoleUrl)).text()).toContain('<div id="root">');
+      expect((await fetch(`${consoleUrl}/api/metering/health/ready`)).status).toBe(200);
       expect(pids.every(alive)).toBe(true);
       // Loopback only: nothing of a developer's stack answers the LAN.
       const sockets = pids.flatMap((pid) => listeningSockets(pid).map((s) => ({ pid, ...s })));
-      const ports = [...SERVICES.map((s) => s.port), 4566, 4600, 27018].map((port) => port + offset);
+      const ports = [...SERVICES.map((s) => s.port), 4566, 4600, 27018, 4200].map((port) => port + offset);
       for (const port of ports) expect(sockets.map((s) => s.port)).toContain(port);
       expect(sockets.filter((s) => s.address !== '127.0.0.1')).toEqual([]);
 

@@ -103,15 +103,27 @@ async function main(): Promise<void> {
     });
   });
 
-  await Promise.all(
-    SERVICES.map(({ port }) => waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 90_000)),
+  // The console (apps/console) from Vite's dev server, proxying /api/<service> to the services above.
+  const consoleUrl = `http://127.0.0.1:${4200 + offset}`;
+  startChild(
+    'console',
+    37,
+    join(root, 'node_modules/vite/bin/vite.js'),
+    { ...process.env, DEV_STACK_PORT_OFFSET: String(offset) },
+    ['--config', 'apps/console/vite.config.mts', '--port', String(4200 + offset), '--clearScreen', 'false'],
   );
+
+  await Promise.all([
+    ...SERVICES.map(({ port }) => waitForHttp(`http://127.0.0.1:${port + offset}/health/ready`, 90_000)),
+    waitForHttp(consoleUrl, 60_000),
+  ]);
   const started = ((Date.now() - startedAt) / 1000).toFixed(0);
   const rabbitHost = new URL(rabbitUrl).hostname;
   const management = (await canConnect(rabbitHost, 15672))
     ? `management http://${rabbitHost}:15672`
     : 'management plugin off';
   log('dev-stack', `all services ready (${started} s):`);
+  log('dev-stack', `  ${'console'.padEnd(14)} ${consoleUrl}   sign in with an org's API key`);
   for (const { name, port } of SERVICES)
     log('dev-stack', `  ${name.padEnd(14)} http://127.0.0.1:${port + offset}   OpenAPI /docs`);
   log('dev-stack', `  ${'simulator'.padEnd(14)} ${simUrl}   scenario API /_sim/...`);
@@ -125,8 +137,16 @@ async function main(): Promise<void> {
   );
 }
 
-function startChild(name: string, color: number, entry: string, env: NodeJS.ProcessEnv): void {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+function startChild(
+  name: string,
+  color: number,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+): void {
+  // TypeScript entry points run through swc; JavaScript ones (Vite) as they are
+  const runner = entry.endsWith('.ts') ? ['-r', '@swc-node/register'] : [];
+  const child = spawn(process.execPath, [...runner, entry, ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'react';
+import { session } from './api';
+import { Chain } from './Chain';
+import { CreateOpportunity } from './CreateOpportunity';
+import { Opportunities } from './Opportunities';
+import { SignIn } from './SignIn';
+
+/** Hash routes, so the static bundle needs no server-side routing: #/opportunities, #/opportunities/<id>. */
+function useRoute(): string {
+  const [route, setRoute] = useState(() => window.location.hash.slice(1) || '/opportunities');
+  useEffect(() => {
+    const changed = () => setRoute(window.location.hash.slice(1) || '/opportunities');
+    window.addEventListener('hashchange', changed);
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
+
+export function App() {
+  const route = useRoute();
+  const [signedIn, setSignedIn] = useState(() => !!session.key());
+
+  useEffect(() => {
+    document.title = signedIn ? 'CPPO Hub' : 'Sign in — CPPO Hub';
+  }, [signedIn]);
+
+  if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
+  const opportunity = /^\/opportunities\/([\w-]+)$/.exec(route)?.[1];
+  return (
+    <>
+      <header>
+        <strong>CPPO Hub</strong>
+        <nav aria-label="Main">
+          <a href="#/opportunities">Opportunities</a>
+          <a href="#/opportunities/new">Create CPPO</a>
+        </nav>
+        <button
+          type="button"
+          onClick={() => {
+            session.signOut();
+            setSignedIn(false);
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main>
+        {route === '/opportunities/new' ? (
+          <CreateOpportunity />
+        ) : opportunity ? (
+          <Chain id={opportunity} />
+        ) : (
+          <Opportunities />
+        )}
+      </main>
+    </>
+  );
+}

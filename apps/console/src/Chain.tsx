@@ -1,0 +1,233 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, type Entitlement, type Offer, type Opportunity, type UsageHour } from './api';
+
+interface ChainView {
+  opportunity: Opportunity;
+  offers: Offer[];
+  entitlements: Entitlement[];
+}
+
+const POLL_MS = 3000;
+
+/** One opportunity and what came of it: partners' offers, buyers' entitlements, usage and overage. */
+export function Chain({ id }: { id: string }) {
+  const [chain, setChain] = useState<ChainView>();
+  const [usage, setUsage] = useState<Record<string, UsageHour[]>>({});
+  const [error, setError] = useState('');
+  const [notFound, setNotFound] = useState(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      const view = await api<ChainView>('opportunity', `/v1/opportunities/${encodeURIComponent(id)}/chain`);
+      const hours = await Promise.all(
+        view.entitlements.map(async (e) => {
+          const answer = await api<{ hours: UsageHour[] }>('metering', `/v1/entitlements/${e.id}/usage`);
+          return [e.id, answer.hours] as const;
+        }),
+      );
+      setChain(view);
+      setUsage(Object.fromEntries(hours));
+      setError('');
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 404) setNotFound(true);
+      else setError((caught as Error).message);
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  if (notFound)
+    return (
+      <>
+        <h1>Not found</h1>
+        <p>No opportunity {id} in your organisation.</p>
+      </>
+    );
+  if (!chain) return <p aria-busy="true">Loading…</p>;
+  const { opportunity, offers, entitlements } = chain;
+
+  async function restrict() {
+    if (
+      !window.confirm(
+        'Restrict this opportunity? The partner can make no new offers from it. This cannot be undone.',
+      )
+    )
+      return;
+    try {
+      await api('opportunity', `/v1/opportunities/${opportunity.id}/restrict`, { body: {} });
+      await refresh();
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  }
+
+  async function clone() {
+    try {
+      const copy = await api<Opportunity>('opportunity', `/v1/opportunities/${opportunity.id}/clone`, {
+        body: {},
+      });
+      window.location.hash = `#/opportunities/${copy.id}`;
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  }
+
+  return (
+    <>
+      <h1>{opportunity.name}</h1>
+      {error && (
+        <p role="alert" className="alert">
+          {error}
+        </p>
+      )}
+      <dl>
+        <dt>Status</dt>
+        <dd>
+          <span className="status" aria-live="polite" data-testid="opportunity-status">
+            {opportunity.status}
+          </span>
+        </dd>
+        <dt>Product, reseller</dt>
+        <dd>
+          {opportunity.productId}, {opportunity.resellerAccountId}
+        </dd>
+        <dt>Resale authorization</dt>
+        <dd>{opportunity.marketplace?.resaleAuthorizationId ?? '—'}</dd>
+      </dl>
+      {!!opportunity.marketplace?.errors?.length && (
+        <div role="alert" className="alert">
+          <p>AWS refused the change set:</p>
+          <ul>
+            {opportunity.marketplace.errors.map((e, i) => (
+              <li key={i}>
+                {e.changeName ? `${e.changeName}: ` : ''}
+                {e.code ? `${e.code} — ` : ''}
+                {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="row">
+        {opportunity.status === 'ACTIVE' && (
+          <button type="button" onClick={() => void restrict()}>
+            Restrict…
+          </button>
+        )}
+        <button type="button" onClick={() => void clone()}>
+          Clone
+        </button>
+      </div>
+
+      <h2>Partner offers</h2>
+      <Table
+        caption="Partner offers"
+        headers={['Offer', 'AWS offer', 'Status', 'Reseller', 'Buyers']}
+        rows={offers.map((o) => [
+          o.id,
+          o.awsOfferId ?? '—',
+          o.status,
+          o.resellerAccountId ?? '—',
+          (o.buyerAccountIds ?? []).join(', '),
+        ])}
+        empty="No offer from this opportunity yet."
+      />
+
+      <h2>Buyers' entitlements</h2>
+      <Table
+        caption="Entitlements"
+        headers={['Entitlement', 'Status', 'Buyer', 'Grants', 'History', 'Licence']}
+        rows={entitlements.map((e) => [
+          e.id,
+          e.status,
+          e.buyerAccountId,
+          e.grants.map((g) => `${g.quantity} ${g.dimensionKey}`).join(', '),
+          e.history.map((h) => h.status).join(' → '),
+          e.licenseArn ?? '—',
+        ])}
+        empty="No buyer has accepted an offer yet."
+      />
+
+      {entitlements.map((e) => (
+        <section key={e.id} aria-labelledby={`usage-${e.id}`}>
+          <h2 id={`usage-${e.id}`}>Usage and overage — {e.id}</h2>
+          <Table
+            caption={`Usage of ${e.id}`}
+            headers={[
+              'Hour (UTC)',
+              'Dimension',
+              'Usage',
+              'Included',
+              'Overage',
+              'Wholesale value',
+              'Report',
+              'AWS record',
+            ]}
+            rows={(usage[e.id] ?? []).map((h) => [
+              h.hour.slice(0, 16).replace('T', ' '),
+              h.dimension,
+              String(h.usage),
+              String(h.included),
+              String(h.overage),
+              h.wholesaleValue ?? '—',
+              h.status,
+              h.meteringRecordId ?? '—',
+            ])}
+            empty="No usage in the last 24 hours."
+          />
+        </section>
+      ))}
+    </>
+  );
+}
+
+function Table({
+  caption,
+  headers,
+  rows,
+  empty,
+}: {
+  caption: string;
+  headers: string[];
+  rows: string[][];
+  empty: string;
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="muted" style={{ textAlign: 'left' }}>
+          {caption}
+        </caption>
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i}>
+              {row.map((cell, j) => (
+                <td key={j}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+          {!rows.length && (
+            <tr>
+              <td colSpan={headers.length} className="muted">
+                {empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

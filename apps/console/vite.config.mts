@@ -1,0 +1,30 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/**
+ * The console and the four APIs on one origin: `/api/<service>/…` is proxied to the service. Targets come
+ * from CONSOLE_API_<SERVICE> (e.g. CONSOLE_API_OPPORTUNITY=http://127.0.0.1:3001), else `npm start`'s
+ * ports shifted by DEV_STACK_PORT_OFFSET.
+ */
+const offset = Number(process.env['DEV_STACK_PORT_OFFSET'] ?? 0);
+const services = { opportunity: 3001, 'offer-ingest': 3002, entitlement: 3003, metering: 3004 };
+const proxy = Object.fromEntries(
+  Object.entries(services).map(([name, port]) => {
+    const env = `CONSOLE_API_${name.replace('-', '_').toUpperCase()}`;
+    return [
+      `/api/${name}/`,
+      {
+        target: process.env[env] ?? `http://127.0.0.1:${port + offset}`,
+        rewrite: (path: string) => path.slice(`/api/${name}`.length),
+      },
+    ];
+  }),
+);
+
+export default defineConfig({
+  root: __dirname,
+  plugins: [react()],
+  server: { host: '127.0.0.1', strictPort: true, proxy },
+  preview: { host: '127.0.0.1', strictPort: true, proxy },
+  build: { outDir: '../../dist/apps/console', emptyOutDir: true, target: 'es2022' },
+});

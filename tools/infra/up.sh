@@ -148,7 +148,16 @@ up_browser() {
 }
 
 case "$what" in
-  all) up_rabbitmq; up_ferretdb; up_fuzzer; up_deploy; up_browser ;;
+  all)
+    # helm's build (minutes of CPU) overlaps the package downloads and installs of the other steps
+    deploy_log=$(mktemp)
+    up_deploy >"$deploy_log" 2>&1 &
+    deploy_pid=$!
+    up_rabbitmq; up_ferretdb; up_fuzzer; up_browser
+    if ! wait "$deploy_pid"; then cat "$deploy_log"; log "deploy tools: failed"; exit 1; fi
+    grep '^\[infra\]' "$deploy_log" || true
+    rm -f "$deploy_log"
+    ;;
   rabbitmq) up_rabbitmq ;;
   ferretdb) up_ferretdb ;;
   fuzzer) up_fuzzer ;;

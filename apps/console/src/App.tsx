@@ -3,6 +3,7 @@ import { session } from './api';
 import { Chain } from './Chain';
 import { CreateOpportunity } from './CreateOpportunity';
 import { Opportunities } from './Opportunities';
+import { Entitlements, MeteringReports, Quarantine } from './Operations';
 import { SignIn } from './SignIn';
 
 /** Hash routes, so the static bundle needs no server-side routing: #/opportunities, #/opportunities/<id>. */
@@ -33,6 +34,9 @@ export function App() {
         <nav aria-label="Main">
           <a href="#/opportunities">Opportunities</a>
           <a href="#/opportunities/new">Create CPPO</a>
+          <a href="#/entitlements">Entitlements</a>
+          <a href="#/metering-reports">Metering reports</a>
+          <a href="#/quarantine">Quarantine</a>
         </nav>
         <button
           type="button"
@@ -47,6 +51,12 @@ export function App() {
       <main>
         {route === '/opportunities/new' ? (
           <CreateOpportunity />
+        ) : route === '/entitlements' ? (
+          <Entitlements />
+        ) : route === '/metering-reports' ? (
+          <MeteringReports />
+        ) : route === '/quarantine' ? (
+          <Quarantine />
         ) : opportunity ? (
           <Chain id={opportunity} />
         ) : (

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Entitlement, type Offer, type Opportunity, type UsageHour } from './api';
+import { DataTable } from './Listing';
 
 interface ChainView {
   opportunity: Opportunity;
@@ -124,7 +125,7 @@ export function Chain({ id }: { id: string }) {
       </div>
 
       <h2>Partner offers</h2>
-      <Table
+      <DataTable
         caption="Partner offers"
         headers={['Offer', 'AWS offer', 'Status', 'Reseller', 'Buyers']}
         rows={offers.map((o) => [
@@ -138,7 +139,7 @@ export function Chain({ id }: { id: string }) {
       />
 
       <h2>Buyers' entitlements</h2>
-      <Table
+      <DataTable
         caption="Entitlements"
         headers={['Entitlement', 'Status', 'Buyer', 'Grants', 'History', 'Licence']}
         rows={entitlements.map((e) => [
@@ -155,7 +156,7 @@ export function Chain({ id }: { id: string }) {
       {entitlements.map((e) => (
         <section key={e.id} aria-labelledby={`usage-${e.id}`}>
           <h2 id={`usage-${e.id}`}>Usage and overage — {e.id}</h2>
-          <Table
+          <DataTable
             caption={`Usage of ${e.id}`}
             headers={[
               'Hour (UTC)',
@@ -182,52 +183,5 @@ export function Chain({ id }: { id: string }) {
         </section>
       ))}
     </>
-  );
-}
-
-function Table({
-  caption,
-  headers,
-  rows,
-  empty,
-}: {
-  caption: string;
-  headers: string[];
-  rows: string[][];
-  empty: string;
-}) {
-  return (
-    <div className="table-wrap">
-      <table>
-        <caption className="muted" style={{ textAlign: 'left' }}>
-          {caption}
-        </caption>
-        <thead>
-          <tr>
-            {headers.map((h) => (
-              <th key={h} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <tr key={i}>
-              {row.map((cell, j) => (
-                <td key={j}>{cell}</td>
-              ))}
-            </tr>
-          ))}
-          {!rows.length && (
-            <tr>
-              <td colSpan={headers.length} className="muted">
-                {empty}
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -5,6 +5,7 @@ import { startStack, type Stack } from './testing/stack';
 import {
   BUYER,
   CHROMIUM,
+  ISV,
   freePort,
   PARTNER,
   PRODUCT,
@@ -183,6 +184,48 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     await expectText(row, '5.000'); // 2500 × 0.002, the opportunity's wholesale usage price
     await shot('chain');
   }, 90_000);
+
+  it('operators follow entitlements and metering reports, and replay a quarantined notification', async () => {
+    await page.getByRole('link', { name: 'Entitlements' }).click();
+    const entitlements = page.getByRole('table', { name: 'Entitlements' });
+    await expectText(entitlements.getByRole('row').filter({ hasText: BUYER }), 'ACTIVE');
+    await page.getByLabel('Type').selectOption('DIRECT');
+    await expectText(entitlements, 'No entitlement matches.');
+
+    await page.getByRole('link', { name: 'Metering reports' }).click();
+    const reports = page.getByRole('table', { name: 'Metering reports' });
+    await expectText(reports.getByRole('row').filter({ hasText: 'api_calls' }), 'REPORTED');
+    await page.getByLabel('Needs a person').selectOption('true');
+    await expectText(reports, 'No report matches.');
+
+    // An Offer Released for the org's account without the offer: offer-ingest quarantines it.
+    await stack.notify(
+      JSON.stringify({
+        version: '0',
+        id: 'console-quarantine-1',
+        'detail-type': 'Offer Released',
+        source: 'aws.marketplacecatalog',
+        account: ISV,
+        time: new Date().toISOString(),
+        region: 'us-east-1',
+        resources: [],
+        detail: { product: { id: PRODUCT } },
+      }),
+    );
+    await page.getByRole('link', { name: 'Quarantine' }).click();
+    const quarantine = page.getByRole('table', { name: 'Quarantined notifications' });
+    for (let i = 0; i < 50; i++) {
+      if (((await quarantine.textContent()) ?? '').includes('Offer Released')) break;
+      await page.reload();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await expectText(quarantine, 'Offer Released');
+    const row = quarantine.getByRole('row').filter({ hasText: 'Offer Released' });
+    await row.getByRole('button', { name: /^Replay / }).click();
+    await expectText(page.getByRole('status'), 'still quarantined');
+    await expectText(row.getByRole('cell').nth(4), '1'); // replays
+    await shot('quarantine');
+  }, 60_000);
 
   it("another org's opportunity is 'not found'; signing out forgets the key", async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();

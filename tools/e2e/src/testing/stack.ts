@@ -15,7 +15,8 @@ import {
   type SqsEmulator,
 } from '@cppo/testing';
 
-import { ISV, OTHER_ISV } from '@cppo/testing';
+import { ISV, OTHER_ISV, sendMessages } from '@cppo/testing';
+import { createSqsClient } from '@cppo/marketplace';
 
 type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering';
 
@@ -34,6 +35,8 @@ export interface Stack {
     path: string,
     init?: { method?: string; json?: unknown; apiKey?: string },
   ): Promise<{ status: number; body: T }>;
+  /** Puts a notification body straight into the SQS queue offer-ingest reads (as AWS would deliver it). */
+  notify(body: string): Promise<void>;
   /** SIGKILLs a service (no shutdown of any kind) and starts it again on the same port, ready. */
   killAndRestart(service: ServiceName, downMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -114,6 +117,17 @@ export async function startStack(): Promise<Stack> {
       });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async notify(body) {
+      const client = createSqsClient({
+        endpoint: sqs.endpoint,
+        credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' },
+      });
+      try {
+        await sendMessages(client, queueUrl, [body]);
+      } finally {
+        client.destroy();
+      }
     },
     async killAndRestart(service, downMs = 500) {
       const { child, port } = running[service];

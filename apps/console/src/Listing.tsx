@@ -1,0 +1,152 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { api, type Page, type Service } from './api';
+
+/** One page of a list endpoint with filters, and "More" for the next; `reload` after an action. */
+export function usePaged<T>(service: Service, path: string, filters: Record<string, string>) {
+  const [items, setItems] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [error, setError] = useState('');
+  const query = JSON.stringify(filters);
+  const load = useCallback(
+    async (after?: string) => {
+      const params = new URLSearchParams({ limit: '50' });
+      for (const [key, value] of Object.entries(JSON.parse(query) as Record<string, string>))
+        if (value) params.set(key, value);
+      if (after) params.set('cursor', after);
+      try {
+        const page = await api<Page<T>>(service, `${path}?${params}`);
+        setItems((current) => (after ? [...current, ...page.items] : page.items));
+        setCursor(page.nextCursor ?? undefined);
+        setError('');
+      } catch (caught) {
+        setError((caught as Error).message);
+      }
+    },
+    [service, path, query],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return {
+    items,
+    error,
+    more: cursor ? () => void load(cursor) : undefined,
+    reload: () => void load(),
+    setError,
+  };
+}
+
+export function Listing({
+  title,
+  filters,
+  headers,
+  rows,
+  error,
+  more,
+  empty,
+}: {
+  title: string;
+  filters?: ReactNode;
+  headers: string[];
+  rows: ReactNode[][];
+  error: string;
+  more?: () => void;
+  empty: string;
+}) {
+  return (
+    <>
+      <h1>{title}</h1>
+      {filters && (
+        <div className="row" role="search">
+          {filters}
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="alert">
+          {error}
+        </p>
+      )}
+      <DataTable caption={title} hideCaption headers={headers} rows={rows} empty={empty} />
+      {more && (
+        <p>
+          <button type="button" onClick={more}>
+            More
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+export function Select({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: string[];
+  onChange: (v: string) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o || 'any'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A table named by its caption (visually hidden when a heading already says it), with an empty state. */
+export function DataTable({
+  caption,
+  hideCaption = false,
+  headers,
+  rows,
+  empty,
+}: {
+  caption: string;
+  hideCaption?: boolean;
+  headers: string[];
+  rows: ReactNode[][];
+  empty: string;
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className={hideCaption ? 'visually-hidden' : 'caption'}>{caption}</caption>
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((cells, i) => (
+            <tr key={i}>
+              {cells.map((cell, j) => (
+                <td key={j}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+          {!rows.length && (
+            <tr>
+              <td colSpan={headers.length} className="muted">
+                {empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -5,7 +5,8 @@
 #   FerretDB: built from its Go module into ${CPPO_TOOLS_DIR:-~/.cache/cppo-hub}/bin/ferretdb if absent
 #             (the Mongo provider of the tests and `npm start` finds it there).
 #   fuzzer:   schemathesis (PyPI, pinned) in a virtualenv at ${CPPO_TOOLS_DIR}/venv, for `npm run fuzz`.
-#   browser:  Debian's chromium, for the console's browser test (Playwright's own download cannot run here).
+#   browser:  the console test's Debian packages: chromium (Playwright's own download cannot run here), and
+#             nginx-light + gettext-base (envsubst) to run the console container's nginx configuration.
 #   deploy:   what the deployment tests (tools/deploy) need, all offline once installed: helm (built from
 #             its Go module, about three minutes the first time), compose-check (tools/deploy/compose-check:
 #             compose-go, what `docker compose config` uses), kubernetes-validate (PyPI: Kubernetes JSON
@@ -140,11 +141,16 @@ up_deploy() {
 }
 
 up_browser() {
-  if command -v chromium >/dev/null 2>&1; then log "chromium at $(command -v chromium)"; return; fi
-  log "installing chromium (Debian package)"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-    || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-  log "chromium installed: $(chromium --version 2>/dev/null | head -1)"
+  if command -v chromium >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 && command -v envsubst >/dev/null 2>&1; then
+    log "chromium, nginx, envsubst present"; return
+  fi
+  log "installing chromium, nginx-light, gettext-base (Debian packages)"
+  local packages=(chromium nginx-light gettext-base)
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null \
+    || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null; }
+  # the package starts a default site on :80 where it can: the tests run their own nginx
+  as_root pkill -x nginx 2>/dev/null || true
+  log "installed: $(chromium --version 2>/dev/null | head -1), $(nginx -v 2>&1)"
 }
 
 case "$what" in

@@ -41,8 +41,12 @@ export async function ensureInfrastructure(
     step(log, 'FerretDB: building it from its Go module (one to two minutes, once per machine)', 'ferretdb');
   if (options.testTools && !findDeployTools())
     step(log, 'deployment tools: helm from its Go module (about three minutes, once per machine)', 'deploy');
-  if (options.testTools && !existsSync(CHROMIUM))
-    step(log, "browser: Debian's chromium for the console test (apt; once per machine)", 'browser');
+  if (options.testTools && !['/usr/sbin/nginx', '/usr/bin/envsubst', CHROMIUM].every((f) => existsSync(f)))
+    step(
+      log,
+      'browser: chromium and nginx for the console test (Debian packages; once per machine)',
+      'browser',
+    );
 }
 
 /** What `tools/infra/up.sh deploy` installs for the deployment tests; undefined when something is missing. */

@@ -62,6 +62,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     expect(check).toEqual({ status: 0, report: expect.stringContaining(`: 0 problems`) });
     expect(chartViolations(manifests)).toEqual([]);
     expect(manifests.filter((m) => m.kind === 'Deployment').map((m) => m.metadata.name)).toEqual([
+      'cppo-hub-console',
       'cppo-hub-entitlement',
       'cppo-hub-metering',
       'cppo-hub-offer-ingest',
@@ -116,7 +117,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
       'metering/metering: no memory limits',
     ]);
     expect(planted(['podSecurityContext.runAsNonRoot=false'])).toEqual(
-      ['entitlement', 'metering', 'offer-ingest', 'opportunity'].map(
+      ['console', 'entitlement', 'metering', 'offer-ingest', 'opportunity'].map(
         (name) => `${name}/${name}: runAsNonRoot is not true`,
       ),
     );
@@ -129,7 +130,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     expect(planted(['services.entitlement.pdb.enabled=false'])).toEqual([
       'entitlement: no PodDisruptionBudget',
     ]);
-    expect(planted(['containerSecurityContext.readOnlyRootFilesystem=false'])).toHaveLength(4);
+    expect(planted(['containerSecurityContext.readOnlyRootFilesystem=false'])).toHaveLength(5);
   });
 
   it('the schema check catches a field Kubernetes does not know', () => {
@@ -140,6 +141,19 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     expect(check.report).toContain("'runAsNonRot' was unexpected");
   });
 
+  it("the console gets the services' addresses and no connection strings", () => {
+    const web = rendered([]).find((m) => m.kind === 'Deployment' && m.metadata.name === 'cppo-hub-console')!;
+    const container = web.spec.template.spec.containers[0];
+    expect(container.envFrom).toBeUndefined();
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: 'OPPORTUNITY_URL', value: 'http://cppo-hub-opportunity:3001' },
+        { name: 'METERING_URL', value: 'http://cppo-hub-metering:3004' },
+      ]),
+    );
+    expect(web.spec.template.spec.securityContext).toMatchObject({ runAsUser: 101, runAsNonRoot: true });
+  });
+
   it('connection strings come from the chart-made Secret or an existing one, never the ConfigMap', () => {
     const own = rendered([]);
     expect(own.find((m) => m.kind === 'Secret')!.stringData).toMatchObject({
@@ -148,7 +162,9 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     });
     const existing = rendered(PRODUCTION);
     expect(existing.filter((m) => m.kind === 'Secret')).toEqual([]);
-    const deployment = existing.find((m) => m.kind === 'Deployment')!;
+    const deployment = existing.find(
+      (m) => m.metadata.name === 'cppo-hub-opportunity' && m.kind === 'Deployment',
+    )!;
     expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({
       secretRef: { name: 'cppo-hub-connections' },
     });

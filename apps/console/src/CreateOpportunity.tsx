@@ -16,6 +16,8 @@ interface Installment {
 }
 
 const ACCOUNT = /^\d{12}$/;
+/** The currencies the API accepts for a commit (AWS Marketplace's). */
+const CURRENCIES = ['USD', 'AUD', 'EUR', 'GBP', 'JPY'];
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 /** Every field of POST /v1/opportunities; what can be checked here is, the rest is the API's 400. */
@@ -30,7 +32,7 @@ export function CreateOpportunity() {
   const [pricingModel, setPricingModel] = useState('Contract');
   const [commit, setCommit] = useState(false);
   const [amount, setAmount] = useState('');
-  const [currency] = useState('USD');
+  const [currency, setCurrency] = useState('USD');
   const [duration, setDuration] = useState('P12M');
   const [grants, setGrants] = useState<Grant[]>([{ dimensionKey: '', quantity: '', unitPrice: '' }]);
   const [prices, setPrices] = useState<Price[]>([]);
@@ -188,7 +190,16 @@ export function CreateOpportunity() {
         {commit && (
           <>
             <div className="row">
-              <Field label="Amount (USD)" errors={messages('commitAmount.amount')}>
+              <Field label="Currency" errors={messages('commitAmount.currency')}>
+                {(props) => (
+                  <select {...props} value={currency} onChange={(e) => setCurrency(e.target.value)}>
+                    {CURRENCIES.map((c) => (
+                      <option key={c}>{c}</option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Amount" errors={messages('commitAmount.amount')}>
                 {(props) => (
                   <input
                     {...props}
@@ -231,7 +242,7 @@ export function CreateOpportunity() {
         empty={{ dimensionKey: '', price: '' }}
         columns={[
           ['dimensionKey', 'Dimension'],
-          ['price', 'Price per unit (USD)'],
+          ['price', 'Price per unit'],
         ]}
       />
       <Errors messages={messages('usageDimensionPrices')} />
@@ -257,7 +268,7 @@ export function CreateOpportunity() {
         empty={{ chargeDate: '', amount: '' }}
         columns={[
           ['chargeDate', 'Charge date'],
-          ['amount', 'Amount (USD)'],
+          ['amount', 'Amount'],
         ]}
       />
       <Errors messages={messages('installments')} />

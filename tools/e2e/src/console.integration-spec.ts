@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startStack, type Stack } from './testing/stack';
@@ -103,7 +104,8 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     await page.getByLabel(/Buyer AWS accounts/).fill(`${BUYER}, 555566667777`);
     await page.getByLabel('This offer renews an existing agreement').check();
     await page.getByLabel('Upfront commitment').check();
-    await page.getByLabel('Amount (USD)').fill('12000.00');
+    await page.getByLabel('Currency').selectOption('USD');
+    await page.getByLabel('Amount', { exact: true }).fill('12000.00');
     await page.getByLabel('Duration').selectOption('P12M');
     await page.getByLabel('Dimension 1').first().fill('users');
     await page.getByLabel('Quantity 1').fill('100');
@@ -114,7 +116,7 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     ].entries()) {
       await usagePrices.getByRole('button', { name: 'Add' }).click();
       await usagePrices.getByLabel(`Dimension ${i + 1}`).fill(dimension);
-      await usagePrices.getByLabel(`Price per unit (USD) ${i + 1}`).fill(price);
+      await usagePrices.getByLabel(`Price per unit ${i + 1}`).fill(price);
     }
     await page.getByLabel('Expiry date').fill(daysFromNow(20));
     await page.getByLabel('Single use (one offer from it)').check();
@@ -132,13 +134,13 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     ].entries()) {
       await schedule.getByRole('button', { name: 'Add' }).click();
       await schedule.getByLabel(`Charge date ${i + 1}`).fill(date);
-      await schedule.getByLabel(`Amount (USD) ${i + 1}`).fill(amount);
+      await schedule.getByLabel(`Amount ${i + 1}`).fill(amount);
     }
     await page.getByRole('button', { name: 'Create and submit to AWS' }).click();
     await expectText(schedule.locator('xpath=following-sibling::ul[1]'), 'installments: amounts must add up');
     await shot('create-opportunity');
 
-    await schedule.getByLabel('Amount (USD) 2').fill('6000.00');
+    await schedule.getByLabel('Amount 2').fill('6000.00');
     await page.getByRole('button', { name: 'Create and submit to AWS' }).click();
     await page.waitForURL(/#\/opportunities\/off_/);
     opportunityUrl = page.url();
@@ -274,6 +276,9 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
       const script = /src="(\/assets\/[^"]+\.js)"/.exec(await index.text())![1];
       const asset = await fetch(`${container.origin}${script}`);
       expect(asset.headers.get('cache-control')).toContain('immutable');
+      // first load: at most 200 KB of JavaScript gzipped
+      const gzipped = gzipSync(Buffer.from(await asset.arrayBuffer())).length;
+      expect(gzipped).toBeLessThan(200 * 1024);
       expect((await fetch(`${container.origin}/api/metering/health/ready`)).status).toBe(200);
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(`${container.origin}/#/opportunities`);

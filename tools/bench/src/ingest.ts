@@ -3,11 +3,13 @@ import mongoose from 'mongoose';
 import { notificationFixtures as fx } from '@cppo/contracts/testing';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
+  deleteTopology,
   drainQueue,
   numberedAgreementNotification,
   queueDepth,
   rabbitUrl,
   sendMessages,
+  serviceQueues,
   startServiceProcess,
   tapExchange,
   uniqueName,
@@ -113,6 +115,7 @@ async function ingest(
   await connection.close();
   await tap.close();
   await Promise.all(replicasStarted.map((replica) => replica.stop()));
+  await deleteTopology(exchange, serviceQueues([prefix]));
   if (stored !== count || seen.size !== count)
     throw new Error(`expected ${count} stored and published, got ${stored} stored, ${seen.size} published`);
   return {

@@ -4,14 +4,16 @@ import mongoose from 'mongoose';
 import { notificationFixtures as fx } from '@cppo/contracts/testing';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
+  deleteTopology,
   numberedAgreementNotification,
   rabbitUrl,
   sendMessages,
+  type ServiceProcess,
+  serviceQueues,
   startMarketplaceSim,
   startServiceProcess,
   tapExchange,
   uniqueName,
-  type ServiceProcess,
 } from '@cppo/testing';
 import { percentile, type BenchContext, type Row } from './bench';
 
@@ -144,16 +146,17 @@ export async function latencySuite(ctx: BenchContext, seconds: number, rate: num
     AWS_SECRET_ACCESS_KEY: 'bench',
     LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'error',
   };
+  const prefixes = [uniqueName('bench-ingest'), uniqueName('bench-entitlement')];
   const services: ServiceProcess[] = [
     await startServiceProcess('offer-ingest', {
       ...common,
-      RABBITMQ_QUEUE_PREFIX: uniqueName('bench-ingest'),
+      RABBITMQ_QUEUE_PREFIX: prefixes[0],
       SQS_QUEUE_URL: queueUrl,
       SQS_ENDPOINT: ctx.emulator.endpoint,
     }),
     await startServiceProcess('entitlement', {
       ...common,
-      RABBITMQ_QUEUE_PREFIX: uniqueName('bench-entitlement'),
+      RABBITMQ_QUEUE_PREFIX: prefixes[1],
       MARKETPLACE_ENDPOINT: sim.url,
     }),
   ];
@@ -207,6 +210,7 @@ export async function latencySuite(ctx: BenchContext, seconds: number, rate: num
   } finally {
     await tap.close();
     await Promise.all(services.map((s) => s.stop()));
+    await deleteTopology(exchange, serviceQueues(prefixes));
     await sim.stop();
     const connection = await mongoose.createConnection(database.toString()).asPromise();
     await connection.dropDatabase();

@@ -5,7 +5,6 @@ import {
   mongoUrl,
   numberedAgreementNotification,
   startServiceProcess,
-  uniqueName,
   waitFor,
   type ServiceProcess,
 } from '@cppo/testing';
@@ -13,14 +12,12 @@ import { drained, startIngestHarness, type IngestHarness } from './testing/inges
 
 /** offer-ingest replicas as separate processes sharing one queue, one database and one exchange. */
 async function startReplicas(h: IngestHarness, count: number, database: string): Promise<ServiceProcess[]> {
-  const prefix = uniqueName('ingest');
   const replicas = await Promise.all(
     Array.from({ length: count }, () =>
       startServiceProcess(
         'offer-ingest',
         h.env({
           MONGO_URL: database,
-          RABBITMQ_QUEUE_PREFIX: prefix,
           INGEST_CONCURRENCY: '2',
           OUTBOX_POLL_MS: '500',
           OUTBOX_LEASE_MS: '3000',

@@ -4,6 +4,7 @@ import { RoutingKeys, type MessageEnvelope } from '@cppo/contracts';
 import { createSqsClient } from '@cppo/marketplace';
 import {
   deleteTopology,
+  serviceQueues,
   queueDepth,
   rawAmqp,
   rabbitUrl,
@@ -48,6 +49,8 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   const exchange = uniqueName('cppo.events.test');
+  // offer-ingest consumes entitlement events: its queues are named by this prefix and deleted on close
+  const prefix = uniqueName('ingest');
   const published: MessageEnvelope[] = [];
   const markers = new Set<string>();
   const tap = await tapExchange(exchange, (envelope) =>
@@ -69,6 +72,7 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
       INGEST_CONCURRENCY: '2',
       RABBITMQ_URL: rabbitUrl(),
       RABBITMQ_EXCHANGE: exchange,
+      RABBITMQ_QUEUE_PREFIX: prefix,
       OUTBOX_POLL_MS: '100',
       ...extra,
     }),
@@ -86,7 +90,7 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
     },
     async close() {
       await tap.close().catch(() => undefined);
-      await deleteTopology(exchange, []);
+      await deleteTopology(exchange, serviceQueues([prefix]));
       sqsClient.destroy();
       await sqs.stop();
     },

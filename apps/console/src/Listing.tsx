@@ -6,12 +6,12 @@ export function usePaged<T>(service: Service, path: string, filters: Record<stri
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
   const [error, setError] = useState('');
-  const query = JSON.stringify(filters);
+  // the filters as the query string itself: a stable dependency, built once per render
+  const query = new URLSearchParams(Object.entries(filters).filter(([, value]) => value)).toString();
   const load = useCallback(
     async (after?: string) => {
-      const params = new URLSearchParams({ limit: '50' });
-      for (const [key, value] of Object.entries(JSON.parse(query) as Record<string, string>))
-        if (value) params.set(key, value);
+      const params = new URLSearchParams(query);
+      params.set('limit', '50');
       if (after) params.set('cursor', after);
       try {
         const page = await api<Page<T>>(service, `${path}?${params}`);

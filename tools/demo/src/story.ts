@@ -36,7 +36,7 @@ export interface StoryOptions {
   duplicateAndShuffle?: boolean;
   /** A line per step as it starts, and its outcome (the demo's live progress). */
   progress?: (event: { step: Step; index: number; phase: 'start' | 'done'; text: string }) => void;
-  /** Runs after a step's action and before its outcome is awaited (tests kill services here). */
+  /** Runs after each step's action and before its outcome is awaited (tests kill services here). */
   after?: (step: Step) => Promise<void>;
   /** How long to wait for each outcome. */
   timeoutMs?: number;
@@ -130,7 +130,9 @@ export async function playStory(target: StoryTarget, options: StoryOptions = {})
   const step = async <T>(name: Step, text: string, action: () => Promise<T>): Promise<T> => {
     const index = STEPS.indexOf(name) + 1;
     options.progress?.({ step: name, index, phase: 'start', text });
-    return action();
+    const answer = await action();
+    await options.after?.(name);
+    return answer;
   };
   const done = (name: Step, text: string) =>
     options.progress?.({ step: name, index: STEPS.indexOf(name) + 1, phase: 'done', text });
@@ -139,9 +141,7 @@ export async function playStory(target: StoryTarget, options: StoryOptions = {})
   // 1. The ISV's partner manager creates the opportunity; AWS releases the resale authorization.
   const created = await step('opportunity', 'creating the opportunity (every field)', async () => {
     const body = { ...fullOpportunity(), name: `Demo: Acme via Partner X ${new Date().toISOString()}` };
-    const answer = await api<OpportunityView>('opportunity', 'POST', '/v1/opportunities', body);
-    await options.after?.('opportunity');
-    return answer;
+    return api<OpportunityView>('opportunity', 'POST', '/v1/opportunities', body);
   });
   const opportunity = await wait('the opportunity to turn ACTIVE', async () => {
     const current = await api<OpportunityView>('opportunity', 'GET', `/v1/opportunities/${created.id}`);
@@ -155,16 +155,14 @@ export async function playStory(target: StoryTarget, options: StoryOptions = {})
   );
 
   // 2. The partner makes its private offer for the buyer from the authorization.
-  const awsOffer = await step('partner-offer', 'the partner makes its offer for the buyer', async () => {
-    const answer = await sim<{ id: string }>('POST', '/_sim/partner/offers', {
+  const awsOffer = await step('partner-offer', 'the partner makes its offer for the buyer', () =>
+    sim<{ id: string }>('POST', '/_sim/partner/offers', {
       resaleAuthorizationId: opportunity.marketplace.resaleAuthorizationId,
       partnerAccountId: PARTNER,
       buyerAccountIds: [BUYER],
       ...copies,
-    });
-    await options.after?.('partner-offer');
-    return answer;
-  });
+    }),
+  );
   const offerOf = () =>
     wait('the CPPO offer to be ingested', async () => {
       const { items } = await api<{ items: OfferView[] }>('opportunity', 'GET', `/v1/offers?type=CPPO`);
@@ -183,7 +181,6 @@ export async function playStory(target: StoryTarget, options: StoryOptions = {})
       ...copies,
     });
     await release();
-    await options.after?.('buyer-accepts');
     return answer;
   });
   if (options.duplicateAndShuffle)
@@ -218,15 +215,12 @@ export async function playStory(target: StoryTarget, options: StoryOptions = {})
     type Results = { results: { status: string }[] };
     const first = await api<Results>('metering', 'POST', '/v1/usage-records', { records });
     const resent = await api<Results>('metering', 'POST', '/v1/usage-records', { records });
-    await options.after?.('usage');
     return { first: first.results.map((r) => r.status), resent: resent.results.map((r) => r.status) };
   });
   done('usage', `first sending: ${summary(intake.first)}; sent again: ${summary(intake.resent)}`);
 
   // 5. The reporter sends each closed hour's overage to AWS.
-  await step('overage-reported', 'waiting for the hourly overage reports to AWS', async () =>
-    options.after?.('overage-reported'),
-  );
+  await step('overage-reported', 'waiting for the hourly overage reports to AWS', async () => undefined);
   const window = `from=${new Date(hourStart(2)).toISOString()}&to=${new Date(hourStart(0)).toISOString()}`;
   const usage: HourOfUsage[] = await wait('both hours reported to AWS', async () => {
     const { hours } = await api<{ hours: HourOfUsage[] }>(
@@ -235,16 +229,20 @@ export async function playStory(target: StoryTarget, options: StoryOptions = {})
       `/v1/entitlements/${active.id}/usage?${window}`,
     );
     const withUsage = hours.filter((h) => h.usage > 0);
-    return withUsage.length === 4 && withUsage.every((h) => h.status === 'REPORTED') ? withUsage : undefined;
+    return withUsage.length === STORY_USAGE.length && withUsage.every((h) => h.status === 'REPORTED')
+      ? withUsage
+      : undefined;
   });
   const value = usage.reduce((sum, h) => sum + Number(h.wholesaleValue ?? 0), 0);
-  done('overage-reported', `4 hourly records REPORTED, wholesale value of the overage ${value.toFixed(2)}`);
+  done(
+    'overage-reported',
+    `${usage.length} hourly records REPORTED, wholesale value of the overage ${value.toFixed(2)}`,
+  );
 
   // 6. The buyer cancels.
   await step('buyer-cancels', 'the buyer cancels the agreement', async () => {
     await sim('POST', `/_sim/agreements/${agreement.id}/cancel`, copies);
     await release();
-    await options.after?.('buyer-cancels');
   });
   const entitlement = await entitlementOf((e) => e.status === 'CANCELLED', 'the entitlement CANCELLED');
   done('buyer-cancels', `entitlement ${entitlement.id} CANCELLED`);

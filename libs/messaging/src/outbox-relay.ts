@@ -16,9 +16,9 @@ export interface EnvelopeSink {
 }
 
 /**
- * Publishes the events waiting in documents' embedded outboxes, in order, each confirmed by RabbitMQ,
- * and only then removes them. A crash after the publish and before the removal re-publishes the same
- * envelope (same messageId) after the lease expires; consumers deduplicate. Nothing is ever lost.
+ * Publishes the events waiting in documents' embedded outboxes, in order on one channel, all confirmed by
+ * RabbitMQ, and only then removes them. A crash after the publish and before the removal re-publishes the
+ * same envelope (same messageId) after the lease expires; consumers deduplicate. Nothing is ever lost.
  * Repositories reach it through the persistence library's OutboxDispatcher (it is their OutboxSink).
  */
 export class OutboxRelay implements OutboxSink {
@@ -106,7 +106,11 @@ export class OutboxRelay implements OutboxSink {
     }
   }
 
-  /** Publishes the claimed events in order, each confirmed; then removes exactly those. */
+  /**
+   * Publishes the claimed events in order, then removes exactly those once all are confirmed. They are sent
+   * back to back and their confirms awaited together (a call's 1,000 events took 0.5 s one confirm at a
+   * time): one channel keeps their order, and if one is refused the document keeps them all for a retry.
+   */
   private async publishClaimed(
     store: OutboxStore,
     id: string,
@@ -114,7 +118,9 @@ export class OutboxRelay implements OutboxSink {
     soleWriter = false,
   ): Promise<void> {
     try {
-      for (const event of events) await this.sink.publishEnvelope(event as unknown as MessageEnvelope);
+      await Promise.all(
+        events.map((event) => this.sink.publishEnvelope(event as unknown as MessageEnvelope)),
+      );
     } catch (error) {
       await store.release(id).catch(() => undefined);
       throw error;

@@ -45,7 +45,10 @@ export async function waitForHttp(url: string, timeoutMs = 30_000, child?: Child
  */
 export function startTypeScript(entry: string, env: Record<string, string>): ManagedProcess {
   const root = join(__dirname, '../../..');
-  return startProcess(process.execPath, ['-r', '@swc-node/register', join(root, entry)], {
+  // CPPO_CPU_PROFILE_DIR=<dir>: each process writes a V8 CPU profile there when it exits (bench analysis).
+  const profileDir = process.env['CPPO_CPU_PROFILE_DIR'];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return startProcess(process.execPath, [...profile, '-r', '@swc-node/register', join(root, entry)], {
     cwd: root,
     env: { ...process.env, ...env },
   });

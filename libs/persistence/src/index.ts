@@ -3,6 +3,7 @@ export * from './document-lock';
 export * from './condition';
 export * from './outbox-dispatcher';
 export * from './persistence.module';
+export * from './indexes';
 export * from './schemas/outbox-event.schema';
 export * from './schemas/org.schema';
 export * from './schemas/api-key.schema';

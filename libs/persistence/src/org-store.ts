@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
-import { ensureIndexes, SCHEMAS } from './persistence.module';
+import { ensureIndexes } from './indexes';
+import { SCHEMAS } from './persistence.module';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { OrgRepository } from './repositories/org.repository';
 import { ApiKey } from './schemas/api-key.schema';

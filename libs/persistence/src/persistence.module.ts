@@ -7,10 +7,11 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { Counter } from 'prom-client';
 import { BaseEnv } from '@cppo/runtime';
 import { setConditionMode } from './condition';
+import { ensureIndexes } from './indexes';
 import { MongoWatchdog } from './mongo-watchdog';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { ApiKeyRepository } from './repositories/api-key.repository';
@@ -78,10 +79,15 @@ const REPOSITORIES = [
   InboxRepository,
 ];
 
+// Mongoose keeps a formatted stack trace of every query's caller (only to explain "Query was already
+// executed"); with source maps on (`--enable-source-maps` in the images, swc in development) formatting it
+// cost the entitlement service ~0.2 ms of CPU per query in a profile. We never execute a query twice.
+mongoose.set('skipOriginalStackTraces', true);
+
 /**
  * The Mongo connection (`MONGO_URL`) and one repository per collection (two typed writers for `offers`).
- * Index builds finish before the app starts serving, so a unique index is never missing when the first
- * write arrives. Needs the service's validated settings (`BaseEnv`) from the platform module.
+ * Indexes are ensured (`ensureIndexes`) before the app starts serving. Needs the service's validated
+ * settings (`BaseEnv`) from the platform module.
  */
 @Global()
 @Module({
@@ -126,12 +132,5 @@ export class PersistenceModule implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.watchdog.stop();
-  }
-}
-
-export async function ensureIndexes(connection: Connection): Promise<void> {
-  for (const model of Object.values(connection.models)) {
-    await model.createCollection().catch(() => undefined);
-    await model.createIndexes();
   }
 }

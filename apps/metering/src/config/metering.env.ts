@@ -66,6 +66,16 @@ export class MeteringEnv extends AwsServiceEnv {
   @Min(10)
   METERING_RETRY_MAX_MS = 300_000;
 
+  /**
+   * How long intake may reuse an ACTIVE entitlement it read (0: read every request). Within it, a change
+   * (ended, deprovisioned, new dimensions) is seen up to this late; other states are always read.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  METERING_ENTITLEMENT_CACHE_MS = 5_000;
+
   /** BatchMeterUsage calls in flight at once per replica. */
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
-import { UsageRecordResult } from '@cppo/contracts';
+import { EntitlementStatus, UsageRecordResult } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
 import {
   EntitlementRepository,
@@ -24,27 +25,33 @@ const MAX_QUANTITY = 2_147_483_647; // AWS's Quantity is a 32-bit integer
 /**
  * Usage intake: checks each record against its entitlement and AWS's rules, stores the accepted ones in one
  * batch write, and answers per record in request order. A request costs a fixed number of database round
- * trips whatever its size: one read of its entitlements, one unordered insert, and one read of the records
- * whose key was taken (to tell a duplicate from a conflict).
+ * trips whatever its size: one read of the entitlements it names (none when all are ACTIVE ones read in the
+ * last METERING_ENTITLEMENT_CACHE_MS), one unordered insert, and one read of the records whose key was
+ * taken (to tell a duplicate from a conflict).
  */
 @Injectable()
 export class UsageIntakeService {
   private readonly logger = new Logger(UsageIntakeService.name);
+  /**
+   * ACTIVE entitlements read lately, by `org|id|<id>` and `org|agreement|<agreementId>`: an application sends
+   * usage for the same customers request after request, and on FerretDB the lookup is a scan of every
+   * entitlement. Only ACTIVE ones are kept, so one that becomes active is used at once.
+   */
+  private readonly recent: LRUCache<string, Entitlement> | undefined;
 
   constructor(
     private readonly env: MeteringEnv,
     private readonly entitlements: EntitlementRepository,
     private readonly usage: UsageRecordRepository,
     private readonly catalog: CatalogGateway,
-  ) {}
+  ) {
+    const ttl = env.METERING_ENTITLEMENT_CACHE_MS;
+    this.recent = ttl ? new LRUCache({ max: 10_000, ttl }) : undefined;
+  }
 
   async record(orgId: string, inputs: UsageRecordInput[]): Promise<UsageRecordOutcome[]> {
     const now = Date.now();
-    const found = await this.entitlements.findForUsage(
-      orgId,
-      unique(inputs.map((i) => i.entitlementId)),
-      unique(inputs.filter((i) => i.entitlementId === undefined).map((i) => i.agreementId)),
-    );
+    const found = await this.find(orgId, inputs);
     const byId = new Map(found.map((e) => [e._id, e]));
     const byAgreement = new Map(found.map((e) => [e.agreementId, e]));
     const dimensions = await this.usageDimensions(found);
@@ -89,6 +96,32 @@ export class UsageIntakeService {
     });
     for (const outcome of outcomes) recorded.inc({ result: outcome.status });
     return outcomes;
+  }
+
+  /** The entitlements the inputs name (by id or by agreement) that belong to the org. */
+  private async find(orgId: string, inputs: UsageRecordInput[]): Promise<Entitlement[]> {
+    const key = (kind: 'id' | 'agreement', value: string) => `${orgId}|${kind}|${value}`;
+    const known = new Map<string, Entitlement>();
+    const ids: string[] = [];
+    const agreementIds: string[] = [];
+    for (const input of inputs) {
+      const [kind, value] = input.entitlementId
+        ? (['id', input.entitlementId] as const)
+        : (['agreement', input.agreementId as string] as const);
+      const hit = this.recent?.get(key(kind, value));
+      if (hit) known.set(hit._id, hit);
+      else (kind === 'id' ? ids : agreementIds).push(value);
+    }
+    if (ids.length || agreementIds.length) {
+      const found = await this.entitlements.findForUsage(orgId, unique(ids), unique(agreementIds));
+      for (const e of found) {
+        known.set(e._id, e);
+        if (e.status !== EntitlementStatus.ACTIVE) continue;
+        this.recent?.set(key('id', e._id), e);
+        this.recent?.set(key('agreement', e.agreementId), e);
+      }
+    }
+    return [...known.values()];
   }
 
   private problem(

@@ -60,6 +60,14 @@ describe('ensureIndexes: every index on MongoDB, only the unique ones on FerretD
     expect(await names(Entitlement.name)).toEqual(['_id_', 'orgId_1_agreementId_1']);
   });
 
+  it('read-check-write: replicas starting together all start (they race to drop the same indexes)', async () => {
+    setConditionMode(db, 'filter');
+    await ensureIndexes(db);
+    setConditionMode(db, 'read-check-write');
+    await Promise.all([ensureIndexes(db), ensureIndexes(db), ensureIndexes(db)]);
+    expect(await names(MeteringReport.name)).toEqual(['_id_']);
+  });
+
   it('auto: the server decides', async () => {
     setConditionMode(db, 'auto');
     await ensureIndexes(db);

@@ -45,7 +45,11 @@ export async function ensureIndexes(
       if (options?.['unique']) await model.collection.createIndex(fields as never, options as never);
       else {
         const name = indexName(fields, options ?? {});
-        if (existing.has(name)) await model.collection.dropIndex(name);
+        // Replicas starting together may race to drop it: gone is gone (IndexNotFound, code 27).
+        if (existing.has(name))
+          await model.collection.dropIndex(name).catch((error: { code?: number }) => {
+            if (error.code !== 27) throw error;
+          });
       }
     }
   }

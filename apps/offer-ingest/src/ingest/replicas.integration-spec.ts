@@ -26,7 +26,13 @@ async function startReplicas(h: IngestHarness, count: number, database: string):
       ),
     ),
   );
-  await Promise.all(replicas.map((replica) => replica.ready()));
+  try {
+    await Promise.all(replicas.map((replica) => replica.ready()));
+  } catch (error) {
+    // One that did not start must not leave the others running (they would keep jest from exiting).
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    throw error;
+  }
   return replicas;
 }
 

@@ -93,6 +93,27 @@ export const when = {
 export type ConditionMode = 'filter' | 'read-check-write';
 
 const modes = new WeakMap<Connection, Promise<ConditionMode>>();
+const kinds = new WeakMap<Connection, Promise<ServerKind>>();
+
+export type ServerKind = 'mongodb' | 'ferretdb';
+
+/** What the server of a connection is (its `buildInfo` names FerretDB); asked once per connection. */
+export function serverKind(connection: Connection): Promise<ServerKind> {
+  let known = kinds.get(connection);
+  if (!known) {
+    known = connection
+      .asPromise()
+      .then((ready) => {
+        if (!ready.db) throw new Error('Mongo connection has no database');
+        return ready.db.admin().command({ buildInfo: 1 });
+      })
+      .then((info): ServerKind => ('ferretdbVersion' in info ? 'ferretdb' : 'mongodb'));
+    // A failed probe (server away) is not remembered: the next call asks again.
+    known.catch(() => kinds.delete(connection));
+    kinds.set(connection, known);
+  }
+  return known;
+}
 
 /**
  * Sets the mode of a connection (`MONGO_CONDITIONS`: `auto` asks the server, FerretDB → read-check-write;
@@ -104,18 +125,7 @@ export function setConditionMode(connection: Connection, mode: ConditionMode | '
 }
 
 export function conditionMode(connection: Connection): Promise<ConditionMode> {
-  let known = modes.get(connection);
-  if (!known) {
-    known = connection
-      .asPromise()
-      .then((ready) => {
-        if (!ready.db) throw new Error('Mongo connection has no database');
-        return ready.db.admin().command({ buildInfo: 1 });
-      })
-      .then((info) => ('ferretdbVersion' in info ? 'read-check-write' : 'filter'));
-    // A failed probe (server away) is not remembered: the next call asks again.
-    known.catch(() => modes.delete(connection));
-    modes.set(connection, known);
-  }
-  return known;
+  const forced = modes.get(connection);
+  if (forced) return forced;
+  return serverKind(connection).then((kind) => (kind === 'ferretdb' ? 'read-check-write' : 'filter'));
 }

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { conditionMode, setConditionMode } from './condition';
+import { serverKind, setConditionMode } from './condition';
 import { ensureIndexes } from './indexes';
 import { SCHEMAS } from './persistence.module';
 import { MeteringReport } from './schemas/metering-report.schema';
 import { Entitlement } from './schemas/entitlement.schema';
 
 // Both branches of index creation, on the jest global setup's server (FerretDB, or MongoDB with MONGO_URL):
-// `filter` (MongoDB) makes every index of the schemas; `read-check-write` (FerretDB) only the unique ones.
+// for MongoDB every index of the schemas; for FerretDB only the unique ones.
 describe('ensureIndexes: every index on MongoDB, only the unique ones on FerretDB (Mongo provider)', () => {
   let db: Connection;
 
@@ -27,9 +27,10 @@ describe('ensureIndexes: every index on MongoDB, only the unique ones on FerretD
   const names = async (model: string) =>
     (await db.model(model).collection.indexes()).map((index) => index.name).sort();
 
-  it('filter (the MongoDB branch): every index the schemas declare', async () => {
-    setConditionMode(db, 'filter');
-    await ensureIndexes(db);
+  const models = () => Object.values(db.models);
+
+  it('MongoDB branch: every index the schemas declare', async () => {
+    await ensureIndexes(db, models(), 'mongodb');
     expect(await names(MeteringReport.name)).toEqual([
       '_id_',
       'hour_1',
@@ -42,11 +43,9 @@ describe('ensureIndexes: every index on MongoDB, only the unique ones on FerretD
     );
   });
 
-  it('read-check-write (the FerretDB branch): only unique indexes; secondary ones made earlier are dropped', async () => {
-    setConditionMode(db, 'filter');
-    await ensureIndexes(db); // as an earlier version made them
-    setConditionMode(db, 'read-check-write');
-    await ensureIndexes(db);
+  it('FerretDB branch: only unique indexes; secondary ones made earlier are dropped', async () => {
+    await ensureIndexes(db, models(), 'mongodb'); // as an earlier version made them
+    await ensureIndexes(db, models(), 'ferretdb');
     expect(await names(MeteringReport.name)).toEqual(['_id_']);
     expect(await names(Entitlement.name)).toEqual(['_id_', 'orgId_1_agreementId_1']);
     // The unique index still refuses a second entitlement of one agreement.
@@ -56,23 +55,25 @@ describe('ensureIndexes: every index on MongoDB, only the unique ones on FerretD
       entitlements.insertOne({ _id: 'ent_2', orgId: 'org_1', agreementId: 'agmt-1' } as never),
     ).rejects.toMatchObject({ code: 11000 });
     // Running it again changes nothing.
-    await ensureIndexes(db);
+    await ensureIndexes(db, models(), 'ferretdb');
     expect(await names(Entitlement.name)).toEqual(['_id_', 'orgId_1_agreementId_1']);
   });
 
-  it('read-check-write: replicas starting together all start (they race to drop the same indexes)', async () => {
-    setConditionMode(db, 'filter');
-    await ensureIndexes(db);
-    setConditionMode(db, 'read-check-write');
-    await Promise.all([ensureIndexes(db), ensureIndexes(db), ensureIndexes(db)]);
+  it('FerretDB branch: replicas starting together all start (they race to drop the same indexes)', async () => {
+    await ensureIndexes(db, models(), 'mongodb');
+    const start = () => ensureIndexes(db, models(), 'ferretdb');
+    await Promise.all([start(), start(), start()]);
     expect(await names(MeteringReport.name)).toEqual(['_id_']);
   });
 
-  it('auto: the server decides', async () => {
-    setConditionMode(db, 'auto');
-    await ensureIndexes(db);
-    const reportIndexes = await names(MeteringReport.name);
-    if ((await conditionMode(db)) === 'filter') expect(reportIndexes).toContain('status_1_nextAttemptAt_1');
-    else expect(reportIndexes).toEqual(['_id_']);
-  });
+  it.each(['filter', 'read-check-write'] as const)(
+    'by default the server decides, whatever MONGO_CONDITIONS forces (%s)',
+    async (forced) => {
+      setConditionMode(db, forced);
+      await ensureIndexes(db);
+      const reportIndexes = await names(MeteringReport.name);
+      if ((await serverKind(db)) === 'mongodb') expect(reportIndexes).toContain('status_1_nextAttemptAt_1');
+      else expect(reportIndexes).toEqual(['_id_']);
+    },
+  );
 });

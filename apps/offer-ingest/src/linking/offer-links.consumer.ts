@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { OfferType, RoutingKeys, type EntitlementEventV1, type MessageEnvelope } from '@cppo/contracts';
 import { buildEnvelope, deterministicMessageId, MessageConsumer } from '@cppo/messaging';
 import { CppoOfferRepository, OfferRepository, type OutboxEvent } from '@cppo/persistence';
+import { LRUCache } from 'lru-cache';
 
 export const OFFER_INGEST_SUBSCRIPTIONS = [
   RoutingKeys.EntitlementActivated,
@@ -19,6 +20,11 @@ export const OFFER_INGEST_SUBSCRIPTIONS = [
 @MessageConsumer()
 export class OfferLinksConsumer {
   private readonly logger = new Logger(OfferLinksConsumer.name);
+  /**
+   * Offers this process knows to be linked (a link never changes): every later event of their agreements
+   * costs no read. An entitlement's events come in several per agreement, and many agreements name one offer.
+   */
+  private readonly linked = new LRUCache<string, true>({ max: 50_000 });
 
   constructor(
     private readonly offers: OfferRepository,
@@ -37,9 +43,13 @@ export class OfferLinksConsumer {
 
   private async link({ orgId, messageId, payload }: MessageEnvelope<EntitlementEventV1>): Promise<void> {
     const { offerId, opportunityId } = payload;
-    if (!offerId || !opportunityId) return;
+    if (!offerId || !opportunityId || this.linked.has(`${orgId}|${offerId}`)) return;
     const offer = await this.offers.findById(orgId, offerId);
-    if (!offer || offer.type !== OfferType.CPPO || offer.cppoOutOfferId) return;
+    if (!offer || offer.type !== OfferType.CPPO) return;
+    if (offer.cppoOutOfferId) {
+      this.linked.set(`${orgId}|${offerId}`, true);
+      return;
+    }
     const opportunity = await this.offers.findById(orgId, opportunityId);
     if (!opportunity || opportunity.type !== OfferType.CPPO_OUT) return;
     const resaleAuthorizationId = opportunity.marketplace?.resaleAuthorizationId;
@@ -60,6 +70,8 @@ export class OfferLinksConsumer {
       resaleAuthorizationId,
       [linked],
     );
+    // Linked now, or by someone else meanwhile (the write is conditional): linked either way.
+    this.linked.set(`${orgId}|${offerId}`, true);
     if (written)
       this.logger.log(
         `CPPO offer ${offer.awsOfferId} linked to opportunity ${opportunityId} (its agreement)`,

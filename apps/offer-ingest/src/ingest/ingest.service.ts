@@ -36,7 +36,20 @@ export type IngestOutcome = 'processed' | 'duplicate' | 'quarantined';
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   /** Account or product code → org id; orgs are not deleted, so 30 s of staleness only delays a new one. */
-  private readonly orgCache = new LRUCache<string, string>({ max: 10_000, ttl: 30_000 });
+  private readonly orgCache = new LRUCache<string, string>({
+    max: 10_000,
+    ttl: 30_000,
+    // Concurrent lookups of one key share one query (a batch often names one account ten times); an
+    // account no org owns is not remembered, so an org created for it is found on its next notification.
+    fetchMethod: async (key) => {
+      const [kind, value] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+      const org =
+        kind === 'account'
+          ? await this.orgs.findByAwsAccountId(value)
+          : await this.orgs.findByProductCode(value);
+      return org?._id;
+    },
+  });
 
   constructor(
     private readonly publisher: EventPublisher,
@@ -352,14 +365,7 @@ export class IngestService {
   /** The org owning an AWS account (EventBridge) or else a SaaS product code (SNS), cached. */
   private async orgForKey(account?: string, productCode?: string): Promise<string | undefined> {
     if (!account && !productCode) return undefined;
-    const key = account ? `account:${account}` : `product:${productCode}`;
-    const cached = this.orgCache.get(key);
-    if (cached) return cached;
-    const org = account
-      ? await this.orgs.findByAwsAccountId(account)
-      : await this.orgs.findByProductCode(productCode ?? '');
-    if (org) this.orgCache.set(key, org._id);
-    return org?._id;
+    return this.orgCache.fetch(account ? `account:${account}` : `product:${productCode}`);
   }
 
   /** Events derived from one AWS event get deterministic ids: a double publish deduplicates downstream. */

@@ -1,4 +1,5 @@
 import type { Collection, Connection, Schema } from 'mongoose';
+import { serverKind, type ServerKind } from './condition';
 
 /** What index creation needs of a model. */
 interface IndexedModel {
@@ -7,7 +8,6 @@ interface IndexedModel {
   createCollection(): Promise<unknown>;
   createIndexes(): Promise<unknown>;
 }
-import { serverKind, type ServerKind } from './condition';
 
 /** The name the server gives an index of these fields (unless the schema names it). */
 function indexName(fields: Record<string, unknown>, options: { name?: string }): string {

@@ -36,19 +36,12 @@ export type IngestOutcome = 'processed' | 'duplicate' | 'quarantined';
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   /** Account or product code → org id; orgs are not deleted, so 30 s of staleness only delays a new one. */
-  private readonly orgCache = new LRUCache<string, string>({
+  private readonly orgCache = new LRUCache<string, string, () => Promise<string | undefined>>({
     max: 10_000,
     ttl: 30_000,
     // Concurrent lookups of one key share one query (a batch often names one account ten times); an
     // account no org owns is not remembered, so an org created for it is found on its next notification.
-    fetchMethod: async (key) => {
-      const [kind, value] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-      const org =
-        kind === 'account'
-          ? await this.orgs.findByAwsAccountId(value)
-          : await this.orgs.findByProductCode(value);
-      return org?._id;
-    },
+    fetchMethod: (_key, _stale, { context: lookup }) => lookup(),
   });
 
   constructor(
@@ -365,7 +358,10 @@ export class IngestService {
   /** The org owning an AWS account (EventBridge) or else a SaaS product code (SNS), cached. */
   private async orgForKey(account?: string, productCode?: string): Promise<string | undefined> {
     if (!account && !productCode) return undefined;
-    return this.orgCache.fetch(account ? `account:${account}` : `product:${productCode}`);
+    const [key, find] = account
+      ? [`account:${account}`, () => this.orgs.findByAwsAccountId(account)]
+      : [`product:${productCode}`, () => this.orgs.findByProductCode(productCode ?? '')];
+    return this.orgCache.fetch(key, { context: () => find().then((org) => org?._id) });
   }
 
   /** Events derived from one AWS event get deterministic ids: a double publish deduplicates downstream. */

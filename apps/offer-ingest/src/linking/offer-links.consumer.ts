@@ -43,11 +43,12 @@ export class OfferLinksConsumer {
 
   private async link({ orgId, messageId, payload }: MessageEnvelope<EntitlementEventV1>): Promise<void> {
     const { offerId, opportunityId } = payload;
-    if (!offerId || !opportunityId || this.linked.has(`${orgId}|${offerId}`)) return;
+    const key = `${orgId}|${offerId}`;
+    if (!offerId || !opportunityId || this.linked.has(key)) return;
     const offer = await this.offers.findById(orgId, offerId);
     if (!offer || offer.type !== OfferType.CPPO) return;
     if (offer.cppoOutOfferId) {
-      this.linked.set(`${orgId}|${offerId}`, true);
+      this.linked.set(key, true);
       return;
     }
     const opportunity = await this.offers.findById(orgId, opportunityId);
@@ -71,7 +72,7 @@ export class OfferLinksConsumer {
       [linked],
     );
     // Linked now, or by someone else meanwhile (the write is conditional): linked either way.
-    this.linked.set(`${orgId}|${offerId}`, true);
+    this.linked.set(key, true);
     if (written)
       this.logger.log(
         `CPPO offer ${offer.awsOfferId} linked to opportunity ${opportunityId} (its agreement)`,

@@ -82,9 +82,14 @@ export async function prepareServices(ctx: BenchContext): Promise<{
   return { sim, databaseUrl, org, env, cleanup };
 }
 
+/** A service's /metrics text (Prometheus exposition format). */
+export async function metricsText(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+}
+
 /** A service's /metrics, read once: the total of a counter over all its labels. */
 export async function readCounters(port: number): Promise<(name: string) => number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await metricsText(port);
   return (name) =>
     [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce(
       (sum, m) => sum + Number(m[1]),

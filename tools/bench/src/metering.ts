@@ -20,13 +20,20 @@ const IN_FLIGHT = 2;
 
 const progress = (line: string) => process.stderr.write(`[bench metering] ${line}\n`);
 
-/** Runs `send` over `items` in slices of BATCH, IN_FLIGHT slices at a time; returns the milliseconds taken. */
-async function inFlight<T>(items: T[], send: (slice: T[]) => Promise<void>): Promise<number> {
+/**
+ * Runs `send` over `items` in slices of `size` (BATCH), `parallel` (IN_FLIGHT) slices at a time; returns the
+ * milliseconds taken.
+ */
+async function inFlight<T>(
+  items: T[],
+  send: (slice: T[]) => Promise<unknown>,
+  { size = BATCH, parallel = IN_FLIGHT } = {},
+): Promise<number> {
   const started = Date.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < items.length) await send(items.slice(next, (next += BATCH)));
+    Array.from({ length: parallel }, async () => {
+      while (next < items.length) await send(items.slice(next, (next += size)));
     }),
   );
   return Date.now() - started;
@@ -74,9 +81,7 @@ function rawInsert(
       createdAt: new Date(),
     };
   });
-  return inFlight(docs, async (slice) => {
-    await model.collection.insertMany(slice as never[], { ordered: false });
-  });
+  return inFlight(docs, (slice) => model.collection.insertMany(slice as never[], { ordered: false }));
 }
 
 /**
@@ -100,7 +105,8 @@ async function intakeAndBaseline(
     rawMs += await rawInsert(model, org.orgId, records.slice(i, i + round));
     httpMs += await intake(service, org.apiKey, records.slice(i, i + round));
   }
-  const requests = Math.ceil(records.length / round) * Math.ceil(round / BATCH);
+  // Every round but the last is whole requests, so the rounds make as many requests as one run would.
+  const requests = Math.ceil(records.length / BATCH);
   return {
     rawRate: (records.length / rawMs) * 1000,
     rate: (records.length / httpMs) * 1000,
@@ -116,18 +122,13 @@ async function rawMetering(sim: RunningSimulator, records: UsageRecord[]): Promi
     credentials: { accessKeyId: ISV, secretAccessKey: 'bench' },
     maxAttempts: 1,
   });
-  const started = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (next < records.length) {
-        const slice = records.slice(next, (next += 25));
-        await client.send(new BatchMeterUsageCommand({ UsageRecords: slice }));
-      }
-    }),
+  const ms = await inFlight(
+    records,
+    (slice) => client.send(new BatchMeterUsageCommand({ UsageRecords: slice })),
+    { size: 25, parallel: 4 },
   );
   client.destroy();
-  return Date.now() - started;
+  return ms;
 }
 
 /**

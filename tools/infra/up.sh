@@ -88,18 +88,25 @@ up_ferretdb() {
   log "FerretDB built: $("$bin" --version | head -1)"
 }
 
-up_fuzzer() {
-  local venv="$TOOLS_DIR/venv"
-  if "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
-    log "schemathesis $SCHEMATHESIS_VERSION at $venv/bin/schemathesis"; return
-  fi
+# Debian's python3-venv (virtualenvs with pip). Installed before `all` starts the deploy tools in the
+# background: two apt-get runs at once fight over dpkg's lock, and a venv made while the package is half
+# installed has no pip.
+python_venv() {
   if ! python3 -c 'import ensurepip' 2>/dev/null; then
     log "installing python3-venv (Debian package)"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
   fi
+}
+
+up_fuzzer() {
+  local venv="$TOOLS_DIR/venv"
+  if "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    log "schemathesis $SCHEMATHESIS_VERSION at $venv/bin/schemathesis"; return
+  fi
+  python_venv
   log "installing schemathesis $SCHEMATHESIS_VERSION into $venv (PyPI; about a minute the first time)"
-  python3 -m venv "$venv"
+  python3 -m venv --clear "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   log "schemathesis installed: $("$venv/bin/schemathesis" --version)"
 }
@@ -120,15 +127,14 @@ up_deploy() {
   mkdir -p "$bin" "$crds"
   # compose-check is ours and small: rebuilt every time (a few seconds once its modules are cached)
   (cd "$here/tools/deploy/compose-check" && go build -trimpath -o "$bin/compose-check" .)
-  if [ -x "$bin/helm" ] && [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  if [ -x "$bin/helm" ] && [ -x "$venv/bin/pip" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     log "deploy tools at $bin ($want)"; return
   fi
   log "building helm $HELM_VERSION from its Go module (about three minutes the first time)"
   GOBIN="$bin" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
-  if ! python3 -c 'import ensurepip' 2>/dev/null; then
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-  fi
-  python3 -m venv "$venv"
+  python_venv
+  # --clear: a venv left without pip by an interrupted run is made anew
+  python3 -m venv --clear "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
   local keda prom
   keda=$(go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")
@@ -157,6 +163,7 @@ case "$what" in
   all)
     # helm's build (minutes of CPU) overlaps the package downloads and installs of the other steps
     deploy_log=$(mktemp)
+    python_venv
     up_deploy >"$deploy_log" 2>&1 &
     deploy_pid=$!
     up_rabbitmq; up_ferretdb; up_fuzzer; up_browser

@@ -40,7 +40,8 @@ export default [
   },
   {
     // Services speak to the database only through named repository methods (libs/persistence): no Mongo
-    // operator keys and no mongoose model under apps/. Tests may send hostile input such as {"$ne": ...}.
+    // operator keys and no mongoose model under apps/. Tests may send hostile input such as {"$ne": ...}
+    // and drive AWS clients directly.
     files: ['apps/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.integration-spec.ts'],
     rules: {
@@ -57,6 +58,19 @@ export default [
         {
           selector: "MemberExpression > Identifier.property[name='model']",
           message: 'No mongoose model under apps/: use a repository method.',
+        },
+      ],
+      // ... and to AWS only through libs/marketplace's gateways, in the project's own types.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*'],
+              message:
+                'AWS belongs in libs/marketplace: add a gateway method that speaks the project’s types.',
+            },
+          ],
         },
       ],
     },

@@ -5,6 +5,7 @@ export * from './validation';
 export * from './payload-map';
 export * from './aws-event.v1';
 export * from './opportunity/opportunity-event.v1';
+export * from './opportunity/opportunity-terms';
 export * from './opportunity/created.v1';
 export * from './opportunity/published.v1';
 export * from './opportunity/failed.v1';

@@ -17,17 +17,7 @@ export class AgreementEnrichment {
   /** The new Agreement API state, or undefined when it could not be asked now (try again later). */
   async read(orgId: string, agreementId: string): Promise<AgreementApiState | undefined> {
     try {
-      const described = await this.agreements.describeAgreement(orgId, agreementId);
-      const acceptedTerms = await this.agreements.getAgreementTerms(orgId, agreementId);
-      return {
-        status: 'OK',
-        at: new Date(),
-        acceptedTerms: JSON.parse(JSON.stringify(acceptedTerms)) as Record<string, unknown>[],
-        currencyCode: described.estimatedCharges?.currencyCode,
-        agreementValue: described.estimatedCharges?.agreementValue,
-        startTime: described.startTime,
-        endTime: described.endTime,
-      };
+      return { status: 'OK', at: new Date(), ...(await this.agreements.agreement(orgId, agreementId)) };
     } catch (error) {
       const e = error as Error;
       if (classifyAwsError(error) !== 'client') {

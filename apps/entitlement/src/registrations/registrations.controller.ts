@@ -52,21 +52,21 @@ export class RegistrationsController {
       const e = error as Error;
       throw new BadRequestException([`token: AWS refused it (${e.name}: ${e.message})`]);
     }
-    const candidates = resolved.LicenseArn
-      ? await this.entitlements.findAllBy(orgId, { licenseArn: resolved.LicenseArn })
+    const candidates = resolved.licenseArn
+      ? await this.entitlements.findAllBy(orgId, { licenseArn: resolved.licenseArn })
       : await this.entitlements.findAllBy(orgId, {
-          buyerAccountId: resolved.CustomerAWSAccountId ?? '',
-          productId: resolved.ProductCode ?? '',
+          buyerAccountId: resolved.customerAwsAccountId ?? '',
+          productId: resolved.productCode ?? '',
         });
     const entitlement = current(candidates);
     if (!entitlement)
       throw new NotFoundException(
-        `no entitlement for licence ${resolved.LicenseArn ?? '(none)'} yet: AWS's notifications may not have arrived; try again shortly`,
+        `no entitlement for licence ${resolved.licenseArn ?? '(none)'} yet: AWS's notifications may not have arrived; try again shortly`,
       );
     if (entitlement.tenantId === body.tenantId) return EntitlementView.from(entitlement); // registered already
     const registered = await this.entitlements.register(orgId, entitlement._id, {
       tenantId: body.tenantId,
-      customerIdentifier: resolved.CustomerIdentifier,
+      customerIdentifier: resolved.customerIdentifier,
       registeredAt: entitlement.registeredAt ?? new Date(),
     });
     if (!registered)

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type {
-  UsageRecord as AwsUsageRecord,
-  BatchMeterUsageCommandOutput,
-} from '@aws-sdk/client-marketplace-metering';
 import { Counter, Histogram } from 'prom-client';
 import { MeteringReportStatus, RoutingKeys, type MeteringEventV1 } from '@cppo/contracts';
-import { classifyAwsError, MeteringGateway } from '@cppo/marketplace';
+import {
+  classifyAwsError,
+  MAX_RECORDS_PER_METERING_CALL,
+  meteringCallKey,
+  MeteringGateway,
+  type MeterUsageResult,
+  type OverageRecord,
+} from '@cppo/marketplace';
 import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
 import {
   EntitlementRepository,
@@ -21,8 +24,6 @@ import { forEachLimited, PeriodicTask, retryDelay } from '@cppo/runtime';
 import { MeteringEnv } from '../config/metering.env';
 import { earliestAcceptedHour } from '../usage/usage.rules';
 import { customerOf, MeteringLedger } from './metering.ledger';
-
-const MAX_RECORDS_PER_CALL = 25; // BatchMeterUsage's limit
 
 const reportsByStatus = new Counter({
   name: 'cppo_metering_reports_total',
@@ -59,28 +60,15 @@ interface Result {
   notSent?: boolean;
 }
 
-/** A record's identity in AWS's answer (AWS echoes each record it answers for). */
-function recordKey(r: AwsUsageRecord): string {
-  const time = r.Timestamp instanceof Date ? r.Timestamp.getTime() : new Date(r.Timestamp as never).getTime();
-  return [r.Dimension, time, r.LicenseArn ?? r.CustomerIdentifier, r.CustomerAWSAccountId ?? ''].join('|');
-}
-
-/** The record AWS is sent for a report: always the same for the same report (Timestamp = hour start). */
-export function awsRecordOf(report: MeteringReport, customer: MeteringCustomer): AwsUsageRecord {
-  return customer.path === 'LicenseArn'
-    ? {
-        Timestamp: new Date(report.hour),
-        Dimension: report.dimension,
-        Quantity: report.overageQuantity,
-        CustomerAWSAccountId: customer.customerAwsAccountId,
-        LicenseArn: customer.licenseArn,
-      }
-    : {
-        Timestamp: new Date(report.hour),
-        Dimension: report.dimension,
-        Quantity: report.overageQuantity,
-        CustomerIdentifier: customer.customerIdentifier,
-      };
+/** The record reported for a report: always the same for the same report. */
+function overageRecordOf(report: MeteringReport): OverageRecord {
+  return {
+    id: report._id,
+    customer: report.customer as MeteringCustomer,
+    dimension: report.dimension,
+    hour: report.hour,
+    quantity: report.overageQuantity,
+  };
 }
 
 /**
@@ -166,11 +154,11 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     // One call per org, customer path and product code (withCustomers kept only reports with a customer).
     const groups = groupBy(
       mine.filter((r) => !results.has(r._id)),
-      (r) => `${r.orgId}|${r.customer?.path}|${r.customer?.productCode ?? ''}`,
+      (r) => meteringCallKey(r.orgId, r.customer),
     );
     const chunks = [...groups.values()].flatMap((reports) =>
-      Array.from({ length: Math.ceil(reports.length / MAX_RECORDS_PER_CALL) }, (_, i) =>
-        reports.slice(i * MAX_RECORDS_PER_CALL, (i + 1) * MAX_RECORDS_PER_CALL),
+      Array.from({ length: Math.ceil(reports.length / MAX_RECORDS_PER_METERING_CALL) }, (_, i) =>
+        reports.slice(i * MAX_RECORDS_PER_METERING_CALL, (i + 1) * MAX_RECORDS_PER_METERING_CALL),
       ),
     );
     await forEachLimited(chunks, this.env.METERING_CONCURRENCY, (chunk) => this.call(chunk, results));
@@ -208,15 +196,10 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
 
   private async call(reports: MeteringReport[], results: Map<string, Result>): Promise<void> {
     // One group shares its org, customer path and product code (submit groups them so).
-    const path = reports[0].customer as MeteringCustomer;
-    const records = reports.map((report) => awsRecordOf(report, report.customer as MeteringCustomer));
     const started = Date.now();
-    let output: BatchMeterUsageCommandOutput;
+    let output: MeterUsageResult;
     try {
-      output = await this.gateway.batchMeterUsageOnce(reports[0].orgId, {
-        UsageRecords: records,
-        ...(path.path === 'ProductCode' ? { ProductCode: path.productCode } : {}),
-      });
+      output = await this.gateway.meterUsage(reports[0].orgId, reports.map(overageRecordOf));
       awsLatency.observe({ outcome: 'ok' }, (Date.now() - started) / 1000);
     } catch (error) {
       const e = error as Error;
@@ -238,25 +221,24 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
       }
       return;
     }
-    const byKey = new Map(reports.map((r, i) => [recordKey(records[i]), r]));
-    for (const answer of output.Results ?? []) {
-      const report = answer.UsageRecord && byKey.get(recordKey(answer.UsageRecord));
-      if (!report) continue;
-      const known = AWS_STATUS[answer.Status ?? ''];
-      results.set(report._id, {
-        ...(known ?? { status: MeteringReportStatus.PENDING, reason: `unknown status ${answer.Status}` }),
-        awsStatus: answer.Status,
-        meteringRecordId: answer.MeteringRecordId,
-      });
-    }
-    for (const r of reports)
-      if (!results.has(r._id))
-        results.set(r._id, {
+    for (const report of reports) {
+      const answer = output.outcomes.get(report._id);
+      if (!answer) {
+        results.set(report._id, {
           status: MeteringReportStatus.PENDING,
-          reason: (output.UnprocessedRecords ?? []).length
+          reason: output.unprocessed
             ? 'returned in UnprocessedRecords'
             : 'AWS returned no result for the record',
         });
+        continue;
+      }
+      const known = AWS_STATUS[answer.awsStatus ?? ''];
+      results.set(report._id, {
+        ...(known ?? { status: MeteringReportStatus.PENDING, reason: `unknown status ${answer.awsStatus}` }),
+        awsStatus: answer.awsStatus,
+        meteringRecordId: answer.meteringRecordId,
+      });
+    }
   }
 
   private expiredWindow(): Result {

@@ -54,10 +54,7 @@ export class OfferLinker {
 
   private async describeResaleAuthorization(orgId: string, awsOfferId: string): Promise<string | undefined> {
     try {
-      const entity = await this.catalog.describeEntity(orgId, awsOfferId);
-      const id = (entity.DetailsDocument as { ResaleAuthorizationId?: unknown } | undefined)
-        ?.ResaleAuthorizationId;
-      return typeof id === 'string' ? id : undefined;
+      return await this.catalog.resaleAuthorizationOfOffer(orgId, awsOfferId);
     } catch (error) {
       // AccessDenied is the expected answer when AWS does not let the ISV see the partner's offer.
       if ((error as Error).name !== 'AccessDeniedException')

@@ -1,4 +1,4 @@
-import type { Message } from '@aws-sdk/client-sqs';
+import type { QueueMessage } from '@cppo/marketplace/sqs';
 import { envValidator } from '@cppo/runtime';
 import { OfferIngestEnv } from '../config/offer-ingest.env';
 import type { IngestOutcome, IngestService } from './ingest.service';
@@ -19,7 +19,7 @@ describe('SqsIngestConsumer.handleBatch (ingest stubbed)', () => {
     return new SqsIngestConsumer(env, { ingestBatch } as unknown as IngestService);
   }
 
-  const message = (body: string): Message => ({ MessageId: body, Body: body, ReceiptHandle: body });
+  const message = (body: string): QueueMessage => ({ id: body, body });
 
   it('deletes processed, duplicate and quarantined messages, keeps failed ones for redelivery', async () => {
     const outcomes: Record<string, IngestOutcome | Error> = {
@@ -36,7 +36,7 @@ describe('SqsIngestConsumer.handleBatch (ingest stubbed)', () => {
 
     const done = await consumer.handleBatch(['a', 'b', 'c', 'd'].map(message));
 
-    expect(done.map((m) => m.MessageId)).toEqual(['a', 'b', 'c']);
+    expect(done.map((m) => m.id)).toEqual(['a', 'b', 'c']);
   });
 
   // Without the timeout this batch never completes and the test fails on jest's timeout.
@@ -47,6 +47,6 @@ describe('SqsIngestConsumer.handleBatch (ingest stubbed)', () => {
 
     const done = await consumer.handleBatch(['x', 'hangs', 'y'].map(message));
 
-    expect(done.map((m) => m.MessageId)).toEqual(['x', 'y']);
+    expect(done.map((m) => m.id)).toEqual(['x', 'y']);
   });
 });

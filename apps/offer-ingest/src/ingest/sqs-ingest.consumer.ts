@@ -4,10 +4,9 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { Consumer } from 'sqs-consumer';
 import { Counter } from 'prom-client';
-import { awsClientOptionsFrom, createSqsClient } from '@cppo/marketplace';
+import { awsClientOptionsFrom } from '@cppo/marketplace';
+import { NotificationQueue, type QueueMessage } from '@cppo/marketplace/sqs';
 import { OfferIngestEnv } from '../config/offer-ingest.env';
 import { IngestService, type IngestOutcome } from './ingest.service';
 
@@ -18,79 +17,43 @@ const processed = new Counter({
 });
 
 /**
- * Long-polls the notification queue with `INGEST_CONCURRENCY` sqs-consumer loops sharing one client.
+ * Long-polls the notification queue with `INGEST_CONCURRENCY` loops sharing one client (NotificationQueue).
  * Each batch is ingested together (IngestService.ingestBatch); only messages whose effects are stored and
- * whose events are published (confirmed) are returned, and sqs-consumer deletes exactly those with one
- * DeleteMessageBatch. A message that failed (Mongo or
- * RabbitMQ away) stays in the queue and comes back after its visibility timeout; the heartbeat extends
- * visibility while work goes on. On shutdown the loops stop and in-flight batches finish.
+ * whose events are published (confirmed) are returned, and the queue deletes exactly those with one
+ * DeleteMessageBatch. A message that failed (Mongo or RabbitMQ away) stays in the queue and comes back
+ * after its visibility timeout; the heartbeat extends visibility while work goes on. On shutdown the
+ * loops stop and in-flight batches finish.
  */
 @Injectable()
 export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SqsIngestConsumer.name);
-  private readonly client: SQSClient;
-  private readonly consumers: Consumer[] = [];
-  /** Per consumer loop: whether it is handling a batch (then its deletes must not be aborted). */
-  private readonly handling: boolean[] = [];
+  private readonly queue: NotificationQueue;
 
   constructor(
     private readonly env: OfferIngestEnv,
     private readonly ingest: IngestService,
   ) {
-    this.client = createSqsClient({ ...awsClientOptionsFrom(env), endpoint: env.SQS_ENDPOINT });
+    this.queue = new NotificationQueue(
+      {
+        queueUrl: env.SQS_QUEUE_URL,
+        client: { ...awsClientOptionsFrom(env), endpoint: env.SQS_ENDPOINT },
+        batchSize: env.SQS_BATCH_SIZE,
+        waitTimeSeconds: env.SQS_WAIT_TIME_SECONDS,
+        visibilityTimeout: env.SQS_VISIBILITY_TIMEOUT,
+        loops: env.INGEST_CONCURRENCY,
+      },
+      { handleBatch: (messages) => this.handleBatch(messages), onError: (m) => this.logger.warn(m) },
+    );
   }
 
   onApplicationBootstrap(): void {
-    const visibility = this.env.SQS_VISIBILITY_TIMEOUT;
-    for (let i = 0; i < this.env.INGEST_CONCURRENCY; i++) {
-      const consumer = Consumer.create({
-        sqs: this.client,
-        queueUrl: this.env.SQS_QUEUE_URL,
-        batchSize: this.env.SQS_BATCH_SIZE,
-        waitTimeSeconds: this.env.SQS_WAIT_TIME_SECONDS,
-        visibilityTimeout: visibility,
-        heartbeatInterval: Math.max(1, Math.floor(visibility / 3)),
-        pollingCompleteWaitTimeMs: 15_000,
-        useQueueUrlAsEndpoint: !this.env.SQS_ENDPOINT,
-        handleMessageBatch: async (messages) => {
-          this.handling[i] = true;
-          try {
-            return await this.handleBatch(messages);
-          } finally {
-            this.handling[i] = false;
-          }
-        },
-      });
-      consumer.on('error', (error) => {
-        // the receive beforeApplicationShutdown aborted on purpose
-        if (!consumer.status.isRunning && /aborted/i.test(error.message)) return;
-        this.logger.warn(`SQS: ${error.message}`);
-      });
-      consumer.on('processing_error', (error) => this.logger.warn(`processing: ${error.message}`));
-      consumer.start();
-      this.consumers.push(consumer);
-    }
-    this.logger.log(`consuming ${this.env.SQS_QUEUE_URL} with ${this.consumers.length} loops`);
+    this.queue.start();
+    this.logger.log(`consuming ${this.env.SQS_QUEUE_URL} with ${this.env.INGEST_CONCURRENCY} loops`);
   }
 
-  /**
-   * A loop waiting in a long poll (up to SQS_WAIT_TIME_SECONDS) has its receive aborted, so that stopping
-   * takes no longer than the batches in hand (an aborted receive at worst leaves messages invisible until
-   * their visibility timeout: redelivered later, never lost); a loop handling a batch finishes it and
-   * deletes what it committed (up to 15 s).
-   */
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(
-      this.consumers.map(
-        (consumer, i) =>
-          new Promise<void>((resolve) => {
-            if (!consumer.status.isRunning) return resolve();
-            consumer.once('stopped', () => resolve());
-            consumer.stop({ abort: !this.handling[i] });
-          }),
-      ),
-    );
-    this.client.destroy();
+  /** Stops receiving; batches in hand finish and delete what they committed (up to 15 s). */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.queue.stop();
   }
 
   /**
@@ -98,13 +61,16 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
    * one not done within INGEST_MESSAGE_TIMEOUT_MS). The batch is handed to the ingest service whole (its
    * plain notifications cost one database write together); each message's outcome settles on its own.
    */
-  async handleBatch(messages: Message[]): Promise<Message[]> {
-    const pending = this.ingest.ingestBatch(messages.map((message) => message.Body ?? ''));
+  async handleBatch(messages: QueueMessage[]): Promise<QueueMessage[]> {
+    const pending = this.ingest.ingestBatch(messages.map((message) => message.body));
     const outcomes = await Promise.all(pending.map((outcome, i) => this.settle(messages[i], outcome)));
     return messages.filter((_, i) => outcomes[i] !== 'failed');
   }
 
-  private async settle(message: Message, pending: Promise<IngestOutcome>): Promise<IngestOutcome | 'failed'> {
+  private async settle(
+    message: QueueMessage,
+    pending: Promise<IngestOutcome>,
+  ): Promise<IngestOutcome | 'failed'> {
     let outcome: IngestOutcome | 'failed';
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = this.env.INGEST_MESSAGE_TIMEOUT_MS;
@@ -117,7 +83,7 @@ export class SqsIngestConsumer implements OnApplicationBootstrap, BeforeApplicat
       ]);
     } catch (error) {
       outcome = 'failed';
-      this.logger.warn(`message ${message.MessageId} left for redelivery: ${(error as Error).message}`);
+      this.logger.warn(`message ${message.id} left for redelivery: ${(error as Error).message}`);
     }
     clearTimeout(timer);
     processed.inc({ outcome });

@@ -66,7 +66,7 @@ export class ChangeSetEventsConsumer {
       this.logger.debug(`change set ${envelope.payload.changeSetId} is not an opportunity's; ignored`);
       return;
     }
-    const described = await this.catalog.describeChangeSet(offer.orgId, envelope.payload.changeSetId);
-    await this.tracker.ended(offer, described, `aws:${envelope.payload.eventId}`);
+    const outcome = await this.catalog.changeSet(offer.orgId, envelope.payload.changeSetId);
+    await this.tracker.ended(offer, outcome, `aws:${envelope.payload.eventId}`);
   }
 }

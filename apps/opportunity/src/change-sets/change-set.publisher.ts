@@ -11,8 +11,7 @@ import { CatalogGateway, classifyAwsError } from '@cppo/marketplace';
 import { OpportunityRepository, type MarketplaceError, type Offer } from '@cppo/persistence';
 import { PeriodicTask, retryDelay, forEachLimited } from '@cppo/runtime';
 import { OpportunityEnv } from '../config/opportunity.env';
-import { toDto } from '../opportunities/create-opportunity.service';
-import { buildPublishChangeSet, buildRestrictChangeSet } from './change-set.builder';
+import { opportunityTermsOf } from '../opportunities/create-opportunity.service';
 import { CHANGE_SET_HOOKS, type ChangeSetHooks } from './change-set.hooks';
 import { ChangeSetTracker } from './change-set.tracker';
 
@@ -74,9 +73,9 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
   private async submitPublish(offer: Offer): Promise<void> {
     const token = offer.marketplace?.clientRequestToken ?? `cppo-${offer._id}`;
     try {
-      const changeSetId = await this.catalog.startChangeSet(
+      const { changeSetId } = await this.catalog.publishResaleAuthorization(
         offer.orgId,
-        buildPublishChangeSet(toDto(offer)),
+        opportunityTermsOf(offer),
         token,
         `cppo-hub ${offer._id}`,
       );
@@ -93,9 +92,9 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
     const resaleAuthorizationId = offer.marketplace?.resaleAuthorizationId;
     if (!restrict || !resaleAuthorizationId) return;
     try {
-      const changeSetId = await this.catalog.startChangeSet(
+      const { changeSetId } = await this.catalog.restrictResaleAuthorization(
         offer.orgId,
-        buildRestrictChangeSet(resaleAuthorizationId),
+        resaleAuthorizationId,
         restrict.clientRequestToken,
         `cppo-hub restrict ${offer._id}`,
       );
@@ -128,9 +127,9 @@ export class ChangeSetPublisher implements OnApplicationBootstrap, OnApplication
     if (!changeSetId) return;
     const next = this.after((offer.marketplace?.pollAttempts ?? 0) + 1);
     try {
-      const described = await this.catalog.describeChangeSet(offer.orgId, changeSetId);
-      if (await this.tracker.ended(offer, described, 'service:opportunity (poll)')) return;
-      await this.tracker.pollLater(offer, next, described.Status);
+      const outcome = await this.catalog.changeSet(offer.orgId, changeSetId);
+      if (await this.tracker.ended(offer, outcome, 'service:opportunity (poll)')) return;
+      await this.tracker.pollLater(offer, next, outcome.status);
     } catch (error) {
       this.logger.warn(
         `opportunity ${offer._id}: DescribeChangeSet ${changeSetId} failed: ${(error as Error).message}`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { DescribeChangeSetCommandOutput } from '@aws-sdk/client-marketplace-catalog';
 import { OfferStatus, RoutingKeys } from '@cppo/contracts';
+import type { ChangeSetOutcome } from '@cppo/marketplace';
 import { OpportunityRepository, type MarketplaceError, type Offer } from '@cppo/persistence';
 import { OpportunityHistory } from '../opportunities/opportunity.history';
 
@@ -51,12 +51,9 @@ export class ChangeSetTracker {
    * Applies a terminal change set (from a notification or a poll) to its opportunity; false when it is not
    * terminal or the opportunity no longer waits for it.
    */
-  async ended(offer: Offer, described: DescribeChangeSetCommandOutput, actor: string): Promise<boolean> {
-    const status = described.Status;
-    const changeSetId = described.ChangeSetId;
-    if ((status !== 'SUCCEEDED' && status !== 'FAILED' && status !== 'CANCELLED') || !changeSetId)
-      return false;
-    const errors = changeSetErrors(described);
+  async ended(offer: Offer, outcome: ChangeSetOutcome, actor: string): Promise<boolean> {
+    const { status, changeSetId, errors } = outcome;
+    if (!outcome.terminal) return false;
     if (offer.marketplace?.restrict?.changeSetId === changeSetId) {
       const restricted = status === 'SUCCEEDED';
       const updated = await this.opportunities.completeRestrict(
@@ -76,9 +73,7 @@ export class ChangeSetTracker {
       return !!updated;
     }
     const succeeded = status === 'SUCCEEDED';
-    const resaleAuthorizationId = succeeded
-      ? described.ChangeSet?.find((c) => c.ChangeType === 'CreateResaleAuthorization')?.Entity?.Identifier
-      : undefined;
+    const { resaleAuthorizationId } = outcome;
     const next = succeeded ? OfferStatus.ACTIVE : OfferStatus.FAILED;
     const marketplace = { ...offer.marketplace, changeSetStatus: status, resaleAuthorizationId, errors };
     const updated = await this.opportunities.completePublish(
@@ -111,25 +106,4 @@ export class ChangeSetTracker {
     ]);
     if (updated) await this.history.record(updated, SERVICE, status.toLowerCase(), { reason });
   }
-}
-
-/** Each change's AWS error codes, or the change set's failure code when no change carries one. */
-export function changeSetErrors(described: DescribeChangeSetCommandOutput): MarketplaceError[] {
-  const errors = (described.ChangeSet ?? []).flatMap((change) =>
-    (change.ErrorDetailList ?? []).map((e) => ({
-      code: e.ErrorCode ?? 'UNKNOWN',
-      message: e.ErrorMessage ?? '',
-      changeName: change.ChangeType,
-    })),
-  );
-  if (!errors.length && described.Status === 'FAILED') {
-    errors.push({
-      code: described.FailureCode ?? 'FAILED',
-      message: described.FailureDescription ?? 'the change set failed',
-      changeName: undefined,
-    });
-  }
-  if (described.Status === 'CANCELLED')
-    errors.push({ code: 'CANCELLED', message: 'the change set was cancelled', changeName: undefined });
-  return errors;
 }

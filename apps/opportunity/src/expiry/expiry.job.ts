@@ -49,16 +49,8 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
     let offerDetails: { offerExtendedStatus?: string; offerCreatedCount?: number } | undefined;
     if (id) {
       try {
-        const details = (await this.catalog.describeEntity(offer.orgId, id)).DetailsDocument as
-          | { Status?: string; OfferDetails?: { OfferExtendedStatus?: string; OfferCreatedCount?: number } }
-          | undefined;
-        awsStatus = details?.Status;
-        // "Completed-Used": a single-use authorization a partner has used up; the count of offers made.
-        if (details?.OfferDetails)
-          offerDetails = {
-            offerExtendedStatus: details.OfferDetails.OfferExtendedStatus,
-            offerCreatedCount: details.OfferDetails.OfferCreatedCount,
-          };
+        // offerDetails: "Completed-Used" for a single-use authorization a partner has used up; offers made.
+        ({ status: awsStatus, offerDetails } = await this.catalog.resaleAuthorization(offer.orgId, id));
       } catch (error) {
         this.logger.warn(`reconcile ${offer._id}: DescribeEntity ${id} failed: ${(error as Error).message}`);
       }

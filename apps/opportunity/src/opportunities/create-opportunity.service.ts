@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { OfferStatus, RoutingKeys } from '@cppo/contracts';
+import { OfferStatus, RoutingKeys, type OpportunityTerms } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
 import { AuditEventRepository, newId, OpportunityRepository, type Offer } from '@cppo/persistence';
 import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
@@ -9,7 +9,7 @@ import { dimensionProblems, opportunityProblems, today } from './opportunity.rul
 
 /** The commercial fields of an opportunity, kept as sent, in `offer.terms`. */
 type Terms = Pick<
-  CreateOpportunityDto,
+  OpportunityTerms,
   | 'renewal'
   | 'commitAmount'
   | 'usageDimensionPrices'
@@ -19,8 +19,8 @@ type Terms = Pick<
   | 'installments'
 >;
 
-/** The request an opportunity was created from, rebuilt from the stored document (publish, clone). */
-export function toDto(offer: Offer): CreateOpportunityDto {
+/** What an opportunity says, rebuilt from the stored document (publish, clone). */
+export function opportunityTermsOf(offer: Offer): OpportunityTerms {
   const terms = (offer.terms ?? {}) as Terms;
   return {
     name: offer.name ?? '',
@@ -101,7 +101,7 @@ export class CreateOpportunity {
     overrides: Partial<CreateOpportunityDto>,
   ): Promise<Offer> {
     const source = await this.queries.get(orgId, id);
-    const dto = { ...toDto(source), ...overrides } as CreateOpportunityDto;
+    const dto: CreateOpportunityDto = { ...opportunityTermsOf(source), ...overrides };
     const created = await this.create(orgId, actor, dto);
     await this.audit.append({
       orgId,

@@ -1,4 +1,4 @@
-import { productDimensionsOf } from './gateways';
+import { productDimensionsOf } from './product';
 
 describe(productDimensionsOf.name, () => {
   it('reads usage dimensions as AWS types them (ExternallyMetered, or Metered) and entitled ones', () => {

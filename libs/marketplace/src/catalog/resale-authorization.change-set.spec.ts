@@ -1,8 +1,8 @@
-import { buildPublishChangeSet, buildRestrictChangeSet } from './change-set.builder';
+import { publishChangeSet, restrictChangeSet } from './resale-authorization.change-set';
 
-describe(buildPublishChangeSet.name, () => {
+describe(publishChangeSet.name, () => {
   it('references the created entity and releases in the same change set', () => {
-    const sut = buildPublishChangeSet({
+    const sut = publishChangeSet({
       name: 'N',
       productId: 'prod-1',
       resellerAccountId: '111122223333',
@@ -37,7 +37,7 @@ describe(buildPublishChangeSet.name, () => {
   });
 
   it('carries installments in a payment schedule with a zero fixed price', () => {
-    const sut = buildPublishChangeSet({
+    const sut = publishChangeSet({
       name: 'N',
       productId: 'prod-1',
       resellerAccountId: '111122223333',
@@ -74,7 +74,7 @@ describe(buildPublishChangeSet.name, () => {
   });
 
   it('offers a commit priced per unit as a configurable upfront term (AWS’s upfront-contract samples)', () => {
-    const sut = buildPublishChangeSet({
+    const sut = publishChangeSet({
       name: 'N',
       productId: 'prod-1',
       resellerAccountId: '111122223333',
@@ -112,7 +112,7 @@ describe(buildPublishChangeSet.name, () => {
   });
 
   it('restricts by id', () => {
-    expect(buildRestrictChangeSet('resaleauthz-1')).toEqual([
+    expect(restrictChangeSet('resaleauthz-1')).toEqual([
       {
         ChangeType: 'RestrictResaleAuthorization',
         Entity: { Type: 'ResaleAuthorization@1.0', Identifier: 'resaleauthz-1' },

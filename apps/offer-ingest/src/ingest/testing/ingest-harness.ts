@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { RoutingKeys, type MessageEnvelope } from '@cppo/contracts';
 import { createSqsClient } from '@cppo/marketplace';
 import {
@@ -22,7 +21,6 @@ const BARRIER = 'test-barrier';
 /** An SQS emulator queue, real SQS client, and a RabbitMQ queue recording everything published. */
 export interface IngestHarness {
   sqs: SqsEmulator;
-  sqsClient: SQSClient;
   queueUrl: string;
   exchange: string;
   published: MessageEnvelope[];
@@ -58,7 +56,6 @@ export async function startIngestHarness(visibilityTimeout = 30): Promise<Ingest
   );
   return {
     sqs,
-    sqsClient,
     queueUrl,
     exchange,
     published,

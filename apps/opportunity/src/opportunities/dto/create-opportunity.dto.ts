@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { IsAwsAccountId, Nested, Omittable } from '@cppo/contracts';
+import { IsAwsAccountId, Nested, Omittable, type OpportunityTerms } from '@cppo/contracts';
 
 /** ISO date `YYYY-MM-DD`. */
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -141,7 +141,7 @@ export class InstallmentDto {
 }
 
 /** `POST /v1/opportunities`: a CPPO resell opportunity (AWS resale authorization). */
-export class CreateOpportunityDto {
+export class CreateOpportunityDto implements OpportunityTerms {
   @ApiProperty({ example: 'Acme via Partner X FY27', maxLength: 100 })
   @IsString()
   @IsNotEmpty()

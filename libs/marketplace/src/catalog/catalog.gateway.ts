@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DescribeChangeSetCommand,
+  DescribeEntityCommand,
+  StartChangeSetCommand,
+  type Change,
+  type DescribeEntityCommandOutput,
+  type MarketplaceCatalogClient,
+} from '@aws-sdk/client-marketplace-catalog';
+import { LRUCache } from 'lru-cache';
+import type { OpportunityTerms } from '@cppo/contracts';
+import { AwsServiceEnv } from '@cppo/runtime';
+import { accountOfArn, AwsGateway } from '../aws-gateway';
+import { createCatalogClient } from '../clients';
+import { OrgAwsAccess } from '../org-aws-access';
+import { changeSetOutcomeOf, type ChangeSetOutcome } from './change-set.outcome';
+import { productDimensionsOf, type ProductInfo } from './product';
+import { publishChangeSet, restrictChangeSet } from './resale-authorization.change-set';
+
+const CATALOG = 'AWSMarketplace';
+
+/** What AWS says of a resale authorization now (DescribeEntity). */
+export interface ResaleAuthorizationState {
+  /** `Active`, `Restricted`, `Expired`, ... as AWS words it. */
+  status?: string;
+  /** The partner's use of it, when AWS tells: e.g. "Completed-Used" for a used single-use authorization. */
+  offerDetails?: { offerExtendedStatus?: string; offerCreatedCount?: number };
+}
+
+/** A change set submitted: its id (the same one again for a retry with the same token). */
+export interface SubmittedChangeSet {
+  changeSetId: string;
+}
+
+/**
+ * The Catalog API (resale authorizations, products, offers), as the org's account. A StartChangeSet retry
+ * carries the same ClientRequestToken, so it can never create a second resale authorization.
+ */
+@Injectable()
+export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
+  private readonly products: LRUCache<string, { value: ProductInfo | null }>;
+
+  constructor(env: AwsServiceEnv, access: OrgAwsAccess) {
+    super(env, access, createCatalogClient);
+    this.products = new LRUCache({ max: 1000, ttl: Math.max(1, env.PRODUCT_CACHE_TTL_MS) });
+  }
+
+  /**
+   * A product the org's account can see (cached per org): null when AWS says it does not exist or is
+   * not ours to describe.
+   */
+  async product(orgId: string, productId: string): Promise<ProductInfo | null> {
+    const key = `${orgId}|${productId}`;
+    const cached = this.products.get(key);
+    if (cached) return cached.value;
+    let value: ProductInfo | null;
+    try {
+      const entity = await this.describeEntity(orgId, productId);
+      const ownerAccountId = accountOfArn(entity.EntityArn);
+      value = ownerAccountId ? { ...productDimensionsOf(entity.DetailsDocument), ownerAccountId } : null;
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'ResourceNotFoundException' && name !== 'AccessDeniedException') throw error;
+      value = null;
+    }
+    this.products.set(key, { value });
+    return value;
+  }
+
+  /** `product`, when it belongs to one of the org's seller accounts; else null. */
+  async ownedProduct(orgId: string, productId: string): Promise<ProductInfo | null> {
+    const [product, accounts] = await Promise.all([
+      this.product(orgId, productId),
+      this.access.accountsOf(orgId),
+    ]);
+    return product && accounts.includes(product.ownerAccountId) ? product : null;
+  }
+
+  /** Creates, completes and releases a resale authorization with these terms, in one change set. */
+  publishResaleAuthorization(
+    orgId: string,
+    terms: OpportunityTerms,
+    clientRequestToken: string,
+    name: string,
+  ): Promise<SubmittedChangeSet> {
+    return this.startChangeSet(orgId, publishChangeSet(terms), clientRequestToken, name);
+  }
+
+  /** Restricts a resale authorization: the partner makes no new offers from it. */
+  restrictResaleAuthorization(
+    orgId: string,
+    resaleAuthorizationId: string,
+    clientRequestToken: string,
+    name: string,
+  ): Promise<SubmittedChangeSet> {
+    return this.startChangeSet(orgId, restrictChangeSet(resaleAuthorizationId), clientRequestToken, name);
+  }
+
+  /** Where a change set stands (DescribeChangeSet). */
+  async changeSet(orgId: string, changeSetId: string): Promise<ChangeSetOutcome> {
+    const described = await this.call(orgId, 'DescribeChangeSet', (client) =>
+      client.send(new DescribeChangeSetCommand({ Catalog: CATALOG, ChangeSetId: changeSetId })),
+    );
+    return changeSetOutcomeOf(changeSetId, described);
+  }
+
+  /** A resale authorization's status and the partner's use of it. */
+  async resaleAuthorization(orgId: string, resaleAuthorizationId: string): Promise<ResaleAuthorizationState> {
+    const details = (await this.describeEntity(orgId, resaleAuthorizationId)).DetailsDocument as
+      | { Status?: string; OfferDetails?: { OfferExtendedStatus?: string; OfferCreatedCount?: number } }
+      | undefined;
+    const offers = details?.OfferDetails;
+    return {
+      status: details?.Status,
+      offerDetails: offers && {
+        offerExtendedStatus: offers.OfferExtendedStatus,
+        offerCreatedCount: offers.OfferCreatedCount,
+      },
+    };
+  }
+
+  /** The resale authorization a (partner's) offer was made from, when its details name one. */
+  async resaleAuthorizationOfOffer(orgId: string, offerId: string): Promise<string | undefined> {
+    const details = (await this.describeEntity(orgId, offerId)).DetailsDocument as
+      | { ResaleAuthorizationId?: unknown }
+      | undefined;
+    return typeof details?.ResaleAuthorizationId === 'string' ? details.ResaleAuthorizationId : undefined;
+  }
+
+  private async startChangeSet(
+    orgId: string,
+    changes: Change[],
+    clientRequestToken: string,
+    name: string,
+  ): Promise<SubmittedChangeSet> {
+    const output = await this.call(orgId, 'StartChangeSet', (client) =>
+      client.send(
+        new StartChangeSetCommand({
+          Catalog: CATALOG,
+          ChangeSet: changes,
+          ClientRequestToken: clientRequestToken,
+          ChangeSetName: name,
+        }),
+      ),
+    );
+    if (!output.ChangeSetId) throw new Error('StartChangeSet returned no ChangeSetId');
+    return { changeSetId: output.ChangeSetId };
+  }
+
+  private describeEntity(orgId: string, entityId: string): Promise<DescribeEntityCommandOutput> {
+    return this.call(orgId, 'DescribeEntity', (client) =>
+      client.send(new DescribeEntityCommand({ Catalog: CATALOG, EntityId: entityId })),
+    );
+  }
+}

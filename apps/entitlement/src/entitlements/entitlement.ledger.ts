@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntitlementStatus, OfferType, RoutingKeys, type RoutingKey } from '@cppo/contracts';
+import { EntitlementStatus, OfferType, RoutingKeys } from '@cppo/contracts';
 import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
 import {
   AuditEventRepository,
@@ -175,7 +175,9 @@ export class EntitlementLedger {
     after: EntitlementState,
     cause: string,
   ): OutboxEvent[] {
-    if (after.status === undefined) return [];
+    // No event until an agreement fact says what kind of entitlement it is (a lone `superseded` fact says
+    // not): consumers refuse an entitlement event without its type (the payload cast once hid this).
+    if (after.status === undefined || after.type === undefined) return [];
     let key: EntitlementKey = RoutingKeys.EntitlementUpdated;
     if (after.status === EntitlementStatus.ACTIVE && before?.status !== EntitlementStatus.ACTIVE)
       key = RoutingKeys.EntitlementActivated;
@@ -184,7 +186,7 @@ export class EntitlementLedger {
     else if (before && !PUBLIC_FIELDS.some((field) => !same(before[field], after[field]))) return [];
     return [
       buildEnvelope(
-        key as RoutingKey & EntitlementKey,
+        key,
         {
           entitlementId: id,
           agreementId,
@@ -195,14 +197,14 @@ export class EntitlementLedger {
           buyerAccountId: after.buyerAccountId,
           licenseArn: after.licenseArn,
           productId: after.productId,
-        } as never,
+        },
         {
           orgId,
           messageId: deterministicMessageId(`${id}:${cause}:${key}`),
           causationId: cause,
           correlationId: agreementId,
         },
-      ) as OutboxEvent,
+      ),
     ];
   }
 

@@ -332,7 +332,7 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
       messageId: deterministicMessageId(`${report._id}:${result.status}`),
       causationId: report._id,
       correlationId: report.entitlementId,
-    }) as OutboxEvent;
+    });
   }
 }
 

@@ -132,7 +132,7 @@ export class IngestService {
         raw,
         normalized: notification.event as unknown as Record<string, unknown>,
       },
-      events: outgoing ? [this.envelope(orgId, notification, outgoing.key, outgoing.payload as never)] : [],
+      events: outgoing ? [this.envelope(orgId, notification, outgoing.key, outgoing.payload)] : [],
     };
   }
 
@@ -376,7 +376,7 @@ export class IngestService {
       messageId: deterministicMessageId(`${notification.eventId}:${key}`),
       causationId: notification.eventId,
       occurredAt: notification.time,
-    }) as OutboxEvent;
+    });
   }
 }
 

@@ -5,13 +5,12 @@ import {
   type LicenseEvent,
   type MarketplaceEvent,
   type ParsedNotification,
+  type PayloadOf,
   type RoutingKey,
 } from '@cppo/contracts';
 
-export interface OutgoingEvent {
-  key: RoutingKey;
-  payload: Record<string, unknown>;
-}
+/** An event for the bus: a routing key and the payload that key carries, checked together. */
+export type OutgoingEvent = { [K in RoutingKey]: { key: K; payload: PayloadOf<K> } }[RoutingKey];
 
 const AGREEMENT_KEYS = {
   created: RoutingKeys.AgreementCreated,
@@ -68,17 +67,17 @@ export function normalizedEvent(notification: ParsedNotification): OutgoingEvent
 }
 
 /** The agreement payload is the normalized event without what only the parser needs. */
-function agreementFields(e: AgreementEvent): Record<string, unknown> {
+function agreementFields(e: AgreementEvent) {
   const { kind: _kind, action: _action, role: _role, autoRenewalEnabled: _renewal, ...fields } = e;
   return fields;
 }
 
-function licenseFields(e: LicenseEvent): Record<string, unknown> {
+function licenseFields(e: LicenseEvent) {
   const { kind: _kind, action: _action, ...fields } = e;
   return fields;
 }
 
-function changeSetFields(e: ChangeSetEvent): Record<string, unknown> {
+function changeSetFields(e: ChangeSetEvent) {
   const { kind: _kind, ...fields } = e;
   return fields;
 }

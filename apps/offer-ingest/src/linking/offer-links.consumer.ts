@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { OfferType, RoutingKeys, type EntitlementEventV1, type MessageEnvelope } from '@cppo/contracts';
 import { buildEnvelope, deterministicMessageId, MessageConsumer } from '@cppo/messaging';
-import { CppoOfferRepository, OfferRepository, type OutboxEvent } from '@cppo/persistence';
+import { CppoOfferRepository, OfferRepository } from '@cppo/persistence';
 import { LRUCache } from 'lru-cache';
 
 export const OFFER_INGEST_SUBSCRIPTIONS = [
@@ -63,7 +63,7 @@ export class OfferLinksConsumer {
         messageId: deterministicMessageId(`link:${offerId}:${opportunityId}`),
         causationId: messageId,
       },
-    ) as OutboxEvent;
+    );
     const written = await this.cppoOffers.linkOpportunity(
       orgId,
       offerId,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RoutingKeys, type RoutingKey } from '@cppo/contracts';
+import { RoutingKeys } from '@cppo/contracts';
 import { buildEnvelope } from '@cppo/messaging';
 import { AuditEventRepository, type Offer, type OutboxEvent } from '@cppo/persistence';
 
@@ -20,7 +20,7 @@ export class OpportunityHistory {
   /** The event describing the opportunity as it is after the change. */
   event(key: OpportunityKey, offer: Offer): OutboxEvent {
     return buildEnvelope(
-      key as RoutingKey & OpportunityKey,
+      key,
       {
         opportunityId: offer._id,
         productId: offer.productId,
@@ -32,7 +32,7 @@ export class OpportunityHistory {
         errors: offer.marketplace?.errors,
       },
       { orgId: offer.orgId, correlationId: offer._id },
-    ) as OutboxEvent;
+    );
   }
 
   /** Audit trail; written after the state change (its loss on a crash loses history, never state). */

@@ -1,7 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AwsError } from './aws-errors';
+import { CatalogEntities } from './catalog/catalog.entities';
 import { CatalogService } from './catalog/catalog.service';
-import { CommerceService, ScenarioError } from './commerce.service';
+import { AgreementApi } from './agreement/agreement.api';
+import { EntitlementApi } from './entitlement/entitlement.api';
+import { MeteringApi } from './metering/metering.api';
+import { ScenarioError, ScenarioService } from './scenario/scenario.service';
 import { EventBus, type DeliveryOptions } from './events';
 import { Faults, type FaultRule, type ServiceKind } from './faults';
 import { DEFAULT_CONFIG, SimState, type AgreementStatus, type SimConfig } from './state';
@@ -59,7 +63,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   state.config = { ...DEFAULT_CONFIG, ...options.config };
   const events = new EventBus(state);
   const catalog = new CatalogService(state, events);
-  const commerce = new CommerceService(state, events);
+  const entities = new CatalogEntities(state);
+  const scenarios = new ScenarioService(state, events);
+  const agreementApi = new AgreementApi(state);
+  const entitlementApi = new EntitlementApi(state);
+  const meteringApi = new MeteringApi(state);
   const faults = new Faults();
   const sts = new StsService(() => state.world, Date.now);
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
@@ -119,8 +127,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       (caller, q) => catalog.cancelChangeSet(caller, q['catalog'], q['changeSetId']),
     ],
     ['post', 'ListChangeSets', (caller, input) => catalog.listChangeSets(caller, input)],
-    ['get', 'DescribeEntity', (caller, q) => catalog.describeEntity(caller, q['catalog'], q['entityId'])],
-    ['post', 'ListEntities', (caller, input) => catalog.listEntities(caller, input)],
+    ['get', 'DescribeEntity', (caller, q) => entities.describeEntity(caller, q['catalog'], q['entityId'])],
+    ['post', 'ListEntities', (caller, input) => entities.listEntities(caller, input)],
   ];
   for (const [method, operation, handler] of catalogRoutes) {
     app[method](`/${operation}`, aws(operation, 'catalog', handler));
@@ -128,13 +136,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   // ----- Agreement (JSON 1.0), Entitlement and Metering (JSON 1.1): POST / with X-Amz-Target
   const operations: Record<string, (caller: string, input: Doc) => Doc> = {
-    'AWSMPCommerceService_v20200301.DescribeAgreement': (c, i) => commerce.describeAgreement(c, i),
-    'AWSMPCommerceService_v20200301.GetAgreementTerms': (c, i) => commerce.getAgreementTerms(c, i),
-    'AWSMPCommerceService_v20200301.SearchAgreements': (c, i) => commerce.searchAgreements(c, i),
-    'AWSMPEntitlementService.GetEntitlements': (c, i) => commerce.getEntitlements(c, i),
+    'AWSMPCommerceService_v20200301.DescribeAgreement': (c, i) => agreementApi.describeAgreement(c, i),
+    'AWSMPCommerceService_v20200301.GetAgreementTerms': (c, i) => agreementApi.getAgreementTerms(c, i),
+    'AWSMPCommerceService_v20200301.SearchAgreements': (c, i) => agreementApi.searchAgreements(c, i),
+    'AWSMPEntitlementService.GetEntitlements': (c, i) => entitlementApi.getEntitlements(c, i),
     'AWSMPMeteringService.BatchMeterUsage': (c, i) =>
-      commerce.batchMeterUsage(c, i, faults.unprocessed('BatchMeterUsage')),
-    'AWSMPMeteringService.ResolveCustomer': (_c, i) => commerce.resolveCustomer(i),
+      meteringApi.batchMeterUsage(c, i, faults.unprocessed('BatchMeterUsage')),
+    'AWSMPMeteringService.ResolveCustomer': (_c, i) => meteringApi.resolveCustomer(i),
   };
   // ----- STS (Query protocol: a form POST to /, XML answers): AssumeRole only
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
@@ -244,41 +252,41 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   app.post(
     '/_sim/partner/offers',
-    scenario((body) => commerce.createPartnerOffer(body, delivery(body))),
+    scenario((body) => scenarios.createPartnerOffer(body, delivery(body))),
   );
   app.post(
     '/_sim/seller/offers',
-    scenario((body) => commerce.createDirectOffer(body, delivery(body))),
+    scenario((body) => scenarios.createDirectOffer(body, delivery(body))),
   );
   app.post(
     '/_sim/buyer/accept',
-    scenario((body) => commerce.accept(body, delivery(body))),
+    scenario((body) => scenarios.accept(body, delivery(body))),
   );
   app.post(
     '/_sim/agreements/:id/amend',
-    scenario((body, p) => commerce.amend(p['id'], body, delivery(body))),
+    scenario((body, p) => scenarios.amend(p['id'], body, delivery(body))),
   );
   app.post(
     '/_sim/agreements/:id/cancel',
-    scenario((body, p) => commerce.end(p['id'], 'CANCELLED', delivery(body))),
+    scenario((body, p) => scenarios.end(p['id'], 'CANCELLED', delivery(body))),
   );
   app.post(
     '/_sim/agreements/:id/end',
     scenario((body, p) =>
-      commerce.end(p['id'], String(body['status'] ?? 'EXPIRED') as AgreementStatus, delivery(body)),
+      scenarios.end(p['id'], String(body['status'] ?? 'EXPIRED') as AgreementStatus, delivery(body)),
     ),
   );
   app.post(
     '/_sim/agreements/:id/renew',
-    scenario((body, p) => commerce.accept({ ...body, previousAgreementId: p['id'] }, delivery(body))),
+    scenario((body, p) => scenarios.accept({ ...body, previousAgreementId: p['id'] }, delivery(body))),
   );
   app.post(
     '/_sim/agreements/:id/deprovision',
-    scenario((body, p) => commerce.deprovision(p['id'], delivery(body))),
+    scenario((body, p) => scenarios.deprovision(p['id'], delivery(body))),
   );
   app.post(
     '/_sim/notifications/sns',
-    scenario((body) => commerce.snsNotification(body, delivery(body))),
+    scenario((body) => scenarios.snsNotification(body, delivery(body))),
   );
   app.get('/_sim/events', async () =>
     state.events.map((e) => ({ ...e, body: JSON.parse(e.body) as unknown })),

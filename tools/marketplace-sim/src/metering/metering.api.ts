@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { must } from '../must';
+import { jsonError, type Doc } from '../json-api';
+import type { AgreementRecord, MeteringRecord, SimState } from '../state';
+import { findProduct, isUsageDimension } from '../world';
+
+/** The Metering Service (JSON 1.1): ResolveCustomer and BatchMeterUsage. */
+export class MeteringApi {
+  constructor(private readonly state: SimState) {}
+
+  resolveCustomer(input: Doc): Doc {
+    const token = input['RegistrationToken'];
+    const agreement = [...this.state.agreements.values()].find((a) => a.registrationToken === token);
+    if (!agreement) throw jsonError('InvalidTokenException', 'Registration token is invalid');
+    return {
+      CustomerIdentifier: agreement.customerIdentifier,
+      ProductCode: agreement.productCode,
+      CustomerAWSAccountId: agreement.acceptorAccountId,
+      LicenseArn: agreement.licenseArn,
+    };
+  }
+
+  /**
+   * BatchMeterUsage. `unprocessed` (a fault rule fired): the second half of the records (at least one) comes
+   * back in `UnprocessedRecords`, untouched, as AWS returns records it could not process this time.
+   */
+  batchMeterUsage(caller: string, input: Doc, unprocessed = false): Doc {
+    const records = input['UsageRecords'];
+    if (!Array.isArray(records) || records.length > 25)
+      throw jsonError('ValidationException', 'UsageRecords must contain 0-25 records');
+    const productCode =
+      typeof input['ProductCode'] === 'string' && input['ProductCode'] ? input['ProductCode'] : undefined;
+    if (productCode) {
+      const found = findProduct(this.state.world, productCode);
+      if (!found || found.product.code !== productCode || found.seller.accountId !== caller) {
+        throw jsonError(
+          'InvalidProductCodeException',
+          `ProductCode ${productCode} is not one of your products`,
+        );
+      }
+    }
+    const now = this.state.now();
+    const window = this.state.config.meteringWindowHours * 3600_000;
+    // The month-end rule: from 06:00 UTC on the 1st, the previous month's usage is closed.
+    const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+    const closedBefore = now >= monthStart + 6 * 3600_000 ? monthStart : -Infinity;
+    // Whole call rejected when any timestamp is outside the acceptance window.
+    for (const record of records as Doc[]) {
+      const ts = Number(record['Timestamp']) * 1000;
+      if (!Number.isFinite(ts) || ts < now - window || ts > now + 300_000 || ts < closedBefore) {
+        throw jsonError(
+          'TimestampOutOfBoundsException',
+          ts < closedBefore && ts >= now - window
+            ? `Timestamp ${String(record['Timestamp'])} is in a previous month, closed at 06:00 UTC on the 1st`
+            : `Timestamp ${String(record['Timestamp'])} is outside the accepted window of ${this.state.config.meteringWindowHours} hours`,
+        );
+      }
+    }
+    const keep = unprocessed ? Math.floor(records.length / 2) : records.length;
+    const processed = (records as Doc[]).slice(0, keep);
+    // A licence unknown, or used outside its agreement's time, fails the whole call (nothing is recorded).
+    const licensed = processed.map((record) => this.licensedAgreement(caller, record));
+    const results = processed.map((record, i) => this.meterOne(caller, productCode, record, licensed[i]));
+    return { Results: results, UnprocessedRecords: (records as Doc[]).slice(keep) };
+  }
+
+  /** The agreement of the record's `LicenseArn` (none on the legacy path), or InvalidLicenseException. */
+  private licensedAgreement(caller: string, record: Doc): AgreementRecord | undefined {
+    const licenseArn = record['LicenseArn'];
+    if (licenseArn === undefined) return undefined;
+    const agreement = [...this.state.agreements.values()].find(
+      (a) => a.licenseArn === licenseArn && a.manufacturerAccountId === caller,
+    );
+    const ts = Number(record['Timestamp']) * 1000;
+    const customer = record['CustomerAWSAccountId'];
+    const problem = !agreement
+      ? `LicenseArn ${String(licenseArn)} is not valid`
+      : customer !== undefined && customer !== agreement.acceptorAccountId
+        ? `LicenseArn ${String(licenseArn)} does not belong to customer ${String(customer)}`
+        : ts < Date.parse(agreement.startTime)
+          ? `Timestamp ${String(record['Timestamp'])} is before LicenseArn ${String(licenseArn)} was activated`
+          : undefined;
+    if (problem) throw jsonError('InvalidLicenseException', problem);
+    return agreement;
+  }
+
+  private meterOne(
+    caller: string,
+    productCode: string | undefined,
+    record: Doc,
+    licensed: AgreementRecord | undefined,
+  ): Doc {
+    const dimension = String(record['Dimension'] ?? '');
+    const quantity = Number(record['Quantity'] ?? 0);
+    const licenseArn = record['LicenseArn'] as string | undefined;
+    const accountId = record['CustomerAWSAccountId'] as string | undefined;
+    const customerIdentifier = record['CustomerIdentifier'] as string | undefined;
+    if (accountId && customerIdentifier) {
+      throw jsonError(
+        'InvalidCustomerIdentifierException',
+        'CustomerIdentifier and CustomerAWSAccountId are mutually exclusive',
+      );
+    }
+    const isCustomer = (a: AgreementRecord) =>
+      customerIdentifier ? a.customerIdentifier === customerIdentifier : a.acceptorAccountId === accountId;
+    // With a LicenseArn, the licence's agreement (found once, by licensedAgreement); else the product's.
+    const agreement = licenseArn
+      ? licensed && isCustomer(licensed)
+        ? licensed
+        : undefined
+      : [...this.state.agreements.values()].find(
+          (a) => a.manufacturerAccountId === caller && a.productCode === productCode && isCustomer(a),
+        );
+    const result = (status: string, meteringRecordId?: string) => ({
+      UsageRecord: record,
+      MeteringRecordId: meteringRecordId,
+      Status: status,
+    });
+    if (!agreement) return result('CustomerNotSubscribed');
+    const product = must(findProduct(this.state.world, agreement.productId), agreement.productId).product;
+    if (!product.dimensions.some((d) => d.key === dimension && isUsageDimension(d))) {
+      throw jsonError(
+        'InvalidUsageDimensionException',
+        `Dimension ${dimension} is not a metered dimension of ${product.code}`,
+      );
+    }
+    const endedAt = agreement.status === 'ACTIVE' ? undefined : Date.parse(agreement.endTime ?? '');
+    const ts = Number(record['Timestamp']) * 1000;
+    // After the agreement ends, usage is accepted for one more hour; after deprovisioning, never.
+    if (
+      agreement.licenseDeprovisioned ||
+      (endedAt !== undefined && this.state.now() > endedAt + 3600_000) ||
+      (endedAt !== undefined && ts > endedAt + 3600_000)
+    ) {
+      return result('CustomerNotSubscribed');
+    }
+    const hour = new Date(Math.floor(ts / 3600_000) * 3600_000).toISOString();
+    const path = licenseArn ? 'LicenseArn' : 'ProductCode';
+    // One record per customer, dimension and hour — per licence on the licence path (two licences of one
+    // buyer in one hour are two records).
+    const customerHour = `${agreement.productCode}|${agreement.acceptorAccountId}|${dimension}|${hour}`;
+    const key = licenseArn ? `${customerHour}|LicenseArn|${licenseArn}` : `${customerHour}|ProductCode`;
+    const existing = this.state.meteringRecords.get(key);
+    if (existing) {
+      // Identical records are idempotent (same id); a different quantity for that hour is not honoured.
+      existing.sends += 1;
+      if (existing.quantity === quantity) return result('Success', existing.meteringRecordId);
+      existing.conflicts += 1;
+      return result('DuplicateRecord', existing.meteringRecordId);
+    }
+    // The same customer and hour through the other path: AWS bills both.
+    const other = licenseArn
+      ? this.state.meteringRecords.get(`${customerHour}|ProductCode`)
+      : [...this.state.meteringRecords.entries()].find(([k]) =>
+          k.startsWith(`${customerHour}|LicenseArn|`),
+        )?.[1];
+    const accepted: MeteringRecord = {
+      meteringRecordId: randomUUID(),
+      productCode: agreement.productCode,
+      customer: agreement.acceptorAccountId,
+      path,
+      licenseArn,
+      customerAWSAccountId: accountId,
+      customerIdentifier,
+      dimension,
+      quantity,
+      timestamp: new Date(ts).toISOString(),
+      hour,
+      acceptedAt: new Date().toISOString(),
+      doubleBilling: other ? true : undefined,
+      sends: 1,
+      conflicts: 0,
+    };
+    if (other) other.doubleBilling = true;
+    this.state.meteringRecords.set(key, accepted);
+    return result('Success', accepted.meteringRecordId);
+  }
+}

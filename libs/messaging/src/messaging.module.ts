@@ -11,7 +11,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Model } from 'mongoose';
 import type { RoutingKey } from '@cppo/contracts';
-import { InboxRepository, OutboxDispatcher, OutboxStore } from '@cppo/persistence';
+import { AuditEventRepository, InboxRepository, OutboxDispatcher, OutboxStore } from '@cppo/persistence';
 import { BaseEnv } from '@cppo/runtime';
 import { createAmqpConnection } from './amqp-connection';
 import { AmqpServer } from './amqp.server';
@@ -96,18 +96,21 @@ export class MessagingModule {
             EventPublisher,
             BaseEnv,
             OutboxDispatcher,
+            AuditEventRepository,
             ...outboxes.map(({ model }) => getModelToken(model)),
           ],
           useFactory: (
             publisher: EventPublisher,
             env: BaseEnv,
             dispatcher: OutboxDispatcher,
+            audit: AuditEventRepository,
             ...models: Model<unknown>[]
           ) => {
             const relay = new OutboxRelay(
               models.map((model, i) => new OutboxStore(model, outboxes[i].scope)),
               publisher,
               { intervalMs: env.OUTBOX_POLL_MS, leaseMs: env.OUTBOX_LEASE_MS },
+              audit,
             );
             dispatcher.attach(relay);
             return relay;

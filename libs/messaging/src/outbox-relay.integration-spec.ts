@@ -3,6 +3,8 @@ import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Connection, Model } from 'mongoose';
 import { OfferStatus, OfferType, RoutingKeys, type MessageEnvelope } from '@cppo/contracts';
 import {
+  AuditEvent,
+  AuditEventRepository,
   InboxMessage,
   InboxRepository,
   newId,
@@ -128,15 +130,95 @@ describe.each<ConditionMode>(['read-check-write', 'filter'])(
       ) as OutboxEvent;
     }
 
-    function activate(offer: Offer) {
+    function activate(offer: Offer, event = published(offer)) {
       return updateWhere(
         offers,
         offer._id,
         when.equals('status', OfferStatus.PENDING),
         { set: { status: OfferStatus.ACTIVE, 'marketplace.resaleAuthorizationId': 'resaleauthz-1' } },
-        [published(offer)],
+        [event],
       );
     }
+
+    describe('audit lines carried by the events', () => {
+      let audit: AuditEventRepository;
+      const auditLines = (offer: Offer) => audit.listForEntity(offer.orgId, offer._id);
+
+      beforeAll(() => {
+        audit = new AuditEventRepository(db.model<AuditEvent>(AuditEvent.name));
+      });
+
+      function publishedWithAudit(offer: Offer): OutboxEvent {
+        return {
+          ...published(offer),
+          audit: {
+            entityType: 'opportunity',
+            entityId: offer._id,
+            action: 'published',
+            actor: 'service:test',
+            data: { changeSetId: 'cs-1' },
+          },
+        };
+      }
+
+      it('no line lost and none doubled when a relay dies after publishing, and the line is never published', async () => {
+        const offer = await pendingOpportunity();
+        const event = publishedWithAudit(offer);
+        // The process that made the change dies at once: only the stored document knows of the line.
+        await activate(offer, event);
+
+        const crashing = new OutboxRelay(
+          [store],
+          publisher,
+          { intervalMs: 50, leaseMs: 300 },
+          audit,
+          async () => {
+            throw new Error('killed after publish');
+          },
+        );
+        await expect(crashing.drain()).rejects.toThrow('killed after publish');
+        const survivor = new OutboxRelay([store], publisher, { intervalMs: 50, leaseMs: 300 }, audit);
+        await waitFor(async () => (await survivor.drain()) === 1, { what: 'the take-over after the lease' });
+        await waitFor(() => handled === 2, { what: 'both publishes handled' });
+
+        const lines = await auditLines(offer);
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatchObject({
+          _id: `aud_${event.messageId}`,
+          orgId: offer.orgId,
+          entityType: 'opportunity',
+          entityId: offer._id,
+          action: 'published',
+          actor: 'service:test',
+          data: { changeSetId: 'cs-1' },
+          createdAt: new Date(event.occurredAt),
+        });
+        expect(received.every((e) => !('audit' in e))).toBe(true);
+        expect((await offers.findById(offer._id).lean())?.outbox).toHaveLength(0);
+      });
+
+      it('keeps the events when the audit line cannot be written, and writes it on the next cycle', async () => {
+        const offer = await pendingOpportunity();
+        await activate(offer, publishedWithAudit(offer));
+
+        const failing = new OutboxRelay(
+          [store],
+          publisher,
+          { intervalMs: 50, leaseMs: 30_000 },
+          {
+            recordFromOutbox: () => Promise.reject(new Error('audit collection away')),
+          },
+        );
+        await expect(failing.drain()).rejects.toThrow('audit collection away');
+        expect((await offers.findById(offer._id).lean())?.outbox).toHaveLength(1);
+        expect(await auditLines(offer)).toHaveLength(0);
+
+        const relay = new OutboxRelay([store], publisher, { intervalMs: 50, leaseMs: 30_000 }, audit);
+        expect(await relay.drain()).toBe(1);
+        expect(await auditLines(offer)).toHaveLength(1);
+        expect((await offers.findById(offer._id).lean())?.outbox).toHaveLength(0);
+      });
+    });
 
     it('writes the state change and its event in one atomic update, once under concurrency', async () => {
       const offer = await pendingOpportunity();
@@ -156,9 +238,15 @@ describe.each<ConditionMode>(['read-check-write', 'filter'])(
       const updated = await activate(offer);
       const messageId = updated!.outbox[0].messageId;
 
-      const crashing = new OutboxRelay([store], publisher, { intervalMs: 50, leaseMs: 300 }, async () => {
-        throw new Error('killed after publish');
-      });
+      const crashing = new OutboxRelay(
+        [store],
+        publisher,
+        { intervalMs: 50, leaseMs: 300 },
+        undefined,
+        async () => {
+          throw new Error('killed after publish');
+        },
+      );
       await expect(crashing.drain()).rejects.toThrow('killed after publish');
       await waitFor(() => received.length === 1, { what: 'the first publish' });
       expect((await offers.findById(offer._id).lean())?.outbox).toHaveLength(1);

@@ -15,10 +15,23 @@ export interface EnvelopeSink {
   publishEnvelope(envelope: MessageEnvelope): Promise<void>;
 }
 
+/** Where the audit lines the events carry are written (persistence's AuditEventRepository). */
+export interface AuditLog {
+  recordFromOutbox(events: OutboxEvent[]): Promise<void>;
+}
+
+/** The message an outbox event is: everything but its audit line, which stays with us. */
+function envelopeOf(event: OutboxEvent): MessageEnvelope {
+  const { audit: _audit, ...envelope } = event;
+  return envelope as MessageEnvelope;
+}
+
 /**
  * Publishes the events waiting in documents' embedded outboxes, in order on one channel, all confirmed by
  * RabbitMQ, and only then removes them. A crash after the publish and before the removal re-publishes the
  * same envelope (same messageId) after the lease expires; consumers deduplicate. Nothing is ever lost.
+ * The audit lines the events carry are written between the confirms and the removal, idempotently, so a
+ * crash anywhere loses none of them either.
  * Repositories reach it through the persistence library's OutboxDispatcher (it is their OutboxSink).
  */
 export class OutboxRelay implements OutboxSink {
@@ -29,6 +42,7 @@ export class OutboxRelay implements OutboxSink {
     private readonly stores: OutboxStore[],
     private readonly sink: EnvelopeSink,
     private readonly options: OutboxRelayOptions,
+    private readonly auditLog?: AuditLog,
     /** Test seam: runs between the confirmed publish and the removal of a document's events. */
     private readonly beforeRemove: () => Promise<void> = async () => undefined,
   ) {
@@ -118,9 +132,8 @@ export class OutboxRelay implements OutboxSink {
     soleWriter = false,
   ): Promise<void> {
     try {
-      await Promise.all(
-        events.map((event) => this.sink.publishEnvelope(event as unknown as MessageEnvelope)),
-      );
+      await Promise.all(events.map((event) => this.sink.publishEnvelope(envelopeOf(event))));
+      await this.auditLog?.recordFromOutbox(events);
     } catch (error) {
       await store.release(id).catch(() => undefined);
       throw error;

@@ -12,6 +12,7 @@ import {
   type Entitlement,
   type EntitlementState,
   type Offer,
+  type OutboxAudit,
   type OutboxEvent,
 } from '@cppo/persistence';
 import { LRUCache } from 'lru-cache';
@@ -108,7 +109,9 @@ export class EntitlementLedger {
         if (!written) continue;
       }
       this.ids.set(`${orgId}:${agreementId}`, written._id);
-      if (current?.status !== state.status) await this.recordAudit(written, current, cause);
+      // A status change's audit line travels with its event (written by the relay: a crash loses neither);
+      // one without an event (the entitlement's type not known yet) is written here, best effort.
+      if (current?.status !== state.status && !events.length) await this.recordAudit(written, current, cause);
       return written;
     }
     throw new Error(`entitlement of agreement ${agreementId} kept changing under concurrent writes`);
@@ -184,31 +187,31 @@ export class EntitlementLedger {
     else if (TERMINAL.has(after.status) && !(before?.status && TERMINAL.has(before.status)))
       key = RoutingKeys.EntitlementEnded;
     else if (before && !PUBLIC_FIELDS.some((field) => !same(before[field], after[field]))) return [];
-    return [
-      buildEnvelope(
-        key,
-        {
-          entitlementId: id,
-          agreementId,
-          type: after.type,
-          status: after.status,
-          opportunityId: after.opportunityId,
-          offerId: after.offerId,
-          buyerAccountId: after.buyerAccountId,
-          licenseArn: after.licenseArn,
-          productId: after.productId,
-        },
-        {
-          orgId,
-          messageId: deterministicMessageId(`${id}:${cause}:${key}`),
-          causationId: cause,
-          correlationId: agreementId,
-        },
-      ),
-    ];
+    const event = buildEnvelope(
+      key,
+      {
+        entitlementId: id,
+        agreementId,
+        type: after.type,
+        status: after.status,
+        opportunityId: after.opportunityId,
+        offerId: after.offerId,
+        buyerAccountId: after.buyerAccountId,
+        licenseArn: after.licenseArn,
+        productId: after.productId,
+      },
+      {
+        orgId,
+        messageId: deterministicMessageId(`${id}:${cause}:${key}`),
+        causationId: cause,
+        correlationId: agreementId,
+      },
+    );
+    if (before?.status === after.status) return [event];
+    return [{ ...event, audit: statusAudit(id, before, after.status, agreementId, cause) }];
   }
 
-  /** Audit trail of status changes; written after the change (its loss on a crash loses history only). */
+  /** The audit line of a status change that has no event to carry it; its loss on a crash loses history only. */
   private async recordAudit(
     entitlement: Entitlement,
     before: Entitlement | null,
@@ -217,16 +220,29 @@ export class EntitlementLedger {
     await this.audit
       .append({
         orgId: entitlement.orgId,
-        entityType: 'entitlement',
-        entityId: entitlement._id,
-        action: `status:${entitlement.status ?? 'unknown'}`,
-        actor: cause.startsWith('refresh:') ? 'service:entitlement' : `aws:${cause}`,
-        data: { from: before?.status, to: entitlement.status, agreementId: entitlement.agreementId },
+        ...statusAudit(entitlement._id, before, entitlement.status, entitlement.agreementId, cause),
       })
       .catch((error: Error) =>
         this.logger.warn(`audit for ${entitlement._id} not written: ${error.message}`),
       );
   }
+}
+
+/** The audit line of an entitlement's status change: who (AWS's event, or our own refresh) and from what. */
+function statusAudit(
+  id: string,
+  before: Entitlement | null,
+  status: EntitlementStatus | undefined,
+  agreementId: string,
+  cause: string,
+): OutboxAudit {
+  return {
+    entityType: 'entitlement',
+    entityId: id,
+    action: `status:${status ?? 'unknown'}`,
+    actor: cause.startsWith('refresh:') ? 'service:entitlement' : `aws:${cause}`,
+    data: { from: before?.status, to: status, agreementId },
+  };
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -29,10 +29,13 @@ export class ChangeSetTracker {
   /** AWS refused the submission itself (a client error): the opportunity fails with AWS's reason. */
   async refused(offer: Offer, errors: MarketplaceError[]): Promise<void> {
     const failed = { ...offer, status: OfferStatus.FAILED, marketplace: { ...offer.marketplace, errors } };
-    const updated = await this.opportunities.failSubmission(offer, errors, [
-      this.history.event(RoutingKeys.OpportunityFailed, failed),
+    await this.opportunities.failSubmission(offer, errors, [
+      this.history.event(RoutingKeys.OpportunityFailed, failed, {
+        actor: SERVICE,
+        action: 'failed',
+        data: { errors },
+      }),
     ]);
-    if (updated) await this.history.record(updated, SERVICE, 'failed', { errors });
   }
 
   async restrictRefused(offer: Offer, errors: MarketplaceError[]): Promise<void> {
@@ -61,15 +64,15 @@ export class ChangeSetTracker {
         { changeSetId, changeSetStatus: status, errors },
         restricted
           ? [
-              this.history.event(RoutingKeys.OpportunityRestricted, {
-                ...offer,
-                status: OfferStatus.RESTRICTED,
-              }),
+              this.history.event(
+                RoutingKeys.OpportunityRestricted,
+                { ...offer, status: OfferStatus.RESTRICTED },
+                { actor, action: 'restricted', data: { errors } },
+              ),
             ]
           : [],
       );
-      if (updated)
-        await this.history.record(updated, actor, restricted ? 'restricted' : 'restrict-failed', { errors });
+      if (updated && !restricted) await this.history.record(updated, actor, 'restrict-failed', { errors });
       return !!updated;
     }
     const succeeded = status === 'SUCCEEDED';
@@ -81,15 +84,13 @@ export class ChangeSetTracker {
       next,
       { changeSetId, changeSetStatus: status, errors, resaleAuthorizationId },
       [
-        this.history.event(succeeded ? RoutingKeys.OpportunityPublished : RoutingKeys.OpportunityFailed, {
-          ...offer,
-          status: next,
-          marketplace,
-        }),
+        this.history.event(
+          succeeded ? RoutingKeys.OpportunityPublished : RoutingKeys.OpportunityFailed,
+          { ...offer, status: next, marketplace },
+          { actor, action: succeeded ? 'published' : 'failed', data: { changeSetId, errors } },
+        ),
       ],
     );
-    if (updated)
-      await this.history.record(updated, actor, succeeded ? 'published' : 'failed', { changeSetId, errors });
     return !!updated;
   }
 
@@ -101,9 +102,12 @@ export class ChangeSetTracker {
   ): Promise<void> {
     const key =
       status === OfferStatus.EXPIRED ? RoutingKeys.OpportunityExpired : RoutingKeys.OpportunityRestricted;
-    const updated = await this.opportunities.endActive(offer, status, [
-      this.history.event(key, { ...offer, status }),
+    await this.opportunities.endActive(offer, status, [
+      this.history.event(
+        key,
+        { ...offer, status },
+        { actor: SERVICE, action: status.toLowerCase(), data: { reason } },
+      ),
     ]);
-    if (updated) await this.history.record(updated, SERVICE, status.toLowerCase(), { reason });
   }
 }

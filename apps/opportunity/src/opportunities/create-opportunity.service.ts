@@ -85,12 +85,12 @@ export class CreateOpportunity {
       offerCount: 0,
     };
     const created = await this.opportunities.create(opportunity, [
-      this.history.event(RoutingKeys.OpportunityCreated, {
-        ...opportunity,
-        status: OfferStatus.PENDING,
-      } as Offer),
+      this.history.event(
+        RoutingKeys.OpportunityCreated,
+        { ...opportunity, status: OfferStatus.PENDING } as Offer,
+        { actor, action: 'created' },
+      ),
     ]);
-    await this.history.record(created, actor, 'created');
     return created;
   }
 

@@ -10,6 +10,13 @@ export type OpportunityKey =
   | typeof RoutingKeys.OpportunityExpired
   | typeof RoutingKeys.OpportunityRestricted;
 
+/** Who made a change and what it was, for the audit line its event carries. */
+export interface Change {
+  actor: string;
+  action: string;
+  data?: Record<string, unknown>;
+}
+
 /** What an opportunity's changes leave behind: the `cppo.opportunity.*.v1` event and the audit entry. */
 @Injectable()
 export class OpportunityHistory {
@@ -17,9 +24,12 @@ export class OpportunityHistory {
 
   constructor(private readonly audit: AuditEventRepository) {}
 
-  /** The event describing the opportunity as it is after the change. */
-  event(key: OpportunityKey, offer: Offer): OutboxEvent {
-    return buildEnvelope(
+  /**
+   * The event describing the opportunity as it is after the change, carrying the change's audit line: the
+   * relay writes it when it publishes the event, so a crash right after the change loses neither.
+   */
+  event(key: OpportunityKey, offer: Offer, change: Change): OutboxEvent {
+    const event = buildEnvelope(
       key,
       {
         opportunityId: offer._id,
@@ -33,9 +43,22 @@ export class OpportunityHistory {
       },
       { orgId: offer.orgId, correlationId: offer._id },
     );
+    return {
+      ...event,
+      audit: {
+        entityType: 'opportunity',
+        entityId: offer._id,
+        action: change.action,
+        actor: change.actor,
+        data: { status: offer.status, ...change.data },
+      },
+    };
   }
 
-  /** Audit trail; written after the state change (its loss on a crash loses history, never state). */
+  /**
+   * The audit line of a change that causes no event (a restriction asked for or refused), written after
+   * it: best effort — a crash in between loses that line, never state.
+   */
   async record(offer: Offer, actor: string, action: string, data?: Record<string, unknown>): Promise<void> {
     await this.audit
       .append({

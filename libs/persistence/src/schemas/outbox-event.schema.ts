@@ -1,6 +1,16 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Schema as MongooseSchema } from 'mongoose';
 
+/** The audit line an event leaves: written by the relay when it publishes the event (never published). */
+export class OutboxAudit {
+  entityType: string;
+  entityId: string;
+  action: string;
+  /** `apikey:<id>`, `service:<name>`, `aws:<event id>`. */
+  actor: string;
+  data?: Record<string, unknown>;
+}
+
 /**
  * An event waiting in a document's embedded `outbox[]`. It is appended in the same atomic update as the
  * state change that causes it, and removed by the relay after RabbitMQ confirmed the publish. The stored
@@ -28,6 +38,13 @@ export class OutboxEvent {
 
   @Prop({ type: Object, required: true })
   payload: Record<string, unknown>;
+
+  /**
+   * The audit line of the change, kept with its event so that it cannot be lost between the two: the relay
+   * writes it (id derived from `messageId`, so a re-publish writes it once) and publishes the rest.
+   */
+  @Prop({ type: Object })
+  audit?: OutboxAudit;
 }
 
 export const OutboxEventSchema = SchemaFactory.createForClass(OutboxEvent);

@@ -7,7 +7,7 @@ export default [
   prettier,
   { ignores: ['**/dist', '**/node_modules', '**/.nx', '.data', 'coverage'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

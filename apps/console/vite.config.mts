@@ -24,6 +24,10 @@ const proxy = Object.fromEntries(
 export default defineConfig({
   root: __dirname,
   plugins: [react()],
+  // The browser-safe part of the contracts (types and pure rules the API runs too), from the source.
+  resolve: {
+    alias: { '@cppo/contracts/browser': `${__dirname}/../../libs/contracts/src/browser.ts` },
+  },
   server: { host: '127.0.0.1', strictPort: true, proxy },
   preview: { host: '127.0.0.1', strictPort: true, proxy },
   build: { outDir: '../../dist/apps/console', emptyOutDir: true, target: 'es2022' },

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { session } from './api';
-import { Chain } from './Chain';
-import { CreateOpportunity } from './CreateOpportunity';
-import { Opportunities } from './Opportunities';
-import { Entitlements, MeteringReports, Quarantine } from './Operations';
-import { SignIn } from './SignIn';
+import { Chain } from './pages/chain/Chain';
+import { CreateOpportunity } from './pages/create-opportunity/CreateOpportunity';
+import { Entitlements } from './pages/entitlements/Entitlements';
+import { MeteringReports } from './pages/metering-reports/MeteringReports';
+import { Opportunities } from './pages/opportunities/Opportunities';
+import { Quarantine } from './pages/quarantine/Quarantine';
+import { SignIn } from './pages/sign-in/SignIn';
 
 /** Hash routes, so the static bundle needs no server-side routing: #/opportunities, #/opportunities/<id>. */
 function useRoute(): string {

@@ -1,3 +1,5 @@
+import type { EntitlementJson, HourlyUsageJson, OfferJson, PageJson } from '@cppo/views/types';
+
 /** The services' public HTTP APIs, through the console's origin (`/api/<service>/…`), with the signed-in key. */
 export type Service = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering';
 
@@ -42,56 +44,9 @@ export async function api<T>(
   return parsed as T;
 }
 
-export interface Opportunity {
-  id: string;
-  status: string;
-  name: string;
-  description?: string;
-  productId: string;
-  resellerAccountId: string;
-  buyerAccountIds?: string[];
-  expiryDate?: string;
-  offerCount: number;
-  createdAt: string;
-  marketplace?: {
-    resaleAuthorizationId?: string;
-    changeSetId?: string;
-    changeSetStatus?: string;
-    errors?: { code?: string; message: string; changeName?: string }[];
-    restrict?: { status: string; requestedAt: string };
-  };
-}
-export interface Offer {
-  id: string;
-  type: string;
-  status: string;
-  awsOfferId?: string;
-  resellerAccountId?: string;
-  buyerAccountIds?: string[];
-}
-export interface Entitlement {
-  id: string;
-  type: string;
-  status: string;
-  agreementId: string;
-  buyerAccountId: string;
-  licenseArn?: string;
-  startTime?: string;
-  endTime?: string;
-  grants: { dimensionKey: string; quantity: number }[];
-  history: { status: string; at: string }[];
-}
-export interface UsageHour {
-  hour: string;
-  dimension: string;
-  usage: number;
-  included: number;
-  overage: number;
-  wholesaleValue?: string;
-  status: string;
-  meteringRecordId?: string;
-}
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
+// The APIs' answers, as the services declare them (the same types their view classes implement).
+export type Opportunity = OfferJson;
+export type Offer = OfferJson;
+export type Entitlement = EntitlementJson;
+export type UsageHour = HourlyUsageJson;
+export type Page<T> = PageJson<T>;

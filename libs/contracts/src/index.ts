@@ -6,6 +6,7 @@ export * from './payload-map';
 export * from './aws-event.v1';
 export * from './opportunity/opportunity-event.v1';
 export * from './opportunity/opportunity-terms';
+export * from './opportunity/opportunity.rules';
 export * from './opportunity/created.v1';
 export * from './opportunity/published.v1';
 export * from './opportunity/failed.v1';

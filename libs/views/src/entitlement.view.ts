@@ -1,20 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EntitlementStatus, EntitlementType } from '@cppo/contracts';
 import type { Entitlement } from '@cppo/persistence';
+import type {
+  DimensionPriceJson,
+  DimensionQuantityJson,
+  EntitlementHistoryJson,
+  EntitlementJson,
+} from './types';
 
-export class EntitlementHistoryView {
+export class EntitlementHistoryView implements EntitlementHistoryJson {
   @ApiProperty({ enum: EntitlementStatus }) status: EntitlementStatus;
   @ApiProperty({ description: 'when AWS says it happened (event time)' }) at: string;
   @ApiPropertyOptional({ description: 'the AWS event that caused it' }) eventId?: string;
   @ApiPropertyOptional() reason?: string;
 }
 
-export class DimensionQuantityView {
+export class DimensionQuantityView implements DimensionQuantityJson {
   @ApiProperty() dimensionKey: string;
   @ApiProperty() quantity: number;
 }
 
-export class DimensionPriceView {
+export class DimensionPriceView implements DimensionPriceJson {
   @ApiProperty() dimensionKey: string;
   @ApiProperty({ description: 'decimal string, USD per unit' }) price: string;
 }
@@ -33,7 +39,7 @@ export class AgreementApiView {
 }
 
 /** The public view of a buyer's entitlement (one per AWS agreement). */
-export class EntitlementView {
+export class EntitlementView implements EntitlementJson {
   @ApiProperty() id: string;
   @ApiPropertyOptional({ enum: EntitlementType, description: 'unknown while only licence events arrived' })
   type?: EntitlementType;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MeteringReportStatus } from '@cppo/contracts';
 import type { MeteringReport } from '@cppo/persistence';
+import type { EntitlementUsageJson, HourlyUsageJson } from './types';
 
 /** One (entitlement, dimension, hour) of the metering ledger. */
 export class MeteringReportView {
@@ -55,7 +56,7 @@ export class MeteringReportView {
 }
 
 /** Usage of one entitlement in one hour and dimension, reported or not yet. */
-export class HourlyUsageView {
+export class HourlyUsageView implements HourlyUsageJson {
   @ApiProperty({ description: 'start of the UTC hour' }) hour: string;
   @ApiProperty() dimension: string;
   @ApiProperty({ description: 'all usage recorded for the hour (late usage included)' }) usage: number;
@@ -73,7 +74,7 @@ export class HourlyUsageView {
   lateQuantity?: number;
 }
 
-export class EntitlementUsageView {
+export class EntitlementUsageView implements EntitlementUsageJson {
   @ApiProperty() entitlementId: string;
   @ApiProperty() from: string;
   @ApiProperty() to: string;

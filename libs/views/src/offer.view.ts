@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OfferStatus, OfferType } from '@cppo/contracts';
 import type { Offer, OfferMarketplaceState } from '@cppo/persistence';
+import type { MarketplaceErrorJson, OfferJson, OfferMarketplaceJson, RestrictJson } from './types';
 
-export class MarketplaceErrorView {
+export class MarketplaceErrorView implements MarketplaceErrorJson {
   @ApiProperty() code: string;
   @ApiProperty() message: string;
   @ApiPropertyOptional() changeName?: string;
 }
 
-export class RestrictView {
+export class RestrictView implements RestrictJson {
   @ApiProperty({ description: 'when the restriction was asked for' }) requestedAt: string;
   @ApiPropertyOptional() changeSetId?: string;
   @ApiPropertyOptional({ description: 'PREPARING, APPLYING, SUCCEEDED or FAILED' }) status?: string;
@@ -16,7 +17,7 @@ export class RestrictView {
 }
 
 /** Where the offer stands in AWS Marketplace. */
-export class OfferMarketplaceView {
+export class OfferMarketplaceView implements OfferMarketplaceJson {
   @ApiPropertyOptional() resaleAuthorizationId?: string;
   @ApiPropertyOptional() changeSetId?: string;
   @ApiPropertyOptional({ description: 'PREPARING, APPLYING, SUCCEEDED, FAILED or CANCELLED' })
@@ -54,7 +55,7 @@ export class OfferMarketplaceView {
 }
 
 /** The public Offer view over both types (`CPPO_OUT` opportunities and partners' `CPPO` offers). */
-export class OfferView {
+export class OfferView implements OfferJson {
   @ApiProperty() id: string;
   @ApiProperty({ enum: OfferType }) type: OfferType;
   @ApiProperty({ enum: OfferStatus }) status: OfferStatus;

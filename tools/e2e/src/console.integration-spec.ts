@@ -130,7 +130,7 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     const schedule = page.getByRole('group', { name: /Installments/ });
     for (const [i, [date, amount]] of [
       [daysFromNow(30), '6000.00'],
-      [daysFromNow(210), '5000.00'], // does not add up to the commit: the API says so
+      [daysFromNow(210), '5000.00'], // does not add up to the commit: the rules the API runs say so, in the form
     ].entries()) {
       await schedule.getByRole('button', { name: 'Add' }).click();
       await schedule.getByLabel(`Charge date ${i + 1}`).fill(date);

@@ -1,11 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { OfferStatus } from '@cppo/contracts';
+import { OfferStatus, today } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
 import { OpportunityRepository, type Offer } from '@cppo/persistence';
 import { PeriodicTask } from '@cppo/runtime';
 import { ChangeSetTracker } from '../change-sets/change-set.tracker';
 import { OpportunityEnv } from '../config/opportunity.env';
-import { today } from '../opportunities/opportunity.rules';
 
 /**
  * Marks ACTIVE opportunities whose expiry date has passed EXPIRED, and reconciles ACTIVE ones with

@@ -1,11 +1,17 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { OfferStatus, RoutingKeys, type OpportunityTerms } from '@cppo/contracts';
+import {
+  dimensionProblems,
+  OfferStatus,
+  opportunityProblems,
+  RoutingKeys,
+  today,
+  type OpportunityTerms,
+} from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
 import { AuditEventRepository, newId, OpportunityRepository, type Offer } from '@cppo/persistence';
 import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
 import { OpportunityHistory } from './opportunity.history';
 import { OpportunityQueries } from './opportunity.queries';
-import { dimensionProblems, opportunityProblems, today } from './opportunity.rules';
 
 /** The commercial fields of an opportunity, kept as sent, in `offer.terms`. */
 type Terms = Pick<

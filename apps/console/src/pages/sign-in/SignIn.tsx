@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, session } from './api';
+import { api, ApiError, session } from '../../api';
 
 /** The org's API key, checked against the API, kept in this tab's session storage only. */
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
+import type { OpportunityTerms } from './opportunity-terms';
 import { opportunityProblems, toMicros } from './opportunity.rules';
 
 /** An amount as the API accepts it (up to 6 decimals), with its value in micro-units. */
@@ -19,7 +19,7 @@ const amount = fc
 const grant = fc.record({ unitPrice: amount, quantity: fc.integer({ min: 1, max: 10_000 }) });
 const SUM_RULE = /unitPrice × quantity must add up/;
 
-function perUnit(grants: { unitPrice: string; quantity: number }[], total: string): CreateOpportunityDto {
+function perUnit(grants: { unitPrice: string; quantity: number }[], total: string): OpportunityTerms {
   return {
     name: 'N',
     productId: 'prod-1',

@@ -1,5 +1,14 @@
-import type { ProductDimensions } from '@cppo/marketplace';
-import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
+import type { OpportunityTerms } from './opportunity-terms';
+
+// AWS's rules for a resell opportunity, as pure functions of its terms: the opportunity service checks them
+// before storing one, the console before sending one (through the browser-safe `@cppo/contracts/browser`),
+// so the two cannot drift. No import but types: this file runs in a browser.
+
+/** A product's dimensions by kind, as the Catalog API lists them. */
+export interface DimensionKinds {
+  entitled: string[];
+  metered: string[];
+}
 
 /** Today as YYYY-MM-DD (UTC), the form of expiry and charge dates. */
 export function today(now = new Date()): string {
@@ -16,7 +25,7 @@ export function toMicros(amount: string): bigint {
  * The rules AWS enforces asynchronously (after minutes, as a FAILED change set), checked up front with
  * messages that name the field. `today` is YYYY-MM-DD (UTC).
  */
-export function opportunityProblems(dto: CreateOpportunityDto, today: string): string[] {
+export function opportunityProblems(dto: OpportunityTerms, today: string): string[] {
   const problems: string[] = [];
   const buyers = dto.buyerAccountIds ?? [];
   if (dto.renewal && !buyers.length) problems.push('buyerAccountIds: a renewal requires at least one buyer');
@@ -84,7 +93,7 @@ export function opportunityProblems(dto: CreateOpportunityDto, today: string): s
 }
 
 /** Rules that need the product's dimensions (read from the Catalog API). */
-export function dimensionProblems(dto: CreateOpportunityDto, product: ProductDimensions): string[] {
+export function dimensionProblems(dto: OpportunityTerms, product: DimensionKinds): string[] {
   const problems: string[] = [];
   const priced = dto.usageDimensionPrices?.map((p) => p.dimensionKey) ?? [];
   for (const key of priced) {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Opportunity } from './api';
-import { Listing, Select, usePaged } from './Listing';
+import type { Opportunity } from '../../api';
+import { Listing, Select, usePaged } from '../../components/Listing';
 
 /** The org's opportunities with the API's filters, newest first, a page at a time. */
 export function Opportunities() {

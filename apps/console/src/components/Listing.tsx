@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, type Page, type Service } from './api';
+import { api, type Page, type Service } from '../api';
 
 /** One page of a list endpoint with filters, and "More" for the next; `reload` after an action. */
 export function usePaged<T>(service: Service, path: string, filters: Record<string, string>) {

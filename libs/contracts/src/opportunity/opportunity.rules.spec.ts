@@ -1,8 +1,8 @@
-import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
+import type { OpportunityTerms } from './opportunity-terms';
 import { dimensionProblems, opportunityProblems, toMicros } from './opportunity.rules';
 
 const today = '2027-01-10';
-const base = (): CreateOpportunityDto => ({
+const base = (): OpportunityTerms => ({
   name: 'Acme via Partner X',
   productId: 'prod-1',
   resellerAccountId: '111122223333',
@@ -15,14 +15,14 @@ const base = (): CreateOpportunityDto => ({
 });
 
 describe(opportunityProblems.name, () => {
-  const sut = (overrides: Partial<CreateOpportunityDto>) =>
+  const sut = (overrides: Partial<OpportunityTerms>) =>
     opportunityProblems({ ...base(), ...overrides }, today);
 
   it('accepts a plain contract opportunity', () => {
     expect(sut({})).toEqual([]);
   });
 
-  it.each<[Partial<CreateOpportunityDto>, string]>([
+  it.each<[Partial<OpportunityTerms>, string]>([
     [
       { renewal: { acquisitionChannel: 'AwsMarketplace', pricingModel: 'Contract' } },
       'buyerAccountIds: a renewal requires at least one buyer',

@@ -1,5 +1,7 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, type Opportunity } from './api';
+import { useState, type FormEvent } from 'react';
+import { opportunityProblems, today, type OpportunityTerms } from '@cppo/contracts/browser';
+import { api, ApiError, type Opportunity } from '../../api';
+import { Check, Document, Errors, Field, Rows } from './fields';
 
 interface Grant {
   dimensionKey: string;
@@ -20,7 +22,10 @@ const ACCOUNT = /^\d{12}$/;
 const CURRENCIES = ['USD', 'AUD', 'EUR', 'GBP', 'JPY'];
 const DECIMAL = /^\d+(\.\d+)?$/;
 
-/** Every field of POST /v1/opportunities; what can be checked here is, the rest is the API's 400. */
+/**
+ * Every field of POST /v1/opportunities. Before sending, the fields' formats are checked here and AWS's
+ * rules by the same functions the API runs (`@cppo/contracts/browser`); the rest is the API's 400.
+ */
 export function CreateOpportunity() {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -61,21 +66,30 @@ export function CreateOpportunity() {
       problems.push('resellerAccountId must be a 12-digit AWS account id');
     for (const buyer of splitList(buyers))
       if (!ACCOUNT.test(buyer)) problems.push(`buyerAccountIds ${buyer} is not a 12-digit AWS account id`);
-    if (renewal && !splitList(buyers).length)
-      problems.push('buyerAccountIds: a renewal needs at least one buyer');
     if (commit && !DECIMAL.test(amount)) problems.push('commitAmount.amount must be a decimal like 12000.00');
     for (const [i, p] of prices.entries())
       if (!DECIMAL.test(p.price)) problems.push(`usageDimensionPrices.${i}.price must be a decimal`);
+    if (commit)
+      for (const [i, g] of grants.entries()) {
+        if (g.dimensionKey && !/^[1-9]\d*$/.test(g.quantity))
+          problems.push(`commitAmount.grants.${i}.quantity must be a whole number of at least 1`);
+        if (g.unitPrice && !DECIMAL.test(g.unitPrice))
+          problems.push(`commitAmount.grants.${i}.unitPrice must be a decimal`);
+      }
+    for (const [i, installment] of installments.entries())
+      if (!DECIMAL.test(installment.amount)) problems.push(`installments.${i}.amount must be a decimal`);
     for (const [field, value] of [
       ['eula.url', eula],
       ['resellerContract.url', contract],
     ] as const)
       if (value.type === 'CUSTOM' && !value.url.startsWith('https://'))
         problems.push(`${field} must be an https URL`);
-    return problems;
+    // AWS's rules on the terms as a whole, once each field is well formed.
+    return problems.length ? problems : opportunityProblems(body(), today());
   }
 
-  function body(): Record<string, unknown> {
+  /** The request; the selects and checks above keep each field within what the API accepts. */
+  function body(): OpportunityTerms {
     const buyerIds = splitList(buyers);
     return {
       name: name.trim(),
@@ -83,12 +97,12 @@ export function CreateOpportunity() {
       productId: productId.trim(),
       resellerAccountId,
       ...(buyerIds.length ? { buyerAccountIds: buyerIds } : {}),
-      ...(renewal ? { renewal: { acquisitionChannel, pricingModel } } : {}),
+      ...(renewal ? { renewal: { acquisitionChannel, pricingModel } as OpportunityTerms['renewal'] } : {}),
       ...(commit
         ? {
             commitAmount: {
               amount,
-              currency,
+              currency: currency as NonNullable<OpportunityTerms['commitAmount']>['currency'],
               duration,
               grants: grants
                 .filter((g) => g.dimensionKey)
@@ -103,8 +117,8 @@ export function CreateOpportunity() {
       ...(prices.length ? { usageDimensionPrices: prices } : {}),
       ...(expiryDate ? { expiryDate } : {}),
       ...(singleUse ? { singleUse } : {}),
-      eula: eula.type === 'CUSTOM' ? eula : { type: eula.type },
-      resellerContract: contract.type === 'CUSTOM' ? contract : { type: contract.type },
+      eula: legal(eula),
+      resellerContract: legal(contract),
       ...(installments.length ? { installments } : {}),
     };
   }
@@ -302,136 +316,7 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
-function Errors({ messages, id }: { messages: string[]; id?: string }) {
-  if (!messages.length) return null;
-  return (
-    <ul id={id} className="error">
-      {messages.map((m) => (
-        <li key={m}>{m}</li>
-      ))}
-    </ul>
-  );
-}
-
-/** A labelled control with its errors, announced through aria-describedby. */
-function Field({
-  label,
-  errors,
-  children,
-}: {
-  label: string;
-  errors: string[];
-  children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
-}) {
-  const id = useId();
-  const errorId = `${id}-errors`;
-  return (
-    <div>
-      <label htmlFor={id}>{label}</label>
-      {children({
-        id,
-        'aria-invalid': errors.length > 0,
-        'aria-describedby': errors.length ? errorId : undefined,
-      })}
-      <Errors id={errorId} messages={errors} />
-    </div>
-  );
-}
-
-function Check({
-  label,
-  checked,
-  onChange,
-}: {
-  label: string;
-  checked: boolean;
-  onChange: (v: boolean) => void;
-}) {
-  return (
-    <label style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
-      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      {label}
-    </label>
-  );
-}
-
-function Document({
-  legend,
-  value,
-  onChange,
-  errors,
-}: {
-  legend: string;
-  value: { type: string; url: string };
-  onChange: (v: { type: string; url: string }) => void;
-  errors: string[];
-}) {
-  return (
-    <fieldset>
-      <legend>{legend}</legend>
-      <div className="row">
-        <label>
-          Type
-          <select value={value.type} onChange={(e) => onChange({ ...value, type: e.target.value })}>
-            <option value="STANDARD">Standard (AWS)</option>
-            <option value="CUSTOM">Custom</option>
-          </select>
-        </label>
-        {value.type === 'CUSTOM' && (
-          <label>
-            Document URL (https)
-            <input
-              type="url"
-              value={value.url}
-              onChange={(e) => onChange({ ...value, url: e.target.value })}
-            />
-          </label>
-        )}
-      </div>
-      <Errors messages={errors} />
-    </fieldset>
-  );
-}
-
-/** Editable rows of text cells, with add and remove. */
-function Rows<T extends Record<string, string>>({
-  legend,
-  rows,
-  setRows,
-  empty,
-  columns,
-}: {
-  legend: string;
-  rows: T[];
-  setRows: (rows: T[]) => void;
-  empty: T;
-  columns: [keyof T & string, string][];
-}) {
-  return (
-    <fieldset>
-      <legend>{legend}</legend>
-      {rows.map((row, i) => (
-        <div className="row" key={i}>
-          {columns.map(([key, label]) => (
-            <label key={key}>
-              {`${label} ${i + 1}`}
-              <input
-                type={key === 'chargeDate' ? 'date' : 'text'}
-                value={row[key]}
-                onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, [key]: e.target.value } : r)))}
-              />
-            </label>
-          ))}
-          <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
-            Remove {i + 1}
-          </button>
-        </div>
-      ))}
-      <div>
-        <button type="button" onClick={() => setRows([...rows, { ...empty }])}>
-          Add
-        </button>
-      </div>
-    </fieldset>
-  );
+/** A legal document as the API takes it: the URL only for a CUSTOM one. */
+function legal(document: { type: string; url: string }): NonNullable<OpportunityTerms['eula']> {
+  return document.type === 'CUSTOM' ? { type: 'CUSTOM', url: document.url } : { type: 'STANDARD' };
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type Entitlement, type Offer, type Opportunity, type UsageHour } from './api';
-import { DataTable } from './Listing';
+import { api, ApiError, type Entitlement, type Offer, type Opportunity, type UsageHour } from '../../api';
+import { DataTable } from '../../components/Listing';
 
 interface ChainView {
   opportunity: Opportunity;

@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import { type Entitlement } from '../../api';
+import { Listing, Select, usePaged } from '../../components/Listing';
+
+type EntitlementRow = Entitlement & { opportunityId?: string; productId?: string };
+
+export function Entitlements() {
+  const [status, setStatus] = useState('');
+  const [type, setType] = useState('');
+  const list = usePaged<EntitlementRow>('entitlement', '/v1/entitlements', { status, type });
+  return (
+    <Listing
+      title="Entitlements"
+      filters={
+        <>
+          <Select
+            label="Status"
+            value={status}
+            onChange={setStatus}
+            options={[
+              '',
+              'PENDING_START',
+              'ACTIVE',
+              'CANCELLED',
+              'EXPIRED',
+              'TERMINATED',
+              'RENEWED',
+              'REPLACED',
+              'DEPROVISIONED',
+            ]}
+          />
+          <Select label="Type" value={type} onChange={setType} options={['', 'CPPO', 'DIRECT']} />
+        </>
+      }
+      headers={['Entitlement', 'Type', 'Status', 'Buyer', 'Product', 'Opportunity', 'History']}
+      rows={list.items.map((e) => [
+        e.id,
+        e.type,
+        e.status,
+        e.buyerAccountId,
+        e.productId ?? '—',
+        e.opportunityId ? <a href={`#/opportunities/${e.opportunityId}`}>{e.opportunityId}</a> : '—',
+        e.history.map((h) => h.status).join(' → '),
+      ])}
+      error={list.error}
+      more={list.more}
+      empty="No entitlement matches."
+    />
+  );
+}

@@ -1,0 +1,125 @@
+// The JSON the public APIs answer, as plain types (`@cppo/views/types`): what a client — the console in a
+// browser — may import without Nest, mongoose or decorators. Each view class implements its type here, so
+// the two cannot drift. Status fields are the API's strings (the enums live in @cppo/contracts).
+
+export interface MarketplaceErrorJson {
+  code: string;
+  message: string;
+  changeName?: string;
+}
+
+export interface RestrictJson {
+  requestedAt: string;
+  changeSetId?: string;
+  status?: string;
+  errors?: MarketplaceErrorJson[];
+}
+
+export interface OfferMarketplaceJson {
+  resaleAuthorizationId?: string;
+  changeSetId?: string;
+  changeSetStatus?: string;
+  errors?: MarketplaceErrorJson[];
+  restrict?: RestrictJson;
+  offerExtendedStatus?: string;
+  offerCreatedCount?: number;
+}
+
+/** An offer of either type: a `CPPO_OUT` opportunity or a partner's `CPPO` offer. */
+export interface OfferJson {
+  id: string;
+  type: string;
+  status: string;
+  name?: string;
+  description?: string;
+  productId: string;
+  resellerAccountId: string;
+  buyerAccountIds: string[];
+  terms?: Record<string, unknown>;
+  expiryDate?: string;
+  marketplace: OfferMarketplaceJson;
+  offerCount: number;
+  awsOfferId?: string;
+  cppoOutOfferId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DimensionQuantityJson {
+  dimensionKey: string;
+  quantity: number;
+}
+
+export interface DimensionPriceJson {
+  dimensionKey: string;
+  price: string;
+}
+
+export interface EntitlementHistoryJson {
+  status: string;
+  at: string;
+  eventId?: string;
+  reason?: string;
+}
+
+export interface EntitlementJson {
+  id: string;
+  type?: string;
+  status: string;
+  agreementId: string;
+  offerId?: string;
+  awsOfferId?: string;
+  opportunityId?: string;
+  resaleAuthorizationId?: string;
+  buyerAccountId?: string;
+  resellerAccountId?: string;
+  productId?: string;
+  licenseArn?: string;
+  startTime?: string;
+  endTime?: string;
+  previousAgreementId?: string;
+  nextAgreementId?: string;
+  grants: DimensionQuantityJson[];
+  usagePrices: DimensionPriceJson[];
+  wholesalePrices: DimensionPriceJson[];
+  tenantId?: string;
+  link: { missing: string[]; reason?: string; since?: string };
+  agreementApi: { status: string; reason?: string; currencyCode?: string; agreementValue?: string };
+  history: EntitlementHistoryJson[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One hour of one dimension's usage, and what became of it. */
+export interface HourlyUsageJson {
+  hour: string;
+  dimension: string;
+  usage: number;
+  included: number;
+  overage: number;
+  wholesaleValue?: string;
+  /** OPEN (no report yet) or the report's status. */
+  status: string;
+  meteringRecordId?: string;
+  reportId?: string;
+  lateQuantity?: number;
+}
+
+export interface EntitlementUsageJson {
+  entitlementId: string;
+  from: string;
+  to: string;
+  hours: HourlyUsageJson[];
+}
+
+export interface ChainJson {
+  opportunity: OfferJson;
+  offers: OfferJson[];
+  entitlements: EntitlementJson[];
+}
+
+/** A page of a list: its items and the cursor of the next page, if any. */
+export interface PageJson<T> {
+  items: T[];
+  nextCursor?: string | null;
+}

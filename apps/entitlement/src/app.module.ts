@@ -4,6 +4,8 @@ import { Entitlement, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { EntitlementEnv } from './config/entitlement.env';
 import { EntitlementsModule } from './entitlements/entitlements.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { RegistrationsModule } from './registrations/registrations.module';
 
 @Module({
   imports: [
@@ -11,6 +13,8 @@ import { EntitlementsModule } from './entitlements/entitlements.module';
     PersistenceModule,
     MessagingModule.forRoot({ service: 'entitlement', outboxModels: [Entitlement.name] }),
     EntitlementsModule,
+    RegistrationsModule,
+    ReconciliationModule,
   ],
 })
 export class AppModule {}

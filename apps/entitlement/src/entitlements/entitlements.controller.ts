@@ -1,27 +1,16 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { EntitlementStatus } from '@cppo/contracts';
-import { EntitlementRepository, type Entitlement, type EntitlementKey } from '@cppo/persistence';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { EntitlementKey } from '@cppo/persistence';
 import { OrgId } from '@cppo/platform';
 import { EntitlementView } from '@cppo/views';
+import { EntitlementPage } from './dto/entitlement.page';
 import { EntitlementListQuery, EntitlementLookupQuery } from './dto/entitlement.queries';
-
-class EntitlementPage {
-  @ApiProperty({ type: [EntitlementView] }) items: EntitlementView[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
-}
-
-/** Among a buyer's entitlements for one key, the one in force: active, else starting, else the newest. */
-export function current(candidates: Entitlement[]): Entitlement | undefined {
-  const rank = (e: Entitlement) =>
-    e.status === EntitlementStatus.ACTIVE ? 0 : e.status === EntitlementStatus.PENDING_START ? 1 : 2;
-  return [...candidates].sort((a, b) => rank(a) - rank(b) || b._id.localeCompare(a._id))[0];
-}
+import { EntitlementLookup } from './entitlement-lookup.service';
 
 @ApiTags('entitlements')
 @Controller('v1/entitlements')
 export class EntitlementsController {
-  constructor(private readonly entitlements: EntitlementRepository) {}
+  constructor(private readonly entitlements: EntitlementLookup) {}
 
   @Get()
   @ApiOkResponse({ type: EntitlementPage })
@@ -47,7 +36,7 @@ export class EntitlementsController {
       throw new BadRequestException([
         'give exactly one of: licenseArn; customerAwsAccountId with productId; tenantId',
       ]);
-    const found = current(await this.entitlements.findAllBy(orgId, keys[0]));
+    const found = await this.entitlements.inForce(orgId, keys[0]);
     if (!found) throw new NotFoundException('no entitlement matches');
     return EntitlementView.from(found);
   }
@@ -55,8 +44,8 @@ export class EntitlementsController {
   @Get(':id')
   @ApiOkResponse({ type: EntitlementView })
   async get(@OrgId() orgId: string, @Param('id') id: string): Promise<EntitlementView> {
-    const entitlement = await this.entitlements.findById(orgId, id);
-    if (!entitlement?.status) throw new NotFoundException(`entitlement ${id} not found`);
+    const entitlement = await this.entitlements.byId(orgId, id);
+    if (!entitlement) throw new NotFoundException(`entitlement ${id} not found`);
     return EntitlementView.from(entitlement);
   }
 }

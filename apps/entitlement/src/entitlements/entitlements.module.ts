@@ -1,29 +1,26 @@
 import { Module } from '@nestjs/common';
-import { AgreementGateway, MeteringGateway, OrgAwsAccess } from '@cppo/marketplace';
-import { ReconciliationController } from '../reconciliation/reconciliation.controller';
-import { RegistrationsController } from '../registrations/registrations.controller';
+import { AgreementGateway, OrgAwsAccess } from '@cppo/marketplace';
 import { AgreementEnrichment } from './agreement-enrichment';
 import { EntitlementEventsConsumer } from './entitlement-events.consumer';
+import { EntitlementLookup } from './entitlement-lookup.service';
 import { EntitlementLedger } from './entitlement.ledger';
 import { EntitlementService } from './entitlement.service';
 import { EntitlementSweeper } from './entitlement.sweeper';
 import { EntitlementsController } from './entitlements.controller';
 
+/** Buyers' agreements become entitlements (events, sweeps, the Agreement API) and are read back. */
 @Module({
-  controllers: [
-    EntitlementsController,
-    RegistrationsController,
-    ReconciliationController,
-    EntitlementEventsConsumer,
-  ],
+  controllers: [EntitlementsController, EntitlementEventsConsumer],
   providers: [
     OrgAwsAccess,
     AgreementGateway,
-    MeteringGateway,
     AgreementEnrichment,
     EntitlementLedger,
     EntitlementService,
     EntitlementSweeper,
+    EntitlementLookup,
   ],
+  // what other features may use: reading entitlements
+  exports: [EntitlementLookup],
 })
 export class EntitlementsModule {}

@@ -8,39 +8,14 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsOptional, Matches } from 'class-validator';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MeteringReportStatus } from '@cppo/contracts';
 import { MeteringReportRepository } from '@cppo/persistence';
-import { OrgId, PageQuery } from '@cppo/platform';
-import { toBoolean } from '@cppo/runtime';
+import { OrgId } from '@cppo/platform';
 import { MeteringReportView } from '@cppo/views';
 import { MeteringEnv } from '../config/metering.env';
 import { earliestAcceptedHour } from '../usage/usage.rules';
-
-export class MeteringReportListQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: MeteringReportStatus })
-  @IsOptional()
-  @IsEnum(MeteringReportStatus)
-  status?: MeteringReportStatus;
-
-  @ApiPropertyOptional({ description: 'only reports that need a person (true) or only the others (false)' })
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
-  flagged?: boolean;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^[\w.:-]{1,200}$/, { message: 'entitlementId must be an entitlement id' })
-  entitlementId?: string;
-}
-
-class MeteringReportPage {
-  @ApiProperty({ type: [MeteringReportView] }) items: MeteringReportView[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
-}
+import { MeteringReportListQuery, MeteringReportPage } from './dto/metering-report.queries';
 
 /** States a person may send again (after fixing the cause: a subscription, a licence, AWS support). */
 const RETRYABLE = [

@@ -9,27 +9,15 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EntitlementRepository, MeteringReportRepository, UsageRecordRepository } from '@cppo/persistence';
 import { OrgId } from '@cppo/platform';
 import { EntitlementUsageView, type HourlyUsageView } from '@cppo/views';
 import { figures } from '../reporting/metering.ledger';
+import { UsageRangeQuery } from './dto/usage-range.query';
 import { UsageRecordsBody, UsageRecordsResponse } from './dto/usage-records.dto';
 import { UsageIntakeService } from './usage-intake.service';
 import { HOUR_MS, hourOf } from './usage.rules';
-
-export class UsageRangeQuery {
-  @ApiPropertyOptional({ description: 'first hour (ISO 8601); default 24 hours before `to`' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'end, exclusive (ISO 8601); default the end of the current hour' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-}
 
 const MAX_RANGE_HOURS = 31 * 24;
 

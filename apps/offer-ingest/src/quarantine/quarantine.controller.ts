@@ -1,48 +1,10 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Query } from '@nestjs/common';
 import { Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MarketplaceEventRepository, OrgRepository, type MarketplaceEventRecord } from '@cppo/persistence';
-import { LimitQuery, Principal, type RequestPrincipal } from '@cppo/platform';
+import { Principal, type RequestPrincipal } from '@cppo/platform';
 import { IngestService } from '../ingest/ingest.service';
-
-/** Quarantined notifications are keyed by AWS event ids, so their cursor is one of those. */
-class QuarantineQuery extends LimitQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Matches(/^[\w.:-]{1,200}$/, { message: 'cursor must be a nextCursor returned by this API' })
-  cursor?: string;
-}
-
-class QuarantinedView {
-  @ApiProperty() id: string;
-  @ApiProperty() state: string;
-  @ApiPropertyOptional() reason?: string;
-  @ApiPropertyOptional() detailType?: string;
-  @ApiPropertyOptional() account?: string;
-  @ApiProperty({ description: 'the notification exactly as received' }) raw: string;
-  @ApiProperty() replayCount: number;
-  @ApiProperty() receivedAt: string;
-
-  static from(record: MarketplaceEventRecord): QuarantinedView {
-    return {
-      id: record._id,
-      state: record.state,
-      reason: record.reason,
-      detailType: record.detailType,
-      account: record.account,
-      raw: record.raw,
-      replayCount: record.replayCount ?? 0,
-      receivedAt: (record.createdAt ?? new Date(0)).toISOString(),
-    };
-  }
-}
-
-class QuarantinePage {
-  @ApiProperty({ type: [QuarantinedView] }) items: QuarantinedView[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
-}
+import { QuarantinedView, QuarantinePage, QuarantineQuery } from './dto/quarantine.dto';
 
 /**
  * Notifications that could not be parsed or mapped to an org. An org sees its own and those addressed to

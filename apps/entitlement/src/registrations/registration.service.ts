@@ -1,0 +1,52 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { classifyAwsError, MeteringGateway, type ResolvedCustomer } from '@cppo/marketplace';
+import { EntitlementRepository, type Entitlement } from '@cppo/persistence';
+import { EntitlementLookup } from '../entitlements/entitlement-lookup.service';
+
+/**
+ * A buyer who subscribes lands on the ISV's registration page with `x-amzn-marketplace-token`; the ISV
+ * sends it with its own tenant id. ResolveCustomer says which licence (or customer) the token is for; the
+ * entitlement in force for it gets the tenant id. The same token and tenant again → the same answer.
+ */
+@Injectable()
+export class RegistrationService {
+  constructor(
+    private readonly metering: MeteringGateway,
+    private readonly lookup: EntitlementLookup,
+    private readonly entitlements: EntitlementRepository,
+  ) {}
+
+  async register(orgId: string, token: string, tenantId: string): Promise<Entitlement> {
+    const resolved = await this.resolve(orgId, token);
+    const entitlement = await this.lookup.inForce(
+      orgId,
+      resolved.licenseArn
+        ? { licenseArn: resolved.licenseArn }
+        : { buyerAccountId: resolved.customerAwsAccountId ?? '', productId: resolved.productCode ?? '' },
+    );
+    if (!entitlement)
+      throw new NotFoundException(
+        `no entitlement for licence ${resolved.licenseArn ?? '(none)'} yet: AWS's notifications may not have arrived; try again shortly`,
+      );
+    if (entitlement.tenantId === tenantId) return entitlement; // registered already
+    const registered = await this.entitlements.register(orgId, entitlement._id, {
+      tenantId,
+      customerIdentifier: resolved.customerIdentifier,
+      registeredAt: entitlement.registeredAt ?? new Date(),
+    });
+    if (!registered)
+      throw new ConflictException(`entitlement ${entitlement._id} is registered to another tenant`);
+    return registered;
+  }
+
+  /** ResolveCustomer as the org's account; AWS refusing the token is the caller's 400. */
+  private async resolve(orgId: string, token: string): Promise<ResolvedCustomer> {
+    try {
+      return await this.metering.resolveCustomer(orgId, token);
+    } catch (error) {
+      if (classifyAwsError(error) !== 'client') throw error;
+      const e = error as Error;
+      throw new BadRequestException([`token: AWS refused it (${e.name}: ${e.message})`]);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import type { MarketplaceEventRecord } from '@cppo/persistence';
+import { LimitQuery } from '@cppo/platform';
+
+/** Quarantined notifications are keyed by AWS event ids, so their cursor is one of those. */
+export class QuarantineQuery extends LimitQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.:-]{1,200}$/, { message: 'cursor must be a nextCursor returned by this API' })
+  cursor?: string;
+}
+
+export class QuarantinedView {
+  @ApiProperty() id: string;
+  @ApiProperty() state: string;
+  @ApiPropertyOptional() reason?: string;
+  @ApiPropertyOptional() detailType?: string;
+  @ApiPropertyOptional() account?: string;
+  @ApiProperty({ description: 'the notification exactly as received' }) raw: string;
+  @ApiProperty() replayCount: number;
+  @ApiProperty() receivedAt: string;
+
+  static from(record: MarketplaceEventRecord): QuarantinedView {
+    return {
+      id: record._id,
+      state: record.state,
+      reason: record.reason,
+      detailType: record.detailType,
+      account: record.account,
+      raw: record.raw,
+      replayCount: record.replayCount ?? 0,
+      receivedAt: (record.createdAt ?? new Date(0)).toISOString(),
+    };
+  }
+}
+
+export class QuarantinePage {
+  @ApiProperty({ type: [QuarantinedView] }) items: QuarantinedView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -2,3 +2,4 @@
 // decorators (`@cppo/contracts/browser`).
 export type { LegalDocument, OpportunityTerms } from './opportunity/opportunity-terms';
 export * from './opportunity/opportunity.rules';
+export * from './enums';

@@ -7,6 +7,7 @@
  * notifications duplicated and shuffled, and with services killed between steps.
  */
 import { BUYER, fullOpportunity, PARTNER } from '@cppo/testing';
+import type { HourlyUsageJson } from '@cppo/views/types';
 
 export type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering';
 export const STEPS = [
@@ -84,16 +85,8 @@ export interface AwsMeteringRecord {
   hour: string;
 }
 
-export interface HourOfUsage {
-  hour: string;
-  dimension: string;
-  usage: number;
-  included: number;
-  overage: number;
-  wholesaleValue?: string;
-  status: string;
-  meteringRecordId?: string;
-}
+/** An hour of usage as the metering API answers it. */
+export type HourOfUsage = HourlyUsageJson;
 
 export interface StoryResult {
   opportunity: OpportunityView;

@@ -1,3 +1,4 @@
+import { EntitlementStatus, EntitlementType } from '@cppo/contracts/browser';
 import { useState } from 'react';
 import { type Entitlement } from '../../api';
 import { Listing, Select, usePaged } from '../../components/Listing';
@@ -17,19 +18,14 @@ export function Entitlements() {
             label="Status"
             value={status}
             onChange={setStatus}
-            options={[
-              '',
-              'PENDING_START',
-              'ACTIVE',
-              'CANCELLED',
-              'EXPIRED',
-              'TERMINATED',
-              'RENEWED',
-              'REPLACED',
-              'DEPROVISIONED',
-            ]}
+            options={['', ...Object.values(EntitlementStatus)]}
           />
-          <Select label="Type" value={type} onChange={setType} options={['', 'CPPO', 'DIRECT']} />
+          <Select
+            label="Type"
+            value={type}
+            onChange={setType}
+            options={['', ...Object.values(EntitlementType)]}
+          />
         </>
       }
       headers={['Entitlement', 'Type', 'Status', 'Buyer', 'Product', 'Opportunity', 'History']}

@@ -1,3 +1,4 @@
+import { MeteringReportStatus } from '@cppo/contracts/browser';
 import { useState } from 'react';
 import { api } from '../../api';
 import { Listing, Select, usePaged } from '../../components/Listing';
@@ -39,16 +40,7 @@ export function MeteringReports() {
             label="Status"
             value={status}
             onChange={setStatus}
-            options={[
-              '',
-              'PENDING',
-              'REPORTED',
-              'NO_OVERAGE',
-              'CONFLICT',
-              'NOT_SUBSCRIBED',
-              'EXPIRED_WINDOW',
-              'FAILED',
-            ]}
+            options={['', ...Object.values(MeteringReportStatus)]}
           />
           <Select
             label="Needs a person"

@@ -6,6 +6,8 @@ import { PlatformModule } from '@cppo/platform';
 import { OfferIngestEnv } from './config/offer-ingest.env';
 import { SqsHealthIndicator } from './health/sqs.health';
 import { IngestModule } from './ingest/ingest.module';
+import { LinkingModule } from './linking/linking.module';
+import { QuarantineModule } from './quarantine/quarantine.module';
 
 @Module({
   imports: [
@@ -17,6 +19,8 @@ import { IngestModule } from './ingest/ingest.module';
       outboxModels: [MarketplaceEventRecord.name, { model: Offer.name, scope: { type: OfferType.CPPO } }],
     }),
     IngestModule,
+    LinkingModule,
+    QuarantineModule,
   ],
 })
 export class AppModule {}

@@ -1,34 +1,18 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { EntitlementRepository, MeteringReportRepository, UsageRecordRepository } from '@cppo/persistence';
 import { OrgId } from '@cppo/platform';
-import { EntitlementUsageView, type HourlyUsageView } from '@cppo/views';
-import { figures } from '../reporting/metering.ledger';
+import { EntitlementUsageView } from '@cppo/views';
 import { UsageRangeQuery } from './dto/usage-range.query';
 import { UsageRecordsBody, UsageRecordsResponse } from './dto/usage-records.dto';
 import { UsageIntakeService } from './usage-intake.service';
-import { HOUR_MS, hourOf } from './usage.rules';
-
-const MAX_RANGE_HOURS = 31 * 24;
+import { UsageReport } from './usage-report.service';
 
 @ApiTags('usage')
 @Controller('v1')
 export class UsageController {
   constructor(
     private readonly intake: UsageIntakeService,
-    private readonly entitlements: EntitlementRepository,
-    private readonly usage: UsageRecordRepository,
-    private readonly reports: MeteringReportRepository,
+    private readonly report: UsageReport,
   ) {}
 
   /**
@@ -50,41 +34,6 @@ export class UsageController {
     @Param('id') id: string,
     @Query() query: UsageRangeQuery,
   ): Promise<EntitlementUsageView> {
-    const to = query.to ? Date.parse(query.to) : hourOf(Date.now()) + HOUR_MS;
-    const from = query.from ? Date.parse(query.from) : to - 24 * HOUR_MS;
-    if (from >= to) throw new BadRequestException(['from must be before to']);
-    if (to - from > MAX_RANGE_HOURS * HOUR_MS)
-      throw new BadRequestException([`from-to may span at most ${MAX_RANGE_HOURS} hours`]);
-    const entitlement = await this.entitlements.findById(orgId, id);
-    if (!entitlement?.status) throw new NotFoundException(`entitlement ${id} not found`);
-    const [sums, reports] = await Promise.all([
-      this.usage.hourlyUsageOf(orgId, id, new Date(hourOf(from)), new Date(to)),
-      this.reports.forEntitlement(orgId, id, new Date(hourOf(from)), new Date(to)),
-    ]);
-    const reportOf = new Map(reports.map((r) => [`${r.hour.getTime()}|${r.dimension}`, r]));
-    const hours: HourlyUsageView[] = sums.map((sum) => {
-      const report = reportOf.get(`${sum.hour.getTime()}|${sum.dimension}`);
-      // A report's figures as it was made; for an hour without one, as it would be made now.
-      const billed = report ?? figures(entitlement, sum.dimension, sum.usage);
-      return {
-        hour: sum.hour.toISOString(),
-        dimension: sum.dimension,
-        usage: sum.usage,
-        included: billed.includedQuantity,
-        overage: billed.overageQuantity,
-        wholesaleValue: billed.wholesaleValue,
-        status: report?.status ?? 'OPEN',
-        meteringRecordId: report?.meteringRecordId,
-        reportId: report?._id,
-        lateQuantity: report?.lateQuantity,
-      };
-    });
-    hours.sort((a, b) => a.hour.localeCompare(b.hour) || a.dimension.localeCompare(b.dimension));
-    return {
-      entitlementId: id,
-      from: new Date(hourOf(from)).toISOString(),
-      to: new Date(to).toISOString(),
-      hours,
-    };
+    return this.report.of(orgId, id, query);
   }
 }

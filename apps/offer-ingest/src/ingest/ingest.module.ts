@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CatalogGateway, OrgAwsAccess } from '@cppo/marketplace';
-import { OfferLinksConsumer } from '../linking/offer-links.consumer';
-import { QuarantineController } from '../quarantine/quarantine.controller';
+import { LinkingModule } from '../linking/linking.module';
 import { IngestService } from './ingest.service';
-import { OfferLinker } from './offer-linker';
 import { SqsIngestConsumer } from './sqs-ingest.consumer';
 
+/** AWS Marketplace notifications from SQS: stored once, mapped to the org, published as events. */
 @Module({
-  controllers: [QuarantineController, OfferLinksConsumer],
-  providers: [OrgAwsAccess, CatalogGateway, IngestService, OfferLinker, SqsIngestConsumer],
+  imports: [LinkingModule],
+  providers: [IngestService, SqsIngestConsumer],
   exports: [IngestService],
 })
 export class IngestModule {}

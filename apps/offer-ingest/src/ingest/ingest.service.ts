@@ -23,7 +23,7 @@ import {
 } from '@cppo/persistence';
 import { LRUCache } from 'lru-cache';
 import { normalizedEvent } from './notification.mapper';
-import { OfferLinker } from './offer-linker';
+import { OfferLinker } from '../linking/offer-linker';
 
 export type IngestOutcome = 'processed' | 'duplicate' | 'quarantined';
 

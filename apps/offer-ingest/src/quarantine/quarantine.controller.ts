@@ -1,24 +1,14 @@
-import { Controller, Get, HttpCode, NotFoundException, Param, Query } from '@nestjs/common';
-import { Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { MarketplaceEventRepository, OrgRepository, type MarketplaceEventRecord } from '@cppo/persistence';
 import { Principal, type RequestPrincipal } from '@cppo/platform';
-import { IngestService } from '../ingest/ingest.service';
 import { QuarantinedView, QuarantinePage, QuarantineQuery } from './dto/quarantine.dto';
+import { QuarantineService } from './quarantine.service';
 
-/**
- * Notifications that could not be parsed or mapped to an org. An org sees its own and those addressed to
- * one of its AWS accounts; those whose account and product code could not be read at all belong to no
- * org and are shown to operator keys only (they hold another org's buyer ids as often as not).
- */
+/** The quarantine, as the caller's org (or an operator) may see it (QuarantineService). */
 @ApiTags('ingest')
 @Controller('v1/ingest/quarantine')
 export class QuarantineController {
-  constructor(
-    private readonly events: MarketplaceEventRepository,
-    private readonly orgs: OrgRepository,
-    private readonly ingest: IngestService,
-  ) {}
+  constructor(private readonly quarantine: QuarantineService) {}
 
   @Get()
   @ApiOkResponse({ type: QuarantinePage })
@@ -26,11 +16,7 @@ export class QuarantineController {
     @Principal() principal: RequestPrincipal,
     @Query() query: QuarantineQuery,
   ): Promise<QuarantinePage> {
-    const org = await this.orgs.findById(principal.orgId);
-    const page = await this.events.listQuarantined(
-      { orgId: principal.orgId, accounts: org?.awsAccountIds ?? [], operator: principal.role === 'operator' },
-      { limit: query.limit, cursor: query.cursor },
-    );
+    const page = await this.quarantine.list(principal, { limit: query.limit, cursor: query.cursor });
     return { items: page.items.map(QuarantinedView.from), nextCursor: page.nextCursor };
   }
 
@@ -39,25 +25,6 @@ export class QuarantineController {
   @HttpCode(200)
   @ApiOkResponse({ type: QuarantinedView })
   async replay(@Principal() principal: RequestPrincipal, @Param('id') id: string): Promise<QuarantinedView> {
-    const record = await this.visible(principal, id);
-    await this.ingest.replay(record);
-    const after = await this.events.findById(record._id);
-    if (!after) throw new NotFoundException(`quarantined notification ${id} not found`);
-    return QuarantinedView.from(after);
-  }
-
-  /** The same rule as the list's. */
-  private async visible(principal: RequestPrincipal, id: string): Promise<MarketplaceEventRecord> {
-    const org = await this.orgs.findById(principal.orgId);
-    const record = await this.events.findById(id);
-    const unowned = !record?.orgId;
-    const mine =
-      record &&
-      (record.orgId === principal.orgId ||
-        (unowned && record.account && org?.awsAccountIds.includes(record.account)) ||
-        (unowned && !record.account && principal.role === 'operator'));
-    if (!record || !mine || record.state !== 'QUARANTINED')
-      throw new NotFoundException(`quarantined notification ${id} not found`);
-    return record;
+    return QuarantinedView.from(await this.quarantine.replay(principal, id));
   }
 }

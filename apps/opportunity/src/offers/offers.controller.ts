@@ -1,15 +1,15 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { OfferRepository } from '@cppo/persistence';
 import { OrgId } from '@cppo/platform';
 import { OfferPage, OfferView } from '@cppo/views';
 import { OfferListQuery } from './dto/offer-list.query';
+import { OfferLookup } from './offer-lookup.service';
 
 /** The Offer view over both types: the ISV's opportunities (CPPO_OUT) and partners' CPPO offers. */
 @ApiTags('offers')
 @Controller('v1/offers')
 export class OffersController {
-  constructor(private readonly offers: OfferRepository) {}
+  constructor(private readonly offers: OfferLookup) {}
 
   @Get()
   @ApiOkResponse({ type: OfferPage })
@@ -25,7 +25,7 @@ export class OffersController {
   @Get(':id')
   @ApiOkResponse({ type: OfferView })
   async get(@OrgId() orgId: string, @Param('id') id: string): Promise<OfferView> {
-    const offer = await this.offers.findById(orgId, id);
+    const offer = await this.offers.byId(orgId, id);
     if (!offer) throw new NotFoundException(`offer ${id} not found`);
     return OfferView.from(offer);
   }

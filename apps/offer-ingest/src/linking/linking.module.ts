@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CatalogGateway, OrgAwsAccess } from '@cppo/marketplace';
+import { OfferLinker } from './offer-linker';
+import { OfferLinksConsumer } from './offer-links.consumer';
+
+/**
+ * Linking a partner's CPPO offer to the opportunity it was made from, in one place: when the offer is
+ * released (OfferLinker: its resale authorization, else a unique match) and when an agreement on it names
+ * the opportunity (OfferLinksConsumer).
+ */
+@Module({
+  controllers: [OfferLinksConsumer],
+  providers: [OrgAwsAccess, CatalogGateway, OfferLinker],
+  exports: [OfferLinker],
+})
+export class LinkingModule {}

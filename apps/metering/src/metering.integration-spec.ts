@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import {
   createTestOrg,
+  expectBilledExactly,
   simMeteringRecords,
   randomAccountId,
   startTestApp,
@@ -392,13 +393,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
     await reportAll();
     const good = new Map([...sums].filter(([key]) => !key.startsWith(bogus.entitlementId)));
     const held = await simRecords(deals);
-    expect(held.size).toBe(good.size);
-    for (const [key, usage] of good)
-      expect({ key, quantity: held.get(key)?.quantity, conflicts: held.get(key)?.conflicts }).toEqual({
-        key,
-        quantity: usage,
-        conflicts: 0,
-      });
+    expectBilledExactly(held, good);
     const retried = await db
       .collection('metering_reports')
       .countDocuments({ orgId: org.orgId, attempts: { $gt: 1 }, status: 'REPORTED' });

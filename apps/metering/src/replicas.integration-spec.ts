@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import {
   simMeteringRecords,
-  type SimMeteringRecord,
+  expectBilledExactly,
   createOrgInDatabase,
   meteredDeals,
   usageFor,
@@ -118,16 +118,6 @@ describe('metering replicas (processes, simulator, RabbitMQ, Mongo provider)', (
 
   const held = (deals: MeteredDeal[]) => simMeteringRecords(sim, deals);
 
-  function expectExact(records: Map<string, SimMeteringRecord>, sums: Map<string, number>): void {
-    expect(records.size).toBe(sums.size);
-    for (const [key, usage] of sums)
-      expect({ key, quantity: records.get(key)?.quantity, conflicts: records.get(key)?.conflicts }).toEqual({
-        key,
-        quantity: usage,
-        conflicts: 0,
-      });
-  }
-
   it('two reporters at once: every report sent exactly once, by one of them, with the exact sums', async () => {
     const { deals, sums } = await load('two');
     await sim.scenario('PUT', '/_sim/faults', {
@@ -136,7 +126,7 @@ describe('metering replicas (processes, simulator, RabbitMQ, Mongo provider)', (
     const [a, b] = await Promise.all([start(), start()]);
     await allReported(deals, sums.size, `${sums.size} reports REPORTED`);
     const records = await held(deals);
-    expectExact(records, sums);
+    expectBilledExactly(records, sums);
     expect([...records.values()].filter((r) => r.sends !== 1)).toEqual([]);
     // Both took part: claims by two owners.
     const owners = await db.collection('metering_claims').distinct('owner');
@@ -160,7 +150,7 @@ describe('metering replicas (processes, simulator, RabbitMQ, Mongo provider)', (
     await start();
     await allReported(deals, sums.size, `${sums.size} reports REPORTED after the kill`);
     const records = await held(deals);
-    expectExact(records, sums);
+    expectBilledExactly(records, sums);
     // Only what the killed reporter had in flight (at most METERING_CONCURRENCY calls of 25) was resent,
     // identically: AWS answered Success with the same record id.
     const resent = [...records.values()].filter((r) => r.sends > 1);

@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { EntitlementKey } from '@cppo/persistence';
-import { OrgId } from '@cppo/platform';
+import { OrgId, viewPage } from '@cppo/platform';
 import { EntitlementView } from '@cppo/views';
 import { EntitlementPage } from './dto/entitlement.page';
 import { EntitlementListQuery, EntitlementLookupQuery } from './dto/entitlement.queries';
@@ -16,8 +16,7 @@ export class EntitlementsController {
   @ApiOkResponse({ type: EntitlementPage })
   async list(@OrgId() orgId: string, @Query() query: EntitlementListQuery): Promise<EntitlementPage> {
     const { limit, cursor, ...filter } = query;
-    const page = await this.entitlements.list(orgId, filter, { limit, cursor });
-    return { items: page.items.map(EntitlementView.from), nextCursor: page.nextCursor };
+    return viewPage(await this.entitlements.list(orgId, filter, { limit, cursor }), EntitlementView.from);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { OrgId } from '@cppo/platform';
+import { OrgId, viewPage } from '@cppo/platform';
 import { MeteringReportView } from '@cppo/views';
 import { MeteringReportListQuery, MeteringReportPage } from './dto/metering-report.queries';
 import { MeteringReports } from './metering-reports.service';
@@ -15,8 +15,7 @@ export class ReportsController {
   @ApiOkResponse({ type: MeteringReportPage })
   async list(@OrgId() orgId: string, @Query() query: MeteringReportListQuery): Promise<MeteringReportPage> {
     const { limit, cursor, ...filter } = query;
-    const page = await this.reports.list(orgId, filter, { limit, cursor });
-    return { items: page.items.map(MeteringReportView.from), nextCursor: page.nextCursor };
+    return viewPage(await this.reports.list(orgId, filter, { limit, cursor }), MeteringReportView.from);
   }
 
   @Get(':id')

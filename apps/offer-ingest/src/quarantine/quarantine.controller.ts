@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Principal, type RequestPrincipal } from '@cppo/platform';
+import { Principal, type RequestPrincipal, viewPage } from '@cppo/platform';
 import { QuarantinedView, QuarantinePage, QuarantineQuery } from './dto/quarantine.dto';
 import { QuarantineService } from './quarantine.service';
 
@@ -16,8 +16,10 @@ export class QuarantineController {
     @Principal() principal: RequestPrincipal,
     @Query() query: QuarantineQuery,
   ): Promise<QuarantinePage> {
-    const page = await this.quarantine.list(principal, { limit: query.limit, cursor: query.cursor });
-    return { items: page.items.map(QuarantinedView.from), nextCursor: page.nextCursor };
+    return viewPage(
+      await this.quarantine.list(principal, { limit: query.limit, cursor: query.cursor }),
+      QuarantinedView.from,
+    );
   }
 
   /** Processes the stored notification again; it leaves quarantine if it now succeeds. */

@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { OrgId } from '@cppo/platform';
+import { OrgId, viewPage } from '@cppo/platform';
 import { OfferPage, OfferView } from '@cppo/views';
 import { OfferListQuery } from './dto/offer-list.query';
 import { OfferLookup } from './offer-lookup.service';
@@ -14,12 +14,14 @@ export class OffersController {
   @Get()
   @ApiOkResponse({ type: OfferPage })
   async list(@OrgId() orgId: string, @Query() query: OfferListQuery): Promise<OfferPage> {
-    const page = await this.offers.list(
-      orgId,
-      { type: query.type, status: query.status },
-      { limit: query.limit, cursor: query.cursor },
+    return viewPage(
+      await this.offers.list(
+        orgId,
+        { type: query.type, status: query.status },
+        { limit: query.limit, cursor: query.cursor },
+      ),
+      OfferView.from,
     );
-    return { items: page.items.map(OfferView.from), nextCursor: page.nextCursor };
   }
 
   @Get(':id')

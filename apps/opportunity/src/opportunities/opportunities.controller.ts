@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiIdempotencyKey, OrgId, Principal, type RequestPrincipal } from '@cppo/platform';
+import { ApiIdempotencyKey, OrgId, Principal, type RequestPrincipal, viewPage } from '@cppo/platform';
 import { ChainView, OfferPage, OfferView } from '@cppo/views';
 import { ChangeSetPublisher } from '../change-sets/change-set.publisher';
 import { CreateOpportunity } from './create-opportunity.service';
@@ -40,8 +40,7 @@ export class OpportunitiesController {
   @Get()
   @ApiOkResponse({ type: OfferPage })
   async list(@OrgId() orgId: string, @Query() query: OpportunityListQuery): Promise<OfferPage> {
-    const page = await this.queries.list(orgId, query);
-    return { items: page.items.map(OfferView.from), nextCursor: page.nextCursor };
+    return viewPage(await this.queries.list(orgId, query), OfferView.from);
   }
 
   @Get(':id')

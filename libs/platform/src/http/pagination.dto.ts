@@ -21,3 +21,11 @@ export class PageQuery extends LimitQuery {
   @Matches(/^[a-z]+_[0-9a-f]{24}$/, { message: 'cursor must be a nextCursor returned by this API' })
   cursor?: string;
 }
+
+/** A page of stored records as the API answers it: each record in its public view, the same cursor. */
+export function viewPage<T, V>(
+  page: { items: T[]; nextCursor: string | null },
+  view: (item: T) => V,
+): { items: V[]; nextCursor: string | null } {
+  return { items: page.items.map(view), nextCursor: page.nextCursor };
+}

@@ -160,3 +160,17 @@ export async function simMeteringRecords(
       .map((r) => [`${licences.get(r.licenseArn as string)}|${r.dimension}|${Date.parse(r.hour)}`, r]),
   );
 }
+
+/** AWS holds exactly one record per expected key, with exactly that quantity, and no conflicting resend. */
+export function expectBilledExactly(
+  held: Map<string, SimMeteringRecord>,
+  expected: Map<string, number>,
+): void {
+  expect(held.size).toBe(expected.size);
+  for (const [key, quantity] of expected)
+    expect({ key, quantity: held.get(key)?.quantity, conflicts: held.get(key)?.conflicts }).toEqual({
+      key,
+      quantity,
+      conflicts: 0,
+    });
+}

@@ -130,6 +130,14 @@ describe.each<ConditionMode>(['read-check-write', 'filter'])(
       ) as OutboxEvent;
     }
 
+    /** A relay that dies between the confirmed publish and the removal (its lease: 300 ms). */
+    async function crashAfterPublish(auditLog?: AuditEventRepository): Promise<void> {
+      const crashing = new OutboxRelay([store], publisher, { intervalMs: 50, leaseMs: 300 }, auditLog, () =>
+        Promise.reject(new Error('killed after publish')),
+      );
+      await expect(crashing.drain()).rejects.toThrow('killed after publish');
+    }
+
     function activate(offer: Offer, event = published(offer)) {
       return updateWhere(
         offers,
@@ -167,16 +175,7 @@ describe.each<ConditionMode>(['read-check-write', 'filter'])(
         // The process that made the change dies at once: only the stored document knows of the line.
         await activate(offer, event);
 
-        const crashing = new OutboxRelay(
-          [store],
-          publisher,
-          { intervalMs: 50, leaseMs: 300 },
-          audit,
-          async () => {
-            throw new Error('killed after publish');
-          },
-        );
-        await expect(crashing.drain()).rejects.toThrow('killed after publish');
+        await crashAfterPublish(audit);
         const survivor = new OutboxRelay([store], publisher, { intervalMs: 50, leaseMs: 300 }, audit);
         await waitFor(async () => (await survivor.drain()) === 1, { what: 'the take-over after the lease' });
         await waitFor(() => handled === 2, { what: 'both publishes handled' });
@@ -238,16 +237,7 @@ describe.each<ConditionMode>(['read-check-write', 'filter'])(
       const updated = await activate(offer);
       const messageId = updated!.outbox[0].messageId;
 
-      const crashing = new OutboxRelay(
-        [store],
-        publisher,
-        { intervalMs: 50, leaseMs: 300 },
-        undefined,
-        async () => {
-          throw new Error('killed after publish');
-        },
-      );
-      await expect(crashing.drain()).rejects.toThrow('killed after publish');
+      await crashAfterPublish();
       await waitFor(() => received.length === 1, { what: 'the first publish' });
       expect((await offers.findById(offer._id).lean())?.outbox).toHaveLength(1);
 

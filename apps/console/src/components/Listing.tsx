@@ -78,6 +78,7 @@ export function Listing({
   );
 }
 
+/** A filter: `options` and, first, "any" (the empty value). */
 export function Select({
   label,
   value,
@@ -93,14 +94,20 @@ export function Select({
     <label>
       {label}
       <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">any</option>
         {options.map((o) => (
           <option key={o} value={o}>
-            {o || 'any'}
+            {o}
           </option>
         ))}
       </select>
     </label>
   );
+}
+
+/** The status filter every list has. */
+export function StatusSelect(props: { value: string; options: string[]; onChange: (v: string) => void }) {
+  return <Select label="Status" {...props} />;
 }
 
 /** A table named by its caption (visually hidden when a heading already says it), with an empty state. */

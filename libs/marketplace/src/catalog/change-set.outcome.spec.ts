@@ -1,11 +1,17 @@
+import type { DescribeChangeSetCommandOutput } from '@aws-sdk/client-marketplace-catalog';
 import { changeSetOutcomeOf } from './change-set.outcome';
+
+/** DescribeChangeSet's answer for change set `id` in `Status`, with more of its members. */
+const described = (
+  id: string,
+  Status: DescribeChangeSetCommandOutput['Status'],
+  more: Partial<DescribeChangeSetCommandOutput> = {},
+) => changeSetOutcomeOf(id, { $metadata: {}, Status, ...more });
 
 describe(changeSetOutcomeOf.name, () => {
   it('names the resale authorization a succeeded publish created', () => {
-    const sut = changeSetOutcomeOf('cs-1', {
-      $metadata: {},
+    const sut = described('cs-1', 'SUCCEEDED', {
       ChangeSetId: 'cs-1',
-      Status: 'SUCCEEDED',
       ChangeSet: [
         {
           ChangeType: 'CreateResaleAuthorization',
@@ -27,9 +33,7 @@ describe(changeSetOutcomeOf.name, () => {
   });
 
   it("keeps each change's errors, or the failure code when no change has one", () => {
-    const perChange = changeSetOutcomeOf('cs-2', {
-      $metadata: {},
-      Status: 'FAILED',
+    const perChange = described('cs-2', 'FAILED', {
       FailureCode: 'CLIENT_ERROR',
       ChangeSet: [
         {
@@ -44,19 +48,15 @@ describe(changeSetOutcomeOf.name, () => {
       resaleAuthorizationId: undefined,
       errors: [{ code: 'INCOMPATIBLE_PRICING_TERM', message: 'no', changeName: 'UpdatePricingTerms' }],
     });
-    const whole = changeSetOutcomeOf('cs-3', {
-      $metadata: {},
-      Status: 'FAILED',
-      FailureCode: 'SERVER_FAULT',
-    });
+    const whole = described('cs-3', 'FAILED', { FailureCode: 'SERVER_FAULT' });
     expect(whole.errors).toEqual([
       { code: 'SERVER_FAULT', message: 'the change set failed', changeName: undefined },
     ]);
   });
 
   it('is not terminal while AWS is still working, and says CANCELLED when cancelled', () => {
-    expect(changeSetOutcomeOf('cs-4', { $metadata: {}, Status: 'APPLYING' }).terminal).toBe(false);
-    expect(changeSetOutcomeOf('cs-5', { $metadata: {}, Status: 'CANCELLED' })).toMatchObject({
+    expect(described('cs-4', 'APPLYING').terminal).toBe(false);
+    expect(described('cs-5', 'CANCELLED')).toMatchObject({
       terminal: true,
       errors: [{ code: 'CANCELLED' }],
     });

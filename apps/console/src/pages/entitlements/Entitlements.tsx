@@ -1,7 +1,7 @@
 import { EntitlementStatus, EntitlementType } from '@cppo/contracts/browser';
 import { useState } from 'react';
 import { type Entitlement } from '../../api';
-import { Listing, Select, usePaged } from '../../components/Listing';
+import { Listing, Select, StatusSelect, usePaged } from '../../components/Listing';
 
 type EntitlementRow = Entitlement & { opportunityId?: string; productId?: string };
 
@@ -14,18 +14,8 @@ export function Entitlements() {
       title="Entitlements"
       filters={
         <>
-          <Select
-            label="Status"
-            value={status}
-            onChange={setStatus}
-            options={['', ...Object.values(EntitlementStatus)]}
-          />
-          <Select
-            label="Type"
-            value={type}
-            onChange={setType}
-            options={['', ...Object.values(EntitlementType)]}
-          />
+          <StatusSelect value={status} onChange={setStatus} options={Object.values(EntitlementStatus)} />
+          <Select label="Type" value={type} onChange={setType} options={Object.values(EntitlementType)} />
         </>
       }
       headers={['Entitlement', 'Type', 'Status', 'Buyer', 'Product', 'Opportunity', 'History']}

@@ -1,7 +1,7 @@
 import { MeteringReportStatus } from '@cppo/contracts/browser';
 import { useState } from 'react';
 import { api } from '../../api';
-import { Listing, Select, usePaged } from '../../components/Listing';
+import { Listing, Select, StatusSelect, usePaged } from '../../components/Listing';
 
 interface Report {
   id: string;
@@ -36,18 +36,8 @@ export function MeteringReports() {
       title="Metering reports"
       filters={
         <>
-          <Select
-            label="Status"
-            value={status}
-            onChange={setStatus}
-            options={['', ...Object.values(MeteringReportStatus)]}
-          />
-          <Select
-            label="Needs a person"
-            value={flagged}
-            onChange={setFlagged}
-            options={['', 'true', 'false']}
-          />
+          <StatusSelect value={status} onChange={setStatus} options={Object.values(MeteringReportStatus)} />
+          <Select label="Needs a person" value={flagged} onChange={setFlagged} options={['true', 'false']} />
         </>
       }
       headers={[

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Opportunity } from '../../api';
-import { Listing, Select, usePaged } from '../../components/Listing';
+import { Listing, StatusSelect, usePaged } from '../../components/Listing';
 
 /** The org's opportunities with the API's filters, newest first, a page at a time. */
 export function Opportunities() {
@@ -15,11 +15,10 @@ export function Opportunities() {
       title="Opportunities"
       filters={
         <>
-          <Select
-            label="Status"
+          <StatusSelect
             value={status}
             onChange={setStatus}
-            options={['', 'PENDING', 'ACTIVE', 'FAILED', 'EXPIRED', 'RESTRICTED']}
+            options={['PENDING', 'ACTIVE', 'FAILED', 'EXPIRED', 'RESTRICTED']}
           />
           <label>
             Reseller account

@@ -52,7 +52,7 @@ export function grantsBought(
 
 /** The RA's wholesale terms in the Agreement API's AcceptedTerm union shape (camelCase, one key each). */
 /** A price with the partner's markup (percent), as the buyer pays it. */
-export function marked(price: unknown, markup: string | undefined): unknown {
+function marked(price: unknown, markup: string | undefined): unknown {
   if (!markup || typeof price !== 'string') return price;
   const value = Number(price) * (1 + Number(markup) / 100);
   return value.toFixed(8).replace(/\.?0+$/, '');

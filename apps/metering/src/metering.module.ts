@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CatalogGateway, MeteringGateway, OrgAwsAccess } from '@cppo/marketplace';
+import { MarketplaceModule } from '@cppo/marketplace';
 import { MeteringReports } from './reporting/metering-reports.service';
 import { MeteringLedger } from './reporting/metering.ledger';
 import { MeteringReporter } from './reporting/metering.reporter';
@@ -10,16 +10,8 @@ import { UsageConsumer } from './usage/usage.consumer';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
+  imports: [MarketplaceModule],
   controllers: [UsageController, ReportsController, UsageConsumer],
-  providers: [
-    OrgAwsAccess,
-    CatalogGateway,
-    MeteringGateway,
-    UsageIntakeService,
-    MeteringLedger,
-    MeteringReporter,
-    MeteringReports,
-    UsageReport,
-  ],
+  providers: [UsageIntakeService, MeteringLedger, MeteringReporter, MeteringReports, UsageReport],
 })
 export class MeteringModule {}

@@ -4,6 +4,8 @@ import { MessagingModule } from '@cppo/messaging';
 import { Offer, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { OpportunityEnv } from './config/opportunity.env';
+import { ChangeSetsModule } from './change-sets/change-sets.module';
+import { ExpiryModule } from './expiry/expiry.module';
 import { OffersModule } from './offers/offers.module';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
 
@@ -17,6 +19,8 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
     }),
     OffersModule,
     OpportunitiesModule,
+    ChangeSetsModule,
+    ExpiryModule,
   ],
 })
 export class AppModule {}

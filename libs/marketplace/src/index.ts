@@ -16,3 +16,4 @@ export type {
   UsageCustomer,
 } from './metering/usage-records';
 export * from './metering/metering.gateway';
+export * from './marketplace.module';

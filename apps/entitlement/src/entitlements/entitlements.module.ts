@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AgreementGateway, OrgAwsAccess } from '@cppo/marketplace';
+import { MarketplaceModule } from '@cppo/marketplace';
 import { AgreementEnrichment } from './agreement-enrichment';
 import { EntitlementEventsConsumer } from './entitlement-events.consumer';
 import { EntitlementLookup } from './entitlement-lookup.service';
@@ -10,10 +10,9 @@ import { EntitlementsController } from './entitlements.controller';
 
 /** Buyers' agreements become entitlements (events, sweeps, the Agreement API) and are read back. */
 @Module({
+  imports: [MarketplaceModule],
   controllers: [EntitlementsController, EntitlementEventsConsumer],
   providers: [
-    OrgAwsAccess,
-    AgreementGateway,
     AgreementEnrichment,
     EntitlementLedger,
     EntitlementService,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CatalogGateway, OrgAwsAccess } from '@cppo/marketplace';
+import { MarketplaceModule } from '@cppo/marketplace';
 import { OfferLinker } from './offer-linker';
 import { OfferLinksConsumer } from './offer-links.consumer';
 
@@ -9,8 +9,9 @@ import { OfferLinksConsumer } from './offer-links.consumer';
  * the opportunity (OfferLinksConsumer).
  */
 @Module({
+  imports: [MarketplaceModule],
   controllers: [OfferLinksConsumer],
-  providers: [OrgAwsAccess, CatalogGateway, OfferLinker],
+  providers: [OfferLinker],
   exports: [OfferLinker],
 })
 export class LinkingModule {}

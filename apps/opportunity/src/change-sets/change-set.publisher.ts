@@ -8,10 +8,14 @@ import {
 } from '@nestjs/common';
 import { OfferStatus } from '@cppo/contracts';
 import { CatalogGateway, classifyAwsError } from '@cppo/marketplace';
-import { OpportunityRepository, type MarketplaceError, type Offer } from '@cppo/persistence';
+import {
+  OpportunityRepository,
+  opportunityTermsOf,
+  type MarketplaceError,
+  type Offer,
+} from '@cppo/persistence';
 import { PeriodicTask, retryDelay, forEachLimited } from '@cppo/runtime';
 import { OpportunityEnv } from '../config/opportunity.env';
-import { opportunityTermsOf } from '../opportunities/create-opportunity.service';
 import { CHANGE_SET_HOOKS, type ChangeSetHooks } from './change-set.hooks';
 import { ChangeSetTracker } from './change-set.tracker';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OfferStatus, RoutingKeys } from '@cppo/contracts';
 import type { ChangeSetOutcome } from '@cppo/marketplace';
 import { OpportunityRepository, type MarketplaceError, type Offer } from '@cppo/persistence';
-import { OpportunityHistory } from '../opportunities/opportunity.history';
+import { OpportunityHistory } from '../history/opportunity.history';
 
 const SERVICE = 'service:opportunity';
 

@@ -1,43 +1,17 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import {
-  dimensionProblems,
-  OfferStatus,
-  opportunityProblems,
-  RoutingKeys,
-  today,
-  type OpportunityTerms,
-} from '@cppo/contracts';
+import { dimensionProblems, OfferStatus, opportunityProblems, RoutingKeys, today } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
-import { AuditEventRepository, newId, OpportunityRepository, type Offer } from '@cppo/persistence';
+import {
+  AuditEventRepository,
+  newId,
+  OpportunityRepository,
+  opportunityTermsOf,
+  type Offer,
+  type OpportunityStoredTerms,
+} from '@cppo/persistence';
 import type { CreateOpportunityDto } from './dto/create-opportunity.dto';
-import { OpportunityHistory } from './opportunity.history';
+import { OpportunityHistory } from '../history/opportunity.history';
 import { OpportunityQueries } from './opportunity.queries';
-
-/** The commercial fields of an opportunity, kept as sent, in `offer.terms`. */
-type Terms = Pick<
-  OpportunityTerms,
-  | 'renewal'
-  | 'commitAmount'
-  | 'usageDimensionPrices'
-  | 'singleUse'
-  | 'eula'
-  | 'resellerContract'
-  | 'installments'
->;
-
-/** What an opportunity says, rebuilt from the stored document (publish, clone). */
-export function opportunityTermsOf(offer: Offer): OpportunityTerms {
-  const terms = (offer.terms ?? {}) as Terms;
-  return {
-    name: offer.name ?? '',
-    description: offer.description,
-    productId: offer.productId,
-    resellerAccountId: offer.resellerAccountId,
-    buyerAccountIds: offer.buyerAccountIds?.length ? offer.buyerAccountIds : undefined,
-    expiryDate: offer.expiryDate,
-    ...terms,
-  };
-}
 
 /**
  * Creates an opportunity (or clones one): AWS's rules checked up front, then stored PENDING with its
@@ -67,7 +41,7 @@ export class CreateOpportunity {
     if (dimensionErrors.length) throw new BadRequestException(dimensionErrors);
 
     const id = newId('off');
-    const terms: Terms = {
+    const terms: OpportunityStoredTerms = {
       renewal: dto.renewal,
       commitAmount: dto.commitAmount,
       usageDimensionPrices: dto.usageDimensionPrices,

@@ -1,27 +1,16 @@
 import { Module } from '@nestjs/common';
-import { CatalogGateway, OrgAwsAccess } from '@cppo/marketplace';
-import { ChangeSetEventsConsumer } from '../change-sets/change-set-events.consumer';
-import { ChangeSetPublisher } from '../change-sets/change-set.publisher';
-import { ChangeSetTracker } from '../change-sets/change-set.tracker';
-import { ExpiryJob } from '../expiry/expiry.job';
+import { MarketplaceModule } from '@cppo/marketplace';
+import { ChangeSetsModule } from '../change-sets/change-sets.module';
+import { HistoryModule } from '../history/history.module';
 import { CreateOpportunity } from './create-opportunity.service';
 import { OpportunitiesController } from './opportunities.controller';
-import { OpportunityHistory } from './opportunity.history';
 import { OpportunityQueries } from './opportunity.queries';
 import { RestrictOpportunity } from './restrict-opportunity.service';
 
+/** The ISV's resell opportunities: created, cloned, restricted, listed, and their deal chain. */
 @Module({
-  controllers: [OpportunitiesController, ChangeSetEventsConsumer],
-  providers: [
-    OrgAwsAccess,
-    CatalogGateway,
-    OpportunityHistory,
-    OpportunityQueries,
-    CreateOpportunity,
-    RestrictOpportunity,
-    ChangeSetTracker,
-    ChangeSetPublisher,
-    ExpiryJob,
-  ],
+  imports: [MarketplaceModule, HistoryModule, ChangeSetsModule],
+  controllers: [OpportunitiesController],
+  providers: [OpportunityQueries, CreateOpportunity, RestrictOpportunity],
 })
 export class OpportunitiesModule {}

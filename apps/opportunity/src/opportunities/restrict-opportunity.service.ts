@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { OpportunityRepository, type Offer } from '@cppo/persistence';
-import { OpportunityHistory } from './opportunity.history';
+import { OpportunityHistory } from '../history/opportunity.history';
 import { OpportunityQueries } from './opportunity.queries';
 
 /** Asks for the irreversible restriction of an ACTIVE opportunity; the change-set publisher submits it. */

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { OfferStatus, OfferType } from '@cppo/contracts';
+import { OfferStatus, OfferType, type OpportunityTerms } from '@cppo/contracts';
 import { indexOutbox, OutboxHolder } from './outbox-event.schema';
 
 export class MarketplaceError {
@@ -122,3 +122,29 @@ OfferSchema.index({ type: 1, status: 1 });
 // the chain view: CPPO offers of one opportunity.
 OfferSchema.index({ orgId: 1, cppoOutOfferId: 1 });
 indexOutbox(OfferSchema);
+
+/** The commercial fields of an opportunity (CPPO_OUT), kept as sent, in `offer.terms`. */
+export type OpportunityStoredTerms = Pick<
+  OpportunityTerms,
+  | 'renewal'
+  | 'commitAmount'
+  | 'usageDimensionPrices'
+  | 'singleUse'
+  | 'eula'
+  | 'resellerContract'
+  | 'installments'
+>;
+
+/** What an opportunity says, read back from its stored document (to publish it, to clone it). */
+export function opportunityTermsOf(offer: Offer): OpportunityTerms {
+  const terms = (offer.terms ?? {}) as OpportunityStoredTerms;
+  return {
+    name: offer.name ?? '',
+    description: offer.description,
+    productId: offer.productId,
+    resellerAccountId: offer.resellerAccountId,
+    buyerAccountIds: offer.buyerAccountIds?.length ? offer.buyerAccountIds : undefined,
+    expiryDate: offer.expiryDate,
+    ...terms,
+  };
+}

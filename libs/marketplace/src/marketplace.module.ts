@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AgreementGateway } from './agreement/agreement.gateway';
+import { CatalogGateway } from './catalog/catalog.gateway';
+import { EntitlementGateway } from './entitlement/entitlement.gateway';
+import { MeteringGateway } from './metering/metering.gateway';
+import { OrgAwsAccess } from './org-aws-access';
+
+/**
+ * The AWS gateways, one instance each per service (their client and product caches are shared by every
+ * feature that imports this module). Needs the service's `AwsServiceEnv` and the persistence module.
+ */
+@Module({
+  providers: [OrgAwsAccess, CatalogGateway, AgreementGateway, EntitlementGateway, MeteringGateway],
+  exports: [OrgAwsAccess, CatalogGateway, AgreementGateway, EntitlementGateway, MeteringGateway],
+})
+export class MarketplaceModule {}

@@ -3,14 +3,16 @@ import { MessagingModule } from '@cppo/messaging';
 import { MeteringCall, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { MeteringEnv } from './config/metering.env';
-import { MeteringModule } from './metering.module';
+import { ReportingModule } from './reporting/reporting.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({
   imports: [
     PlatformModule.forRoot({ service: 'metering', env: MeteringEnv }),
     PersistenceModule,
     MessagingModule.forRoot({ service: 'metering', outboxModels: [MeteringCall.name] }),
-    MeteringModule,
+    UsageModule,
+    ReportingModule,
   ],
 })
 export class AppModule {}

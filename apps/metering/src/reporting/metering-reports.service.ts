@@ -8,7 +8,7 @@ import {
   type PageRequest,
 } from '@cppo/persistence';
 import { MeteringEnv } from '../config/metering.env';
-import { earliestAcceptedHour } from '../usage/usage.rules';
+import { earliestAcceptedHour } from '../rules/usage.rules';
 
 /** States a person may send again (after fixing the cause: a subscription, a licence, AWS support). */
 const RETRYABLE = [

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MeteringReportStatus } from '@cppo/contracts';
 import {
@@ -7,57 +6,11 @@ import {
   UsageRecordRepository,
   type Entitlement,
   type HourlyUsage,
-  type MeteringCustomer,
   type MeteringReport,
 } from '@cppo/persistence';
 import { MeteringEnv } from '../config/metering.env';
-import { HOUR_MS, hourOf, multiplyDecimal } from '../usage/usage.rules';
-
-/**
- * The report id of (org, entitlement, dimension, hour): 24 hex digits like an ObjectId, the hour's epoch
- * seconds first, so ids sort by hour and serve as pagination cursors.
- */
-export function meteringReportId(
-  orgId: string,
-  entitlementId: string,
-  dimension: string,
-  hour: number,
-): string {
-  const time = Math.floor(hour / 1000)
-    .toString(16)
-    .padStart(8, '0');
-  const key = createHash('sha256').update(`${orgId}\n${entitlementId}\n${dimension}\n${hour}`).digest('hex');
-  return `mr_${time}${key.slice(0, 16)}`;
-}
-
-/**
- * Who AWS is told the customer is: the licence path when the entitlement has a licence and the buyer's
- * account, else the legacy customer identifier with the product code; never both.
- */
-export function customerOf(e: Entitlement | undefined): MeteringCustomer | undefined {
-  if (e?.licenseArn && e.buyerAccountId)
-    return { path: 'LicenseArn', licenseArn: e.licenseArn, customerAwsAccountId: e.buyerAccountId };
-  if (e?.customerIdentifier && e.productCode)
-    return { path: 'ProductCode', customerIdentifier: e.customerIdentifier, productCode: e.productCode };
-  return undefined;
-}
-
-/** An hour's figures for one entitlement and dimension: included per the grant, overage, wholesale value. */
-export function figures(
-  e: Entitlement | undefined,
-  dimension: string,
-  usage: number,
-): Pick<MeteringReport, 'includedQuantity' | 'overageQuantity' | 'wholesalePrice' | 'wholesaleValue'> {
-  const included = e?.grants?.find((g) => g.dimensionKey === dimension)?.quantity ?? 0;
-  const overage = Math.max(0, usage - included);
-  const price = e?.wholesalePrices?.find((p) => p.dimensionKey === dimension)?.price;
-  return {
-    includedQuantity: included,
-    overageQuantity: overage,
-    wholesalePrice: price,
-    wholesaleValue: multiplyDecimal(price, overage),
-  };
-}
+import { HOUR_MS, hourOf } from '../rules/usage.rules';
+import { customerOf, figures, meteringReportId } from '../rules/report.rules';
 
 /**
  * Makes the ledger's reports: for every closed hour still in AWS's window, the usage summed per

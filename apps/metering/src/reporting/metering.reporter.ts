@@ -22,8 +22,9 @@ import {
 } from '@cppo/persistence';
 import { forEachLimited, PeriodicTask, retryDelay } from '@cppo/runtime';
 import { MeteringEnv } from '../config/metering.env';
-import { earliestAcceptedHour } from '../usage/usage.rules';
-import { customerOf, MeteringLedger } from './metering.ledger';
+import { customerOf } from '../rules/report.rules';
+import { earliestAcceptedHour } from '../rules/usage.rules';
+import { MeteringLedger } from './metering.ledger';
 
 const reportsByStatus = new Counter({
   name: 'cppo_metering_reports_total',

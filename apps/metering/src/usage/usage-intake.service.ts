@@ -12,7 +12,7 @@ import {
 } from '@cppo/persistence';
 import { MeteringEnv } from '../config/metering.env';
 import type { UsageRecordInput, UsageRecordOutcome } from './dto/usage-records.dto';
-import { activityProblem, hourOf, timestampProblem, usageContentHash } from './usage.rules';
+import { activityProblem, hourOf, timestampProblem, usageContentHash } from '../rules/usage.rules';
 
 const recorded = new Counter({
   name: 'cppo_usage_records_total',

@@ -1,9 +1,9 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntitlementRepository, MeteringReportRepository, UsageRecordRepository } from '@cppo/persistence';
 import type { EntitlementUsageView, HourlyUsageView } from '@cppo/views';
-import { figures } from '../reporting/metering.ledger';
+import { figures } from '../rules/report.rules';
 import type { UsageRangeQuery } from './dto/usage-range.query';
-import { HOUR_MS, hourOf } from './usage.rules';
+import { HOUR_MS, hourOf } from '../rules/usage.rules';
 
 const MAX_RANGE_HOURS = 31 * 24;
 

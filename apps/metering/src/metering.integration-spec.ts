@@ -264,6 +264,10 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
       { ...ok, entitlementId: ended.entitlementId, timestamp: at(1), idempotencyKey: 'r-after-end' },
       { ...ok, idempotencyKey: 'r-ok' },
       { ...ok, quantity: 6, idempotencyKey: 'r-ok' },
+      // ISO-8601 forms the body's type check lets through but no Date reads: rejected, never stored at 1970
+      { ...ok, timestamp: '2026-W49-4T07:30:00Z', idempotencyKey: 'r-week-date' },
+      { ...ok, timestamp: '2026-337T07:30:00Z', idempotencyKey: 'r-ordinal-date' },
+      { ...ok, timestamp: at(1).replace('.000Z', ',000Z'), idempotencyKey: 'r-decimal-comma' },
     ];
     const response = await post(batch.map((r) => JSON.parse(JSON.stringify(r))));
     expect(response.status).toBe(202);
@@ -284,6 +288,9 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
       'r-after-end:rejected',
       'r-ok:duplicate',
       'r-ok:rejected',
+      'r-week-date:rejected',
+      'r-ordinal-date:rejected',
+      'r-decimal-comma:rejected',
     ]);
     const reasons = results.map((r: { reason?: string }) => r.reason ?? '');
     expect(reasons[2]).toMatch(/unknown entitlement/);
@@ -295,6 +302,14 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
     expect(reasons[8]).toMatch(/not active/);
     expect(reasons[10]).toMatch(/ended at .*one hour after/);
     expect(reasons[12]).toMatch(/already used for a record with other content/);
+    for (const i of [13, 14, 15])
+      expect(reasons[i]).toMatch(/timestamp .* cannot be read exactly: give an ISO-8601/);
+    const unreadable = ['r-week-date', 'r-ordinal-date', 'r-decimal-comma'];
+    expect(
+      await db
+        .collection('usage_records')
+        .countDocuments({ orgId: org.orgId, idempotencyKey: { $in: unreadable } }),
+    ).toBe(0);
 
     const count = () =>
       db.collection('usage_records').countDocuments({ orgId: org.orgId, entitlementId: deal.entitlementId });
@@ -343,6 +358,17 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
         });
         expect(JSON.parse(parked.content.toString()).payload.idempotencyKey).toBe('msg-2');
         expect(JSON.stringify(parked.properties.headers)).toMatch(/not a usage dimension/);
+        // An ordinal date on the message path: parked with the same reason as over HTTP, never stored.
+        await publisher.publish(
+          RoutingKeys.UsageRecorded,
+          { ...message, idempotencyKey: 'msg-3', timestamp: '2026-337T07:30:00Z' },
+          { orgId: org.orgId },
+        );
+        const unreadable = await waitFor(async () => (await channel.get(dlq, { noAck: true })) || undefined, {
+          what: `the unreadable timestamp in ${dlq}`,
+        });
+        expect(JSON.parse(unreadable.content.toString()).payload.idempotencyKey).toBe('msg-3');
+        expect(JSON.stringify(unreadable.properties.headers)).toMatch(/cannot be read exactly/);
       } finally {
         await raw.close();
       }

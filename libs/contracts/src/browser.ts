@@ -3,3 +3,4 @@
 export type { LegalDocument, OpportunityTerms } from './opportunity/opportunity-terms';
 export * from './opportunity/opportunity.rules';
 export * from './enums';
+export * from './time';

@@ -2,6 +2,7 @@ export * from './routing-keys';
 export * from './enums';
 export * from './envelope';
 export * from './validation';
+export * from './time';
 export * from './payload-map';
 export * from './aws-event.v1';
 export * from './opportunity/opportunity-event.v1';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
-import { EntitlementStatus, UsageRecordResult } from '@cppo/contracts';
+import { EntitlementStatus, INSTANT_RULE, parseInstant, UsageRecordResult } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
 import {
   EntitlementRepository,
@@ -62,14 +62,17 @@ export class UsageIntakeService {
       const entitlement = input.entitlementId
         ? byId.get(input.entitlementId)
         : byAgreement.get(input.agreementId as string);
-      const ts = Date.parse(input.timestamp);
-      const problem = this.problem(input, entitlement, ts, now, dimensions);
+      const ts = parseInstant(input.timestamp);
+      const problem =
+        ts === undefined
+          ? `timestamp ${input.timestamp} cannot be read exactly: give ${INSTANT_RULE}`
+          : this.problem(input, entitlement, ts, now, dimensions);
       outcomes.push({
         idempotencyKey: input.idempotencyKey,
         status: UsageRecordResult.rejected,
         reason: problem,
       });
-      if (problem || !entitlement) return;
+      if (problem || !entitlement || ts === undefined) return;
       accepted.push({
         index,
         doc: {

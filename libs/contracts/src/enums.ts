@@ -66,6 +66,14 @@ export enum MeteringReportStatus {
   FAILED = 'FAILED',
 }
 
+/** Report states a person may send again (after fixing the cause: a subscription, a licence, AWS support). */
+export const RETRYABLE_METERING_REPORT_STATUSES: readonly MeteringReportStatus[] = [
+  MeteringReportStatus.CONFLICT,
+  MeteringReportStatus.NOT_SUBSCRIBED,
+  MeteringReportStatus.EXPIRED_WINDOW,
+  MeteringReportStatus.FAILED,
+];
+
 export enum UsageRecordResult {
   accepted = 'accepted',
   duplicate = 'duplicate',

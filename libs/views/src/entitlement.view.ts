@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EntitlementStatus, EntitlementType } from '@cppo/contracts';
 import type { Entitlement } from '@cppo/persistence';
 import type {
+  AgreementApiJson,
+  EntitlementLinkJson,
   DimensionPriceJson,
   DimensionQuantityJson,
   EntitlementHistoryJson,
@@ -25,13 +27,13 @@ export class DimensionPriceView implements DimensionPriceJson {
   @ApiProperty({ description: 'decimal string, USD per unit' }) price: string;
 }
 
-export class EntitlementLinkView {
+export class EntitlementLinkView implements EntitlementLinkJson {
   @ApiProperty({ type: [String], description: 'agreement, offer and/or opportunity' }) missing: string[];
   @ApiPropertyOptional() reason?: string;
   @ApiPropertyOptional({ description: 'unlinked since' }) since?: string;
 }
 
-export class AgreementApiView {
+export class AgreementApiView implements AgreementApiJson {
   @ApiProperty({ enum: ['DUE', 'OK', 'DENIED'] }) status: string;
   @ApiPropertyOptional({ description: 'why the Agreement API could not be read' }) reason?: string;
   @ApiPropertyOptional() currencyCode?: string;

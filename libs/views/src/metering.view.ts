@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MeteringReportStatus } from '@cppo/contracts';
 import type { MeteringReport } from '@cppo/persistence';
-import type { EntitlementUsageJson, HourlyUsageJson } from './types';
+import type { EntitlementUsageJson, HourlyUsageJson, MeteringReportJson } from './types';
 
 /** One (entitlement, dimension, hour) of the metering ledger. */
-export class MeteringReportView {
+export class MeteringReportView implements MeteringReportJson {
   @ApiProperty() id: string;
   @ApiProperty() entitlementId: string;
   @ApiPropertyOptional() agreementId?: string;

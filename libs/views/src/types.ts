@@ -62,6 +62,21 @@ export interface EntitlementHistoryJson {
   reason?: string;
 }
 
+/** What still keeps an entitlement from its offer and opportunity, and since when. */
+export interface EntitlementLinkJson {
+  missing: string[];
+  reason?: string;
+  since?: string;
+}
+
+/** What the Agreement API said of the agreement (or why it could not be asked). */
+export interface AgreementApiJson {
+  status: string;
+  reason?: string;
+  currencyCode?: string;
+  agreementValue?: string;
+}
+
 export interface EntitlementJson {
   id: string;
   type?: string;
@@ -83,11 +98,35 @@ export interface EntitlementJson {
   usagePrices: DimensionPriceJson[];
   wholesalePrices: DimensionPriceJson[];
   tenantId?: string;
-  link: { missing: string[]; reason?: string; since?: string };
-  agreementApi: { status: string; reason?: string; currencyCode?: string; agreementValue?: string };
+  link: EntitlementLinkJson;
+  agreementApi: AgreementApiJson;
   history: EntitlementHistoryJson[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** One (entitlement, dimension, hour) of the metering ledger. */
+export interface MeteringReportJson {
+  id: string;
+  entitlementId: string;
+  agreementId?: string;
+  dimension: string;
+  hour: string;
+  usage: number;
+  included: number;
+  overage: number;
+  wholesalePrice?: string;
+  wholesaleValue?: string;
+  status: string;
+  meteringRecordId?: string;
+  awsStatus?: string;
+  attempts: number;
+  lastError?: string;
+  nextAttemptAt?: string;
+  reportedAt?: string;
+  flagged: boolean;
+  lateQuantity?: number;
+  customerPath?: string;
 }
 
 /** One hour of one dimension's usage, and what became of it. */

@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { MeteringReportStatus } from '@cppo/contracts';
+import { RETRYABLE_METERING_REPORT_STATUSES } from '@cppo/contracts';
 import {
   MeteringReportRepository,
   type MeteringReport,
@@ -9,14 +9,6 @@ import {
 } from '@cppo/persistence';
 import { MeteringEnv } from '../config/metering.env';
 import { earliestAcceptedHour } from '../rules/usage.rules';
-
-/** States a person may send again (after fixing the cause: a subscription, a licence, AWS support). */
-const RETRYABLE = [
-  MeteringReportStatus.CONFLICT,
-  MeteringReportStatus.NOT_SUBSCRIBED,
-  MeteringReportStatus.EXPIRED_WINDOW,
-  MeteringReportStatus.FAILED,
-];
 
 /** The ledger as people see it: reports listed, read, and sent again when they need a person. */
 @Injectable()
@@ -39,13 +31,13 @@ export class MeteringReports {
   /** Sends a report that needs a person again, while AWS's window for its hour is still open. */
   async retry(orgId: string, id: string): Promise<MeteringReport> {
     const report = await this.get(orgId, id);
-    if (!RETRYABLE.includes(report.status))
+    if (!RETRYABLE_METERING_REPORT_STATUSES.includes(report.status))
       throw new ConflictException(
-        `metering report ${id} is ${report.status}: only ${RETRYABLE.join(', ')} can be retried`,
+        `metering report ${id} is ${report.status}: only ${RETRYABLE_METERING_REPORT_STATUSES.join(', ')} can be retried`,
       );
     if (report.hour.getTime() < earliestAcceptedHour(Date.now(), this.env.METERING_WINDOW_HOURS))
       throw new ConflictException(`AWS no longer accepts usage for ${report.hour.toISOString()}`);
-    const retried = await this.reports.retry(orgId, id, RETRYABLE);
+    const retried = await this.reports.retry(orgId, id, RETRYABLE_METERING_REPORT_STATUSES);
     if (!retried) throw new ConflictException(`metering report ${id} changed meanwhile; read it again`);
     return retried;
   }

@@ -155,7 +155,7 @@ export class MeteringReportRepository {
   }
 
   /** Sends a report again: only from a state that needs a person; null when it is not in one. */
-  retry(orgId: string, id: string, from: MeteringReportStatus[]): Promise<MeteringReport | null> {
+  retry(orgId: string, id: string, from: readonly MeteringReportStatus[]): Promise<MeteringReport | null> {
     return updateWhere(
       this.model,
       str(id, 'id'),

@@ -3,12 +3,10 @@ import { useState } from 'react';
 import { type Entitlement } from '../../api';
 import { Listing, Select, StatusSelect, usePaged } from '../../components/Listing';
 
-type EntitlementRow = Entitlement & { opportunityId?: string; productId?: string };
-
 export function Entitlements() {
   const [status, setStatus] = useState('');
   const [type, setType] = useState('');
-  const list = usePaged<EntitlementRow>('entitlement', '/v1/entitlements', { status, type });
+  const list = usePaged<Entitlement>('entitlement', '/v1/entitlements', { status, type });
   return (
     <Listing
       title="Entitlements"

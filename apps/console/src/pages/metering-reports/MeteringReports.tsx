@@ -1,28 +1,15 @@
-import { MeteringReportStatus } from '@cppo/contracts/browser';
+import { MeteringReportStatus, RETRYABLE_METERING_REPORT_STATUSES } from '@cppo/contracts/browser';
+import type { MeteringReportJson } from '@cppo/views/types';
 import { useState } from 'react';
 import { api } from '../../api';
 import { Listing, Select, StatusSelect, usePaged } from '../../components/Listing';
 
-interface Report {
-  id: string;
-  entitlementId: string;
-  dimension: string;
-  hour: string;
-  usage: number;
-  overage: number;
-  wholesaleValue?: string;
-  status: string;
-  flagged: boolean;
-  attempts: number;
-  lastError?: string;
-  meteringRecordId?: string;
-}
-const RETRYABLE = new Set(['CONFLICT', 'NOT_SUBSCRIBED', 'EXPIRED_WINDOW', 'FAILED']);
+const RETRYABLE = new Set<string>(RETRYABLE_METERING_REPORT_STATUSES);
 
 export function MeteringReports() {
   const [status, setStatus] = useState('');
   const [flagged, setFlagged] = useState('');
-  const list = usePaged<Report>('metering', '/v1/metering-reports', { status, flagged });
+  const list = usePaged<MeteringReportJson>('metering', '/v1/metering-reports', { status, flagged });
   const retry = async (id: string) => {
     try {
       await api('metering', `/v1/metering-reports/${id}/retry`, { body: {} });

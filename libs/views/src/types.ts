@@ -157,6 +157,19 @@ export interface ChainJson {
   entitlements: EntitlementJson[];
 }
 
+/** An AWS notification held in quarantine, with why. */
+export interface QuarantinedJson {
+  id: string;
+  state: string;
+  reason?: string;
+  detailType?: string;
+  account?: string;
+  /** The notification exactly as received. */
+  raw: string;
+  replayCount: number;
+  receivedAt: string;
+}
+
 /** A page of a list: its items and the cursor of the next page, if any. */
 export interface PageJson<T> {
   items: T[];

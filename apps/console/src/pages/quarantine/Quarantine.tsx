@@ -1,24 +1,14 @@
 import { useState } from 'react';
+import type { QuarantinedJson } from '@cppo/views/types';
 import { api } from '../../api';
 import { Listing, usePaged } from '../../components/Listing';
 
-interface Quarantined {
-  id: string;
-  state: string;
-  reason?: string;
-  detailType?: string;
-  account?: string;
-  raw: string;
-  replayCount: number;
-  receivedAt: string;
-}
-
 export function Quarantine() {
-  const list = usePaged<Quarantined>('offer-ingest', '/v1/ingest/quarantine', {});
+  const list = usePaged<QuarantinedJson>('offer-ingest', '/v1/ingest/quarantine', {});
   const [outcome, setOutcome] = useState('');
   const replay = async (id: string) => {
     try {
-      const after = await api<Quarantined>(
+      const after = await api<QuarantinedJson>(
         'offer-ingest',
         `/v1/ingest/quarantine/${encodeURIComponent(id)}/replay`,
         { body: {} },

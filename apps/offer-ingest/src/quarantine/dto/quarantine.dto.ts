@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import type { MarketplaceEventRecord } from '@cppo/persistence';
 import { LimitQuery } from '@cppo/platform';
+import type { QuarantinedJson } from '@cppo/views';
 
 /** Quarantined notifications are keyed by AWS event ids, so their cursor is one of those. */
 export class QuarantineQuery extends LimitQuery {
@@ -12,7 +13,7 @@ export class QuarantineQuery extends LimitQuery {
   cursor?: string;
 }
 
-export class QuarantinedView {
+export class QuarantinedView implements QuarantinedJson {
   @ApiProperty() id: string;
   @ApiProperty() state: string;
   @ApiPropertyOptional() reason?: string;

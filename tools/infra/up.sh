@@ -12,6 +12,10 @@
 #             compose-go, what `docker compose config` uses), kubernetes-validate (PyPI: Kubernetes JSON
 #             schemas) in ${CPPO_TOOLS_DIR}/deploy-venv, and the CRDs of KEDA and the Prometheus Operator
 #             from their Go modules into ${CPPO_TOOLS_DIR}/crds.
+#   aws-models: AWS's service models of the Marketplace Catalog, Agreement, Entitlement and Metering APIs
+#             and STS, from botocore's wheel (PyPI, pinned, sha256 checked), into
+#             ${CPPO_TOOLS_DIR}/aws-models/botocore-<version>/<service>/service-2.json.gz (the simulator's
+#             model conformance check reads them; see tools/marketplace-sim/README.md).
 set -euo pipefail
 
 FERRETDB_VERSION=v1.24.2
@@ -20,6 +24,10 @@ HELM_VERSION=v3.22.0
 KUBERNETES_VALIDATE_VERSION=1.37.0
 KEDA_VERSION=v2.16.1
 PROMETHEUS_OPERATOR_VERSION=v0.85.0
+# AWS's published service models (botocore's JSON), the second oracle the simulator's answers and the
+# services' requests are checked against; the wheel's sha256 is pinned too.
+BOTOCORE_VERSION=1.44.5
+BOTOCORE_SHA256=8f16a56d1dff125dd65322ae021efa7ba5195a6db5102b96862566055b748921
 # Bump the suffix whenever the build below changes: machines with an older build rebuild.
 FERRETDB_BUILD="$FERRETDB_VERSION+id-index"
 TOOLS_DIR="${CPPO_TOOLS_DIR:-$HOME/.cache/cppo-hub}"
@@ -111,6 +119,36 @@ up_fuzzer() {
   log "schemathesis installed: $("$venv/bin/schemathesis" --version)"
 }
 
+up_aws_models() {
+  local dir="$TOOLS_DIR/aws-models/botocore-$BOTOCORE_VERSION"
+  if [ -f "$dir/complete" ]; then log "AWS service models at $dir"; return; fi
+  up_fuzzer # its virtualenv's pip downloads the wheel (Debian's python3 may have no pip)
+  local tmp; tmp=$(mktemp -d)
+  log "downloading botocore $BOTOCORE_VERSION (PyPI) for AWS's service models"
+  "$TOOLS_DIR/venv/bin/pip" download --quiet --disable-pip-version-check --no-deps \
+    "botocore==$BOTOCORE_VERSION" -d "$tmp"
+  local wheel="$tmp/botocore-$BOTOCORE_VERSION-py3-none-any.whl"
+  echo "$BOTOCORE_SHA256  $wheel" | sha256sum -c --quiet - || { log "botocore wheel: sha256 mismatch"; exit 1; }
+  mkdir -p "$dir"
+  python3 - "$wheel" "$dir" <<'PY'
+import sys, zipfile, os
+wheel, out = sys.argv[1], sys.argv[2]
+services = ['marketplace-catalog', 'marketplace-agreement', 'marketplace-entitlement', 'meteringmarketplace', 'sts']
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        parts = name.split('/')
+        if len(parts) == 5 and parts[1] == 'data' and parts[2] in services and parts[4] == 'service-2.json.gz':
+            os.makedirs(os.path.join(out, parts[2]), exist_ok=True)
+            with open(os.path.join(out, parts[2], 'service-2.json.gz'), 'wb') as f:
+                f.write(z.read(name))
+missing = [s for s in services if not os.path.exists(os.path.join(out, s, 'service-2.json.gz'))]
+if missing: sys.exit('botocore wheel lacks ' + ', '.join(missing))
+PY
+  echo "botocore $BOTOCORE_VERSION" > "$dir/complete"
+  rm -rf "$tmp"
+  log "AWS service models installed at $dir"
+}
+
 # The Go module's directory (downloaded into the module cache if needed).
 go_module_dir() {
   (cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -166,7 +204,7 @@ case "$what" in
     python_venv
     up_deploy >"$deploy_log" 2>&1 &
     deploy_pid=$!
-    up_rabbitmq; up_ferretdb; up_fuzzer; up_browser
+    up_rabbitmq; up_ferretdb; up_fuzzer; up_aws_models; up_browser
     if ! wait "$deploy_pid"; then cat "$deploy_log"; log "deploy tools: failed"; exit 1; fi
     grep '^\[infra\]' "$deploy_log" || true
     rm -f "$deploy_log"
@@ -176,5 +214,6 @@ case "$what" in
   fuzzer) up_fuzzer ;;
   deploy) up_deploy ;;
   browser) up_browser ;;
-  *) echo "usage: $0 [all|rabbitmq|ferretdb|fuzzer|deploy|browser]" >&2; exit 2 ;;
+  aws-models) up_aws_models ;;
+  *) echo "usage: $0 [all|rabbitmq|ferretdb|fuzzer|deploy|browser|aws-models]" >&2; exit 2 ;;
 esac

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canConnect, findFerretDb, toolsDir } from './mongo-server';
 
@@ -41,12 +41,37 @@ export async function ensureInfrastructure(
     step(log, 'FerretDB: building it from its Go module (one to two minutes, once per machine)', 'ferretdb');
   if (options.testTools && !findDeployTools())
     step(log, 'deployment tools: helm from its Go module (about three minutes, once per machine)', 'deploy');
+  if (options.testTools && !findAwsModels())
+    step(log, "AWS's service models: botocore's wheel from PyPI (seconds, once per machine)", 'aws-models');
   if (options.testTools && !['/usr/sbin/nginx', '/usr/bin/envsubst', CHROMIUM].every((f) => existsSync(f)))
     step(
       log,
       'browser: chromium and nginx for the console test (Debian packages; once per machine)',
       'browser',
     );
+}
+
+/**
+ * Where `tools/infra/up.sh aws-models` put AWS's service models (botocore, at the version up.sh pins);
+ * undefined when they are not installed.
+ */
+export function findAwsModels(): string | undefined {
+  const version = /^BOTOCORE_VERSION=(\S+)$/m.exec(readFileSync(UP, 'utf8'))?.[1];
+  const dir = join(toolsDir(), 'aws-models', `botocore-${version}`);
+  return version && existsSync(join(dir, 'complete')) ? dir : undefined;
+}
+
+/** AWS's service models, installed first when missing (the simulator's model conformance check needs them). */
+export function awsModelsDir(
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): string {
+  const found = findAwsModels();
+  if (found) return found;
+  step(log, "AWS's service models: botocore's wheel from PyPI (seconds, once per machine)", 'aws-models');
+  const installed = findAwsModels();
+  if (!installed)
+    throw new Error("AWS's service models are missing: run `bash tools/infra/up.sh aws-models`");
+  return installed;
 }
 
 /** What `tools/infra/up.sh deploy` installs for the deployment tests; undefined when something is missing. */

@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   await ensureInfrastructure({ rabbitUrl: process.env['RABBITMQ_URL'], mongoUrl: process.env['MONGO_URL'] });
   const mongo = await startMongoServer({ log });
   const sqs = await startSqsEmulator({ queues: [{ name: 'notifications' }] });
-  const sim = await startMarketplaceSim({ changeSetDelayMs: 100 });
+  const sim = await startMarketplaceSim({ changeSetDelayMs: 100, conformance: false });
   const database = new URL(mongo.url);
   database.pathname = `/${uniqueName('fuzz').replace(/-/g, '_')}`;
   const env = {

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AwsError } from './aws-errors';
+import { ModelConformance, validationMessage } from './conformance/conformance';
 import { CatalogEntities } from './catalog/catalog.entities';
 import { CatalogService } from './catalog/catalog.service';
 import { AgreementApi } from './agreement/agreement.api';
@@ -19,6 +20,12 @@ export interface SimulatorOptions {
   host?: string;
   world?: World;
   config?: Partial<SimConfig>;
+  /**
+   * AWS's service models (`tools/infra/up.sh aws-models`): when given, every request is checked against
+   * its operation's input shape (and refused as AWS would when it breaks it) and every answer against its
+   * output shape; the findings are at `GET /_sim/conformance`.
+   */
+  modelsDir?: string;
 }
 
 export interface Simulator {
@@ -70,6 +77,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const meteringApi = new MeteringApi(state);
   const faults = new Faults();
   const sts = new StsService(() => state.world, Date.now);
+  const conformance = options.modelsDir ? ModelConformance.load(options.modelsDir) : undefined;
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
 
   for (const type of ['application/x-amz-json-1.0', 'application/x-amz-json-1.1']) {
@@ -94,12 +102,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       state.countCall(operation);
       const contentType = json ? `application/x-amz-json-${json}` : 'application/json';
       try {
+        const query = (request.query as Doc) ?? {};
+        const body = (request.body as Doc) ?? {};
+        const violations = conformance?.request(service, operation, body, query) ?? [];
+        if (violations.length)
+          throw new AwsError('ValidationException', json ? 400 : 422, validationMessage(violations));
         await faults.apply(operation, service);
-        const input = { ...((request.query as Doc) ?? {}), ...((request.body as Doc) ?? {}) };
-        const output = await handler(callerAccount(request, state.world, sts), input, request);
-        return reply.header('content-type', contentType).send(JSON.stringify(dropUndefined(output)));
+        const input = { ...query, ...body };
+        const output = dropUndefined(await handler(callerAccount(request, state.world, sts), input, request));
+        conformance?.response(service, operation, output);
+        return reply.header('content-type', contentType).send(JSON.stringify(output));
       } catch (error) {
         if (!(error instanceof AwsError)) throw error;
+        conformance?.error(service, operation, error.type);
         const body = json
           ? { __type: error.type, message: error.message, ...error.extra }
           : { Message: error.message, ...error.extra };
@@ -151,10 +166,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const assumeRole = (request: FastifyRequest, reply: FastifyReply) => {
     state.countCall('AssumeRole');
     reply.header('content-type', 'text/xml');
+    const input = request.body as Record<string, string>;
     try {
-      return reply.send(sts.assumeRole(request.body as Record<string, string>));
+      // STS answers in XML: its requests are checked against the model, its answers are not.
+      const violations = conformance?.request('sts', 'AssumeRole', input) ?? [];
+      if (violations.length) throw new AwsError('ValidationError', 400, validationMessage(violations));
+      faults.denied('AssumeRole', 'sts');
+      return reply.send(sts.assumeRole(input));
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
+      conformance?.error('sts', 'AssumeRole', error.type);
       return reply.code(error.status).send(stsErrorXml(error));
     }
   };
@@ -236,6 +257,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     scenario(() => faults.clear()),
   );
   app.get('/_sim/calls', async () => state.calls);
+  app.get('/_sim/conformance', async (_request, reply) =>
+    conformance
+      ? conformance.report()
+      : reply.code(404).send({
+          error: 'NotEnabled',
+          message: 'started without AWS service models (modelsDir, SIM_AWS_MODELS)',
+        }),
+  );
+  app.delete(
+    '/_sim/conformance',
+    scenario(() => conformance?.clear()),
+  );
   app.get('/_sim/resale-authorizations', async () => [...state.resaleAuthorizations.values()]);
   app.get('/_sim/change-sets', async () =>
     [...state.changeSets.values()].map(({ timers: _timers, ...rest }) => rest),

@@ -51,7 +51,7 @@ describe('marketplace-sim: STS AssumeRole (real SDK credential provider)', () =>
     );
     expect((await describe_(asRole(roleArn, 'right-id'), OTHER_PRODUCT)).EntityArn).toContain(OTHER_ISV);
     await expect(
-      describe_(asRole('arn:aws:iam::999999999999:role/CppoHub', 'x'), OTHER_PRODUCT),
+      describe_(asRole('arn:aws:iam::999999999999:role/CppoHub', 'any-id'), OTHER_PRODUCT),
     ).rejects.toThrow(/not authorized to perform: sts:AssumeRole/);
   });
 

@@ -433,7 +433,8 @@ describe('marketplace-sim Catalog API (real @aws-sdk/client-marketplace-catalog)
 
   describe('synchronous validation, typed errors', () => {
     it.each([
-      ['an empty change set', { ChangeSet: [] }, /1-20 changes/],
+      // AWS's model refuses it first (ChangeSet: 1-20 items), in AWS's wording
+      ['an empty change set', { ChangeSet: [] }, /greater than or equal to 1 .* at 'ChangeSet'/],
       ['the wrong catalog', { Catalog: 'Other', ChangeSet: [create()] }, /Catalog/],
       [
         'an unknown change type',

@@ -14,6 +14,10 @@ import {
   createSqsClient,
 } from '@cppo/marketplace';
 import {
+  assertConforms,
+  awsModelsDir,
+  reportConformance,
+  type ConformanceFindings,
   drainQueue,
   receiveAndDelete,
   scenarioClient,
@@ -56,6 +60,7 @@ export async function startHarness(): Promise<Harness> {
   const sim = await startSimulator({
     port: 0,
     config: { changeSetDelayMs: 100, sqsEndpoint: sqs.endpoint, sqsQueueUrl: queueUrl },
+    modelsDir: awsModelsDir(),
   });
   const sqsClient = createSqsClient({
     endpoint: sqs.endpoint,
@@ -99,10 +104,17 @@ export async function startHarness(): Promise<Harness> {
       await drainQueue(sqsClient, queueUrl);
     },
 
+    /**
+     * Stops everything, then fails when an answer of the simulator broke AWS's models (requests that break
+     * them are planted by these tests on purpose: they are refused, as AWS refuses them).
+     */
     async close() {
-      made.forEach((client) => client.destroy());
+      const findings = await scenarioClient(sim.url)<ConformanceFindings>('GET', '/_sim/conformance');
+      made.forEach((made) => made.destroy());
       await sim.close();
       await sqs.stop();
+      reportConformance(findings.body);
+      assertConforms(findings.body, false);
     },
   };
 }

@@ -1,5 +1,7 @@
 import {
   BatchMeterUsageCommand,
+  ExpiredTokenException,
+  InvalidTokenException,
   InvalidLicenseException,
   InvalidUsageDimensionException,
   ResolveCustomerCommand,
@@ -7,7 +9,20 @@ import {
   TimestampOutOfBoundsException,
   type UsageRecord,
 } from '@aws-sdk/client-marketplace-metering';
-import { acceptedAgreement, BUYER, PRODUCT_CODE, startHarness, type Harness } from './testing/harness';
+import {
+  acceptedAgreement,
+  BUYER,
+  create,
+  OTHER_ISV,
+  PARTNER,
+  PRODUCT_CODE,
+  release,
+  runChangeSet,
+  standardEula,
+  startHarness,
+  usagePricing,
+  type Harness,
+} from './testing/harness';
 
 describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-metering)', () => {
   let h: Harness;
@@ -269,5 +284,128 @@ describe('marketplace-sim Metering API (real @aws-sdk/client-marketplace-meterin
     await expect(metering.send(new BatchMeterUsageCommand({ UsageRecords: [] }))).resolves.toMatchObject({
       Results: [],
     });
+  });
+
+  // ---------------------------------------------------------------- AWS's rules the services must meet
+
+  /** A deal on the ISV's second metered product (Acme Seats, dimension seat_hours), started 30 hours ago. */
+  async function seatsLicence(): Promise<string> {
+    const result = await runChangeSet(h.clients().catalog, [
+      create({ ProductId: 'prod-acmeseats00002', Name: 'Seats via Partner X' }),
+      release(),
+      usagePricing({ seat_hours: '0.01' }),
+      standardEula(),
+    ]);
+    const raId = result.ChangeSet![0].Entity!.Identifier!;
+    const offer = (
+      await h.scenario('POST', '/_sim/partner/offers', {
+        resaleAuthorizationId: raId,
+        partnerAccountId: PARTNER,
+        buyerAccountIds: [BUYER],
+      })
+    ).body;
+    return (await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id, startTime: startedAt(30) }))
+      .body.licenseArn;
+  }
+
+  it('one product per call: ProductCode with LicenseArn records, or licences of two products, are refused', async () => {
+    const seats = await seatsLicence();
+    const before = (await accepted()).length;
+    const withCode = metering.send(
+      new BatchMeterUsageCommand({
+        ProductCode: PRODUCT_CODE,
+        UsageRecords: [record({ Timestamp: hour(20) })],
+      }),
+    );
+    await expect(withCode).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(
+        /ProductCode must not be sent with usage records identified by LicenseArn/,
+      ),
+    });
+    const mixed = metering.send(
+      new BatchMeterUsageCommand({
+        UsageRecords: [
+          record({ Timestamp: hour(20) }),
+          record({ Timestamp: hour(20), Dimension: 'seat_hours', LicenseArn: seats }),
+        ],
+      }),
+    );
+    await expect(mixed).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/one product/),
+    });
+    expect((await accepted()).length).toBe(before);
+    const alone = await metering.send(
+      new BatchMeterUsageCommand({
+        UsageRecords: [record({ Timestamp: hour(20), Dimension: 'seat_hours', LicenseArn: seats })],
+      }),
+    );
+    expect(alone.Results![0].Status).toBe('Success');
+  });
+
+  it.each([2 ** 31, -1])("Quantity %d is refused, as AWS's model types it (0..2^31-1)", async (quantity) => {
+    await expect(
+      metering.send(
+        new BatchMeterUsageCommand({ UsageRecords: [record({ Timestamp: hour(21), Quantity: quantity })] }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/Quantity|quantity/),
+    });
+  });
+
+  it('usage after a licence ended and its final hour → InvalidLicenseException', async () => {
+    const ended = await acceptedAgreement(h, {}, { startTime: startedAt(30) });
+    await h.scenario('POST', `/_sim/agreements/${ended.id}/cancel`, {});
+    const inTwoHours = new Date(Date.now() + 2 * 3_600_000);
+    try {
+      await h.scenario('PUT', '/_sim/config', { now: new Date(Date.now() + 2.5 * 3_600_000).toISOString() });
+      await expect(
+        metering.send(
+          new BatchMeterUsageCommand({
+            UsageRecords: [record({ Timestamp: inTwoHours, LicenseArn: ended.licenseArn })],
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidLicenseException', message: expect.stringMatching(/ended/) });
+    } finally {
+      await h.scenario('PUT', '/_sim/config', { now: null });
+    }
+  });
+
+  it("ResolveCustomer answers only the product's seller, and an old token is ExpiredTokenException", async () => {
+    const fresh = await acceptedAgreement(h);
+    const token = { RegistrationToken: fresh.registrationToken };
+    await expect(
+      h.clients(OTHER_ISV).metering.send(new ResolveCustomerCommand(token)),
+    ).rejects.toBeInstanceOf(InvalidTokenException);
+    try {
+      await h.scenario('PUT', '/_sim/config', { now: new Date(Date.now() + 25 * 3_600_000).toISOString() });
+      await expect(metering.send(new ResolveCustomerCommand(token))).rejects.toBeInstanceOf(
+        ExpiredTokenException,
+      );
+    } finally {
+      await h.scenario('PUT', '/_sim/config', { now: null });
+    }
+    await expect(metering.send(new ResolveCustomerCommand(token))).resolves.toMatchObject({
+      LicenseArn: fresh.licenseArn,
+    });
+  });
+
+  it("a permission fault: AccessDeniedException until the caller's policy allows the operation", async () => {
+    const fresh = await acceptedAgreement(h, {}, { startTime: startedAt(30) });
+    const usage = () => [record({ Timestamp: hour(22), LicenseArn: fresh.licenseArn })];
+    await h.scenario('PUT', '/_sim/faults', {
+      rules: [{ operation: 'BatchMeterUsage', type: 'accessDenied' }],
+    });
+    const denied = metering.send(new BatchMeterUsageCommand({ UsageRecords: usage() }));
+    // Not in the Metering model's error list: a common error of every AWS API (the SDK names it).
+    await expect(denied).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringMatching(/aws-marketplace:BatchMeterUsage/),
+    });
+    await h.scenario('DELETE', '/_sim/faults');
+    const allowed = await metering.send(new BatchMeterUsageCommand({ UsageRecords: usage() }));
+    expect(allowed.Results![0].Status).toBe('Success');
   });
 });

@@ -163,9 +163,12 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
       productCode: PRODUCT_CODE,
     });
 
-    const described = await clients.agreement.send(
-      new DescribeAgreementCommand({ agreementId: accepted.id }),
-    );
+    // The Agreement API answers the parties: the partner (proposer) reads it, the ISV (manufacturer) may not.
+    await expect(
+      clients.agreement.send(new DescribeAgreementCommand({ agreementId: accepted.id })),
+    ).rejects.toBeInstanceOf(AccessDeniedException);
+    const partner = h.clients(PARTNER).agreement;
+    const described = await partner.send(new DescribeAgreementCommand({ agreementId: accepted.id }));
     expect(described).toMatchObject({
       agreementId: accepted.id,
       acceptor: { accountId: BUYER },
@@ -176,7 +179,7 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
       estimatedCharges: { currencyCode: 'USD', agreementValue: '1200.00' },
     });
     expect(described.startTime).toBeInstanceOf(Date);
-    const terms = await clients.agreement.send(new GetAgreementTermsCommand({ agreementId: accepted.id }));
+    const terms = await partner.send(new GetAgreementTermsCommand({ agreementId: accepted.id }));
     expect(terms.acceptedTerms).toContainEqual({
       usageBasedPricingTerm: expect.objectContaining({
         currencyCode: 'USD',
@@ -269,9 +272,9 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
 
   it("an agreement carries the accepted offer's terms: the partner's markup, term ids, a validity term", async () => {
     const accepted = await acceptedAgreement(h, { markupPercentage: '10' });
-    const { acceptedTerms } = await clients.agreement.send(
-      new GetAgreementTermsCommand({ agreementId: accepted.id }),
-    );
+    const { acceptedTerms } = await h
+      .clients(PARTNER)
+      .agreement.send(new GetAgreementTermsCommand({ agreementId: accepted.id }));
     const usage = acceptedTerms!.find((t) => t.usageBasedPricingTerm)!.usageBasedPricingTerm!;
     expect(usage.rateCards![0].rateCard).toEqual([
       { dimensionKey: 'api_calls', price: '0.0022' },
@@ -310,13 +313,17 @@ describe('marketplace-sim scenario API, Agreement and Entitlement APIs', () => {
     const raId = await activeAuthorization(clients.catalog);
     const offer = await offerFrom(raId);
     const accepted = (await h.scenario('POST', '/_sim/buyer/accept', { offerId: offer.id })).body;
-    await h.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: false });
+    // Refused to the ISV of a CPPO by default (AWS answers proposer and acceptor); the switch allows it.
+    await expect(
+      clients.agreement.send(new DescribeAgreementCommand({ agreementId: accepted.id })),
+    ).rejects.toBeInstanceOf(AccessDeniedException);
+    await h.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: true });
     try {
       await expect(
         clients.agreement.send(new DescribeAgreementCommand({ agreementId: accepted.id })),
-      ).rejects.toBeInstanceOf(AccessDeniedException);
+      ).resolves.toMatchObject({ agreementId: accepted.id });
     } finally {
-      await h.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: true });
+      await h.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: false });
     }
     // Whether an ISV may describe a partner's CPPO offer is unverified: denied by default, switchable.
     await expect(

@@ -157,7 +157,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     'AWSMPEntitlementService.GetEntitlements': (c, i) => entitlementApi.getEntitlements(c, i),
     'AWSMPMeteringService.BatchMeterUsage': (c, i) =>
       meteringApi.batchMeterUsage(c, i, faults.unprocessed('BatchMeterUsage')),
-    'AWSMPMeteringService.ResolveCustomer': (_c, i) => meteringApi.resolveCustomer(i),
+    'AWSMPMeteringService.ResolveCustomer': (c, i) => meteringApi.resolveCustomer(c, i),
   };
   // ----- STS (Query protocol: a form POST to /, XML answers): AssumeRole only
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>

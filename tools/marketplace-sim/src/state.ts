@@ -11,8 +11,18 @@ export interface SimConfig {
   meteringWindowHours: number;
   /** UNVERIFIED in AWS docs whether an ISV may DescribeEntity a partner's CPPO offer: default denied. */
   manufacturerCanDescribePartnerOffers: boolean;
-  /** UNVERIFIED whether a Manufacturer-only ISV may read CPPO agreements: default allowed, can be denied. */
+  /**
+   * The Agreement API answers the parties of an agreement, proposer and acceptor (GetAgreementTerms: "an
+   * agreement that you participated in as proposer or acceptor"; SearchAgreements has no manufacturer
+   * party type): the ISV of a CPPO is refused (AccessDeniedException), as AWS does. On: it may read them.
+   */
   manufacturerCanReadAgreements: boolean;
+  /**
+   * How long a registration token (x-amzn-marketplace-token) resolves, from the agreement's acceptance;
+   * afterwards ResolveCustomer answers ExpiredTokenException. AWS documents the error, not the lifetime
+   * (UNVERIFIED): 24 hours here.
+   */
+  registrationTokenTtlHours: number;
   /**
    * CONFLICT: the API shapes type `OffersMaxQuantity` as an integer, one of AWS's own samples sends "1".
    * Default: accept the numeric string (AWS's sample implies AWS does); strict: refuse it naming the type.
@@ -35,7 +45,8 @@ export const DEFAULT_CONFIG: SimConfig = {
   changeSetDelayMs: 2000,
   meteringWindowHours: 24,
   manufacturerCanDescribePartnerOffers: false,
-  manufacturerCanReadAgreements: true,
+  manufacturerCanReadAgreements: false,
+  registrationTokenTtlHours: 24,
   strictIntegers: false,
   fixedUpfrontRequiresSchedule: false,
 };

@@ -4,14 +4,25 @@ import { jsonError, type Doc } from '../json-api';
 import type { AgreementRecord, MeteringRecord, SimState } from '../state';
 import { findProduct, isUsageDimension } from '../world';
 
+/** UsageRecord.Quantity: an integer 0..2^31-1 in AWS's model. */
+const MAX_QUANTITY = 2 ** 31 - 1;
+
 /** The Metering Service (JSON 1.1): ResolveCustomer and BatchMeterUsage. */
 export class MeteringApi {
   constructor(private readonly state: SimState) {}
 
-  resolveCustomer(input: Doc): Doc {
+  /**
+   * ResolveCustomer: answered only to the product's seller (anyone else's call is an invalid token to
+   * them); a token older than `registrationTokenTtlHours` is ExpiredTokenException.
+   */
+  resolveCustomer(caller: string, input: Doc): Doc {
     const token = input['RegistrationToken'];
     const agreement = [...this.state.agreements.values()].find((a) => a.registrationToken === token);
-    if (!agreement) throw jsonError('InvalidTokenException', 'Registration token is invalid');
+    if (!agreement || agreement.manufacturerAccountId !== caller)
+      throw jsonError('InvalidTokenException', 'Registration token is invalid');
+    const ttl = this.state.config.registrationTokenTtlHours * 3600_000;
+    if (this.state.now() > Date.parse(agreement.acceptanceTime) + ttl)
+      throw jsonError('ExpiredTokenException', 'Registration token has expired');
     return {
       CustomerIdentifier: agreement.customerIdentifier,
       ProductCode: agreement.productCode,
@@ -30,6 +41,22 @@ export class MeteringApi {
       throw jsonError('ValidationException', 'UsageRecords must contain 0-25 records');
     const productCode =
       typeof input['ProductCode'] === 'string' && input['ProductCode'] ? input['ProductCode'] : undefined;
+    // Without AWS's models loaded the simulator still refuses what they refuse: Quantity is 0..2^31-1.
+    const badQuantity = (records as Doc[]).find((r) => {
+      const q = r['Quantity'] ?? 0;
+      return typeof q !== 'number' || !Number.isInteger(q) || q < 0 || q > MAX_QUANTITY;
+    });
+    if (badQuantity)
+      throw jsonError(
+        'ValidationException',
+        `1 validation error detected: Value ${JSON.stringify(badQuantity['Quantity'])} at 'usageRecords.member.quantity' failed to satisfy constraint: Member must have value between 0 and ${MAX_QUANTITY}`,
+      );
+    // "For new integrations using LicenseArn, do NOT include ProductCode" (the model); AWS refuses both.
+    if (productCode && (records as Doc[]).some((r) => r['LicenseArn'] !== undefined))
+      throw jsonError(
+        'ValidationException',
+        'ProductCode must not be sent with usage records identified by LicenseArn (Concurrent Agreements)',
+      );
     if (productCode) {
       const found = findProduct(this.state.world, productCode);
       if (!found || found.product.code !== productCode || found.seller.accountId !== caller) {
@@ -60,6 +87,13 @@ export class MeteringApi {
     const processed = (records as Doc[]).slice(0, keep);
     // A licence unknown, or used outside its agreement's time, fails the whole call (nothing is recorded).
     const licensed = processed.map((record) => this.licensedAgreement(caller, record));
+    // "Each BatchMeterUsage request is for only one product" (the model's documentation).
+    const products = new Set(licensed.filter((a) => a).map((a) => a?.productCode));
+    if (products.size > 1 || (productCode && products.size === 1 && !products.has(productCode)))
+      throw jsonError(
+        'ValidationException',
+        `A BatchMeterUsage request is for one product; these records are for ${[...products, productCode].filter((p) => p).join(', ')}`,
+      );
     const results = processed.map((record, i) => this.meterOne(caller, productCode, record, licensed[i]));
     return { Results: results, UnprocessedRecords: (records as Doc[]).slice(keep) };
   }
@@ -79,9 +113,17 @@ export class MeteringApi {
         ? `LicenseArn ${String(licenseArn)} does not belong to customer ${String(customer)}`
         : ts < Date.parse(agreement.startTime)
           ? `Timestamp ${String(record['Timestamp'])} is before LicenseArn ${String(licenseArn)} was activated`
-          : undefined;
+          : this.afterEndWindow(agreement, ts)
+            ? `Timestamp ${String(record['Timestamp'])} is after LicenseArn ${String(licenseArn)} ended (and its final hour)`
+            : undefined;
     if (problem) throw jsonError('InvalidLicenseException', problem);
     return agreement;
+  }
+
+  /** After an agreement ends, usage is accepted for one more hour (the final-usage window). */
+  private afterEndWindow(agreement: AgreementRecord, ts: number): boolean {
+    if (agreement.status === 'ACTIVE' || !agreement.endTime) return false;
+    return ts > Date.parse(agreement.endTime) + 3600_000;
   }
 
   private meterOne(

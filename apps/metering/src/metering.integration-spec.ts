@@ -50,6 +50,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
         METERING_RETRY_MIN_MS: '20',
         METERING_RETRY_MAX_MS: '500',
         METERING_WINDOW_HOURS: '6',
+        METERING_PROBE_MS: '50',
       },
       [{ purpose: 'usage', subscriptions: METERING_SUBSCRIPTIONS }],
     );
@@ -479,4 +480,133 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
         .status,
     ).toBe(409);
   }, 120_000);
+
+  // ------------------------------------------------------------- AWS as AWS is (issue #24)
+
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const reportsOf = async (entitlementId: string) =>
+    (await sut.request(`/v1/metering-reports?entitlementId=${entitlementId}`, { apiKey: org.apiKey })).body
+      .items as {
+      hour: string;
+      status: string;
+      overageQuantity: number;
+      attempts: number;
+      lastError?: string;
+    }[];
+  const usage = (deal: MeteredDeal, dimension: string, quantity: number, at: number, key: string) => ({
+    entitlementId: deal.entitlementId,
+    dimension,
+    quantity,
+    timestamp: iso(at),
+    idempotencyKey: key,
+  });
+  const meteringCalls = async () =>
+    (await sim.scenario<Record<string, number>>('GET', '/_sim/calls')).body['BatchMeterUsage'] ?? 0;
+
+  it("a licence that starts at :30: its first partial hour is REPORTED, stamped at the licence's start", async () => {
+    const start = hourStart(3) + 30 * 60_000;
+    const [deal] = await meteredDeals(sim, db, org.orgId, 1, { startTime: new Date(start) });
+    expect(
+      await postAll([
+        usage(deal, 'api_calls', 5, hourStart(3) + 40 * 60_000, 'half-1'),
+        usage(deal, 'api_calls', 7, hourStart(2) + 10 * 60_000, 'half-2'),
+      ]),
+    ).toEqual(['accepted', 'accepted']);
+    await reportAll();
+    const reports = await reportsOf(deal.entitlementId);
+    expect(reports.map((r) => [r.hour, r.status, r.overage]).sort()).toEqual(
+      [
+        [iso(hourStart(3)), 'REPORTED', 5],
+        [iso(hourStart(2)), 'REPORTED', 7],
+      ].sort(),
+    );
+    const first = `${deal.entitlementId}|api_calls|${hourStart(3)}`;
+    const held = await simRecords([deal]);
+    expectBilledExactly(
+      held,
+      new Map([
+        [first, 5],
+        [`${deal.entitlementId}|api_calls|${hourStart(2)}`, 7],
+      ]),
+    );
+    expect(held.get(first)!.timestamp).toBe(iso(start));
+  });
+
+  it('a metering role without permission: NEEDS_ATTENTION (no attempt counted), then REPORTED once AWS allows it; nothing sent twice', async () => {
+    const [deal] = await meteredDeals(sim, db, org.orgId, 1);
+    await postAll([usage(deal, 'storage_gb', 9, hourStart(1) + 5 * 60_000, 'denied-1')]);
+    await sim.scenario('PUT', '/_sim/faults', {
+      rules: [{ operation: 'BatchMeterUsage', type: 'accessDenied' }],
+    });
+    try {
+      await reporter.runNow();
+      await reporter.runNow(); // the probe is refused too: still waiting
+      const [waiting] = await reportsOf(deal.entitlementId);
+      expect(waiting).toMatchObject({
+        status: 'NEEDS_ATTENTION',
+        awsStatus: 'AccessDeniedException',
+        attempts: 0,
+        flagged: true,
+        lastError: expect.stringMatching(/AccessDeniedException: .*aws-marketplace:BatchMeterUsage/),
+      });
+      expect((await simRecords([deal])).size).toBe(0);
+    } finally {
+      await sim.scenario('DELETE', '/_sim/faults');
+    }
+    await waitFor(
+      async () => {
+        await reporter.runNow();
+        return (await reportsOf(deal.entitlementId))[0].status === 'REPORTED';
+      },
+      { timeoutMs: 20_000, intervalMs: 60, what: 'the report REPORTED once the permission is back' },
+    );
+    const held = await simRecords([deal]);
+    expectBilledExactly(held, new Map([[`${deal.entitlementId}|storage_gb|${hourStart(1)}`, 9]]));
+    expect([...held.values()][0].sends).toBe(1);
+    expect(
+      published.filter((e) => e.payload['entitlementId'] === deal.entitlementId).map((e) => e.type),
+    ).toEqual([RoutingKeys.MeteringReported]);
+  });
+
+  it('two products in one reporting cycle: one BatchMeterUsage call per product, none refused', async () => {
+    const [analytics] = await meteredDeals(sim, db, org.orgId, 1);
+    const [seats] = await meteredDeals(sim, db, org.orgId, 1, {
+      product: { id: 'prod-acmeseats00002', code: 'acmeseats00000000000000002' },
+    });
+    await postAll([
+      usage(analytics, 'api_calls', 11, hourStart(1) + 60_000, 'products-1'),
+      usage(seats, 'seat_hours', 13, hourStart(1) + 60_000, 'products-2'),
+    ]);
+    const before = await meteringCalls();
+    await reportAll();
+    expect(await meteringCalls()).toBe(before + 2);
+    expectBilledExactly(
+      await simRecords([analytics, seats]),
+      new Map([
+        [`${analytics.entitlementId}|api_calls|${hourStart(1)}`, 11],
+        [`${seats.entitlementId}|seat_hours|${hourStart(1)}`, 13],
+      ]),
+    );
+  });
+
+  it('three records of 2^31-1 in one hour: the hour is flagged, never sent as an impossible record, never capped', async () => {
+    const [deal] = await meteredDeals(sim, db, org.orgId, 1);
+    const max = 2 ** 31 - 1;
+    expect(
+      await postAll(
+        [0, 1, 2].map((i) => usage(deal, 'api_calls', max, hourStart(1) + i * 60_000, `max-${i}`)),
+      ),
+    ).toEqual(['accepted', 'accepted', 'accepted']);
+    const before = await meteringCalls();
+    await reportAll();
+    const [report] = await reportsOf(deal.entitlementId);
+    expect(report).toMatchObject({
+      status: 'FAILED',
+      overage: 3 * max,
+      attempts: 0,
+      lastError: expect.stringMatching(/above AWS's largest Quantity 2147483647: not sent/),
+    });
+    expect(await meteringCalls()).toBe(before);
+    expect((await simRecords([deal])).size).toBe(0);
+  });
 });

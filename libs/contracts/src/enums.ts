@@ -64,6 +64,12 @@ export enum MeteringReportStatus {
   NOT_SUBSCRIBED = 'NOT_SUBSCRIBED',
   EXPIRED_WINDOW = 'EXPIRED_WINDOW',
   FAILED = 'FAILED',
+  /**
+   * AWS refused the call for permissions or configuration (AccessDenied, an unknown product code, a Region
+   * without the API): not the record's fault, not counted as its attempt; sent again by itself once a probe
+   * of the org's AWS access succeeds.
+   */
+  NEEDS_ATTENTION = 'NEEDS_ATTENTION',
 }
 
 /** Report states a person may send again (after fixing the cause: a subscription, a licence, AWS support). */
@@ -72,6 +78,7 @@ export const RETRYABLE_METERING_REPORT_STATUSES: readonly MeteringReportStatus[]
   MeteringReportStatus.NOT_SUBSCRIBED,
   MeteringReportStatus.EXPIRED_WINDOW,
   MeteringReportStatus.FAILED,
+  MeteringReportStatus.NEEDS_ATTENTION,
 ];
 
 export enum UsageRecordResult {

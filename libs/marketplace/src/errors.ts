@@ -40,6 +40,32 @@ export function classifyAwsError(error: unknown): AwsErrorKind {
   return 'client';
 }
 
+/**
+ * Errors that say the org's AWS access or setup is wrong, not the request's content: IAM denies the
+ * operation or the role, the credentials are invalid or expired, the product code is not the account's, the
+ * API is disabled in the Region. Nothing about the records changes them; fixing the access does.
+ */
+const PERMISSION = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnauthorizedOperation',
+  'NotAuthorized',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'MissingAuthenticationToken',
+  'InvalidProductCodeException',
+  'DisabledApiException',
+  'CredentialsProviderError',
+  'UnknownOrgError',
+]);
+
+export function isPermissionError(error: unknown): boolean {
+  return PERMISSION.has((error as { name?: string })?.name ?? '');
+}
+
 export function isRetryableAwsError(error: unknown): boolean {
   return classifyAwsError(error) !== 'client';
 }

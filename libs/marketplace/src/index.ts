@@ -15,5 +15,6 @@ export type {
   OverageRecord,
   UsageCustomer,
 } from './metering/usage-records';
+export { MAX_USAGE_QUANTITY } from './metering/usage-records';
 export * from './metering/metering.gateway';
 export * from './marketplace.module';

@@ -48,6 +48,15 @@ export class MeteringEnv extends AwsServiceEnv {
   @Min(1000)
   METERING_LEASE_MS = 60_000;
 
+  /**
+   * How often an org whose reports NEED_ATTENTION (AWS refused its access) is probed with a metering call
+   * that bills nothing; once it succeeds, the reports are sent again.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  METERING_PROBE_MS = 60_000;
+
   /** Reports claimed per reporter run (then sent 25 per call). */
   @Type(() => Number)
   @IsInt()

@@ -4,7 +4,9 @@ import { Counter, Histogram } from 'prom-client';
 import { MeteringReportStatus, RoutingKeys, type MeteringEventV1 } from '@cppo/contracts';
 import {
   classifyAwsError,
+  isPermissionError,
   MAX_RECORDS_PER_METERING_CALL,
+  MAX_USAGE_QUANTITY,
   meteringCallKey,
   MeteringGateway,
   type MeterUsageResult,
@@ -22,7 +24,7 @@ import {
 } from '@cppo/persistence';
 import { forEachLimited, PeriodicTask, retryDelay } from '@cppo/runtime';
 import { MeteringEnv } from '../config/metering.env';
-import { customerOf } from '../rules/report.rules';
+import { customerOf, reportTimestamp } from '../rules/report.rules';
 import { earliestAcceptedHour } from '../rules/usage.rules';
 import { MeteringLedger } from './metering.ledger';
 
@@ -68,6 +70,7 @@ function overageRecordOf(report: MeteringReport): OverageRecord {
     customer: report.customer as MeteringCustomer,
     dimension: report.dimension,
     hour: report.hour,
+    timestamp: reportTimestamp(report.hour, report.customer),
     quantity: report.overageQuantity,
   };
 }
@@ -79,7 +82,9 @@ function overageRecordOf(report: MeteringReport): OverageRecord {
  * to the reports. Throttling, 5xx, network errors and UnprocessedRecords leave a report PENDING with a later
  * attempt; once AWS's window has closed it is EXPIRED_WINDOW. A call AWS refuses as a whole
  * (InvalidLicenseException, TimestampOutOfBoundsException, ...) is split until the offending record is
- * alone, and the others are sent.
+ * alone, and the others are sent. A refusal for permissions or configuration (AccessDenied, an unknown
+ * product code, ...) leaves the reports NEEDS_ATTENTION, not counted as attempts; the org is probed every
+ * METERING_PROBE_MS with a call that bills nothing, and once AWS accepts it they are sent again.
  */
 @Injectable()
 export class MeteringReporter implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -87,6 +92,7 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
   private readonly task: PeriodicTask;
   private readonly owner = randomUUID();
   private lastClaimCleanup = 0;
+  private lastProbe = 0;
 
   constructor(
     private readonly env: MeteringEnv,
@@ -119,6 +125,10 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
   /** One run: the ledger's new reports, then every report due for another attempt (in batches). */
   async runOnce(): Promise<void> {
     const started = Date.now();
+    if (started - this.lastProbe >= this.env.METERING_PROBE_MS) {
+      this.lastProbe = started;
+      await this.probeAccess();
+    }
     const made = await this.ledger.run(started);
     if (made.created.length || made.late)
       this.logger.log(`ledger: ${made.created.length} reports made, ${made.late} flagged for late usage`);
@@ -152,6 +162,14 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     const results = new Map<string, Result>();
     const expired = mine.filter((r) => r.hour.getTime() < earliest);
     for (const report of expired) results.set(report._id, this.expiredWindow());
+    // AWS's Quantity is 0..2^31-1: an hour whose overage is larger cannot be one record, and AWS keeps the
+    // first record of an hour: it is never sent (nor capped), and a person decides.
+    for (const report of mine.filter((r) => r.overageQuantity > MAX_USAGE_QUANTITY && !results.has(r._id)))
+      results.set(report._id, {
+        status: MeteringReportStatus.FAILED,
+        notSent: true,
+        reason: `the hour's overage ${report.overageQuantity} is above AWS's largest Quantity ${MAX_USAGE_QUANTITY}: not sent; bill it outside metering or correct the usage`,
+      });
     // One call per org, customer path and product code (withCustomers kept only reports with a customer).
     const groups = groupBy(
       mine.filter((r) => !results.has(r._id)),
@@ -164,6 +182,10 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     );
     await forEachLimited(chunks, this.env.METERING_CONCURRENCY, (chunk) => this.call(chunk, results));
     for (const [orgId, reports] of groupBy(mine, (r) => r.orgId)) await this.settle(orgId, reports, results);
+    // Reports waiting on the org's access were not attempted: their claims go, so that they can be sent
+    // the moment the access works (the claim's id names the attempt, which did not change).
+    const waiting = mine.filter((r) => results.get(r._id)?.status === MeteringReportStatus.NEEDS_ATTENTION);
+    await this.reports.unclaim(waiting, slot, this.owner);
     return mine.length;
   }
 
@@ -206,7 +228,16 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
       const e = error as Error;
       awsLatency.observe({ outcome: e.name }, (Date.now() - started) / 1000);
       const reason = `${e.name}: ${e.message}`;
-      if (classifyAwsError(error) !== 'client') {
+      if (isPermissionError(error)) {
+        // The org's access, not these records: none of them is at fault, none is split or counted.
+        for (const r of reports)
+          results.set(r._id, {
+            status: MeteringReportStatus.NEEDS_ATTENTION,
+            awsStatus: e.name,
+            reason,
+            notSent: true,
+          });
+      } else if (classifyAwsError(error) !== 'client') {
         for (const r of reports) results.set(r._id, { status: MeteringReportStatus.PENDING, reason });
       } else if (reports.length > 1) {
         // Refused as a whole because of some record(s): halve until each offender is alone.
@@ -285,6 +316,21 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
         });
         continue;
       }
+      if (result.status === MeteringReportStatus.NEEDS_ATTENTION) {
+        // Not final: no event; sent again once the org's access works (probeAccess).
+        outcomes.push({
+          id: report._id,
+          set: {
+            status: result.status,
+            awsStatus: result.awsStatus,
+            flagged: true,
+            lastError: result.reason,
+          },
+          unset: ['nextAttemptAt'],
+          attempted: false,
+        });
+        continue;
+      }
       const flagged = result.status !== MeteringReportStatus.REPORTED;
       outcomes.push({
         id: report._id,
@@ -301,6 +347,24 @@ export class MeteringReporter implements OnApplicationBootstrap, OnApplicationSh
     }
     await this.reports.recordCall({ _id: `mc_${randomUUID().replace(/-/g, '')}`, orgId, records }, events);
     await this.reports.applyOutcomes(outcomes);
+  }
+
+  /**
+   * Each org with reports waiting on its AWS access is probed (a metering call with no records); where AWS
+   * accepts it, the reports are due again at once.
+   */
+  private async probeAccess(): Promise<void> {
+    for (const orgId of await this.reports.orgsNeedingAttention()) {
+      try {
+        await this.gateway.probe(orgId);
+      } catch (error) {
+        const e = error as Error;
+        this.logger.warn(`org ${orgId}: AWS still refuses metering (${e.name}: ${e.message})`);
+        continue;
+      }
+      const released = await this.reports.releaseNeedingAttention(orgId);
+      this.logger.log(`org ${orgId}: AWS accepts metering again; ${released} report(s) sent again`);
+    }
   }
 
   /** The project's retry schedule, from METERING_RETRY_MIN_MS up to METERING_RETRY_MAX_MS. */

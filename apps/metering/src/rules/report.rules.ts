@@ -24,14 +24,39 @@ export function meteringReportId(
 
 /**
  * Who AWS is told the customer is: the licence path when the entitlement has a licence and the buyer's
- * account, else the legacy customer identifier with the product code; never both.
+ * account, else the legacy customer identifier with the product code; never both. The product (which
+ * groups calls: one product per call) and the licence's start (which stamps the first partial hour) go
+ * with it.
  */
 export function customerOf(e: Entitlement | undefined): MeteringCustomer | undefined {
+  const product = e?.productCode ?? e?.productId;
+  const licenseStart = e?.startTime ? { licenseStart: new Date(e.startTime) } : {};
   if (e?.licenseArn && e.buyerAccountId)
-    return { path: 'LicenseArn', licenseArn: e.licenseArn, customerAwsAccountId: e.buyerAccountId };
+    return {
+      path: 'LicenseArn',
+      licenseArn: e.licenseArn,
+      customerAwsAccountId: e.buyerAccountId,
+      ...(product ? { productCode: product } : {}),
+      ...licenseStart,
+    };
   if (e?.customerIdentifier && e.productCode)
-    return { path: 'ProductCode', customerIdentifier: e.customerIdentifier, productCode: e.productCode };
+    return {
+      path: 'ProductCode',
+      customerIdentifier: e.customerIdentifier,
+      productCode: e.productCode,
+      ...licenseStart,
+    };
   return undefined;
+}
+
+/**
+ * The instant AWS is told a report's usage happened: its hour's start, or the licence's start when the
+ * licence began within that hour (AWS refuses usage stamped before the licence existed).
+ */
+export function reportTimestamp(hour: Date, customer: MeteringCustomer | undefined): Date {
+  const start = customer?.licenseStart ? new Date(customer.licenseStart).getTime() : undefined;
+  const from = hour.getTime();
+  return start !== undefined && start > from && start < from + 3_600_000 ? new Date(start) : hour;
 }
 
 /** An hour's figures for one entitlement and dimension: included per the grant, overage, wholesale value. */

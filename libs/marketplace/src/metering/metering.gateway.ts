@@ -68,6 +68,16 @@ export class MeteringGateway extends AwsGateway<MarketplaceMeteringClient> {
     return { outcomes, unprocessed: output.UnprocessedRecords?.length ?? 0 };
   }
 
+  /**
+   * Whether the org may meter: a BatchMeterUsage call with no records (it bills nothing; IAM judges the
+   * call before its content). Throws AWS's error when not.
+   */
+  async probe(orgId: string): Promise<void> {
+    await this.call(orgId, 'BatchMeterUsage', (client) =>
+      client.send(new BatchMeterUsageCommand({ UsageRecords: [] })),
+    );
+  }
+
   async resolveCustomer(orgId: string, registrationToken: string): Promise<ResolvedCustomer> {
     const output = await this.call(orgId, 'ResolveCustomer', (client) =>
       client.send(new ResolveCustomerCommand({ RegistrationToken: registrationToken })),

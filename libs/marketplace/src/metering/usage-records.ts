@@ -19,8 +19,13 @@ export interface OverageRecord {
   customer: UsageCustomer;
   dimension: string;
   hour: Date;
+  /** When the usage is said to have happened: the hour's start, or the licence's start within the hour. */
+  timestamp?: Date;
   quantity: number;
 }
+
+/** AWS's `UsageRecord.Quantity`: an integer 0..2^31-1. */
+export const MAX_USAGE_QUANTITY = 2 ** 31 - 1;
 
 /** AWS's answer for one record of a call. */
 export interface OverageOutcome {
@@ -36,19 +41,23 @@ export interface MeterUsageResult {
   unprocessed: number;
 }
 
-/** The record AWS is sent: always the same for the same report (Timestamp = the hour's start). */
+/**
+ * The record AWS is sent: always the same for the same report (Timestamp = the hour's start, or the
+ * licence's start in its first partial hour).
+ */
 export function awsRecordOf(record: OverageRecord): AwsUsageRecord {
   const { customer } = record;
+  const timestamp = record.timestamp ?? record.hour;
   return customer.path === 'LicenseArn'
     ? {
-        Timestamp: record.hour,
+        Timestamp: timestamp,
         Dimension: record.dimension,
         Quantity: record.quantity,
         CustomerAWSAccountId: customer.customerAwsAccountId,
         LicenseArn: customer.licenseArn,
       }
     : {
-        Timestamp: record.hour,
+        Timestamp: timestamp,
         Dimension: record.dimension,
         Quantity: record.quantity,
         CustomerIdentifier: customer.customerIdentifier,

@@ -128,6 +128,20 @@ export class MeteringReportRepository {
     return new Set(reports.filter((_, i) => !lost.has(2 * i) && !lost.has(2 * i + 1)).map((r) => r._id));
   }
 
+  /**
+   * Gives up `owner`'s claims of these reports' current attempt (both slots): a report that goes back to
+   * PENDING without an attempt counted (NEEDS_ATTENTION, released) can be claimed again at once.
+   */
+  async unclaim(
+    reports: Pick<MeteringReport, '_id' | 'attempts'>[],
+    slot: number,
+    owner: string,
+  ): Promise<void> {
+    if (!reports.length) return;
+    const ids = reports.flatMap((r) => [slot, slot + 1].map((s) => `${r._id}|${r.attempts}|${s}`));
+    await this.claims.deleteMany({ _id: { $in: ids }, owner });
+  }
+
   /** Stores one BatchMeterUsage call with the events its outcomes cause, and publishes them. */
   async recordCall(call: Omit<MeteringCall, 'outbox' | 'createdAt'>, events: OutboxEvent[]): Promise<void> {
     await insertWithEvents(this.calls, call, events, this.outbox, true);
@@ -166,6 +180,29 @@ export class MeteringReportRepository {
       },
       [],
     );
+  }
+
+  /** The orgs with reports waiting for their AWS access to be fixed (NEEDS_ATTENTION). */
+  async orgsNeedingAttention(): Promise<string[]> {
+    const orgs: unknown[] = await this.model
+      .distinct('orgId', { status: MeteringReportStatus.NEEDS_ATTENTION })
+      .exec();
+    return orgs.map(String);
+  }
+
+  /**
+   * The org's access works again: its NEEDS_ATTENTION reports are due now (PENDING), their attempts as they
+   * were. Returns how many.
+   */
+  async releaseNeedingAttention(orgId: string): Promise<number> {
+    const result = await this.model.updateMany(
+      { orgId: str(orgId, 'orgId'), status: MeteringReportStatus.NEEDS_ATTENTION },
+      {
+        $set: { status: MeteringReportStatus.PENDING, nextAttemptAt: new Date(), updatedAt: new Date() },
+        $unset: { flagged: '', lastError: '' },
+      },
+    );
+    return result.modifiedCount;
   }
 
   /** Forgets claims older than `before` (they only matter for one or two lease slots). */

@@ -11,7 +11,10 @@ export class MeteringCustomer {
   licenseArn?: string;
   customerAwsAccountId?: string;
   customerIdentifier?: string;
+  /** The product: one BatchMeterUsage call is for one product (also on the licence path, where it is not sent). */
   productCode?: string;
+  /** When the licence started: the first partial hour's record is stamped then, not at the hour's start. */
+  licenseStart?: Date;
 }
 
 /**

@@ -33,15 +33,22 @@ export async function meteredDeals(
   count: number,
   options: {
     startedHoursAgo?: number;
+    /** An exact start (e.g. at :30), instead of the start of the hour `startedHoursAgo` ago. */
+    startTime?: Date;
+    /** Another product of the ISV than PRODUCT (its id and code). */
+    product?: { id: string; code: string };
     grants?: (i: number) => { dimensionKey: string; quantity: number }[];
   } = {},
 ): Promise<MeteredDeal[]> {
-  const startTime = new Date(hourStart(options.startedHoursAgo ?? 8)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const startTime = (options.startTime ?? new Date(hourStart(options.startedHoursAgo ?? 8)))
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+  const product = options.product ?? { id: PRODUCT, code: PRODUCT_CODE };
   const deals: MeteredDeal[] = [];
   for (let i = 0; i < count; i++) {
     const buyer = randomAccountId();
     const offer = await sim.scenario('POST', '/_sim/seller/offers', {
-      productId: PRODUCT,
+      productId: product.id,
       buyerAccountIds: [buyer],
     });
     if (offer.status !== 200) throw new Error(`offer failed: ${JSON.stringify(offer.body)}`);
@@ -70,8 +77,8 @@ export async function meteredDeals(
       status: EntitlementStatus.ACTIVE,
       buyerAccountId: deal.buyer,
       resellerAccountId: PARTNER,
-      productId: PRODUCT,
-      productCode: PRODUCT_CODE,
+      productId: product.id,
+      productCode: product.code,
       licenseArn: deal.licenseArn,
       startTime: new Date(startTime),
       acceptanceTime: new Date(startTime),
@@ -140,6 +147,8 @@ export interface SimMeteringRecord {
   licenseArn?: string;
   dimension: string;
   hour: string;
+  /** The record's Timestamp as AWS received it (ISO). */
+  timestamp: string;
   quantity: number;
   meteringRecordId: string;
   sends: number;

@@ -489,7 +489,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
       .items as {
       hour: string;
       status: string;
-      overageQuantity: number;
+      overage: number;
       attempts: number;
       lastError?: string;
     }[];

@@ -3,6 +3,7 @@ import { EntitlementStatus, EntitlementType } from '@cppo/contracts';
 import type { Entitlement } from '@cppo/persistence';
 import type {
   AgreementApiJson,
+  LicenceJson,
   EntitlementLinkJson,
   DimensionPriceJson,
   DimensionQuantityJson,
@@ -34,10 +35,32 @@ export class EntitlementLinkView implements EntitlementLinkJson {
 }
 
 export class AgreementApiView implements AgreementApiJson {
-  @ApiProperty({ enum: ['DUE', 'OK', 'DENIED'] }) status: string;
+  @ApiProperty({
+    enum: ['DUE', 'OK', 'DENIED', 'NOT_PARTY'],
+    description: "NOT_PARTY: a CPPO's agreement, which AWS answers only to its parties (partner and buyer)",
+  })
+  status: string;
   @ApiPropertyOptional({ description: 'why the Agreement API could not be read' }) reason?: string;
   @ApiPropertyOptional() currencyCode?: string;
   @ApiPropertyOptional({ description: 'committed value of the agreement' }) agreementValue?: string;
+}
+
+export class LicenceChangeView {
+  @ApiProperty() at: string;
+  @ApiProperty({ type: [DimensionQuantityView] }) from: DimensionQuantityView[];
+  @ApiProperty({ type: [DimensionQuantityView] }) to: DimensionQuantityView[];
+}
+
+/** What the Entitlement Service (GetEntitlements) says the buyer's licence entitles to. */
+export class LicenceView implements LicenceJson {
+  @ApiProperty({ enum: ['DUE', 'OK', 'UNAVAILABLE'] }) status: string;
+  @ApiPropertyOptional({ description: 'why the licence could not be read' }) reason?: string;
+  @ApiPropertyOptional({ description: 'when it was last read' }) at?: string;
+  @ApiProperty({ type: [DimensionQuantityView], description: 'entitled quantity per dimension' })
+  grants: DimensionQuantityView[];
+  @ApiPropertyOptional() expiresAt?: string;
+  @ApiProperty({ type: [LicenceChangeView], description: 'changes seen on License Updated' })
+  changes: LicenceChangeView[];
 }
 
 /** The public view of a buyer's entitlement (one per AWS agreement). */
@@ -69,6 +92,7 @@ export class EntitlementView implements EntitlementJson {
   @ApiPropertyOptional({ description: "the ISV's own id for the buyer, once registered" }) tenantId?: string;
   @ApiProperty({ type: EntitlementLinkView }) link: EntitlementLinkView;
   @ApiProperty({ type: AgreementApiView }) agreementApi: AgreementApiView;
+  @ApiProperty({ type: LicenceView }) licence: LicenceView;
   @ApiProperty({ type: [EntitlementHistoryView] }) history: EntitlementHistoryView[];
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -102,6 +126,18 @@ export class EntitlementView implements EntitlementJson {
         reason: e.agreementApi?.reason,
         currencyCode: e.agreementApi?.currencyCode,
         agreementValue: e.agreementApi?.agreementValue,
+      },
+      licence: {
+        status: e.licence?.status ?? 'DUE',
+        reason: e.licence?.reason,
+        at: iso(e.licence?.at),
+        grants: e.licence?.grants ?? [],
+        expiresAt: iso(e.licence?.expiresAt),
+        changes: (e.licence?.changes ?? []).map((c) => ({
+          at: new Date(c.at).toISOString(),
+          from: c.from,
+          to: c.to,
+        })),
       },
       history: (e.history ?? []).map((h) => ({
         status: h.status,

@@ -77,6 +77,16 @@ export interface AgreementApiJson {
   agreementValue?: string;
 }
 
+/** What the Entitlement Service says the buyer's licence entitles to, and its changes. */
+export interface LicenceJson {
+  status: string;
+  reason?: string;
+  at?: string;
+  grants: DimensionQuantityJson[];
+  expiresAt?: string;
+  changes: { at: string; from: DimensionQuantityJson[]; to: DimensionQuantityJson[] }[];
+}
+
 export interface EntitlementJson {
   id: string;
   type?: string;
@@ -100,6 +110,7 @@ export interface EntitlementJson {
   tenantId?: string;
   link: EntitlementLinkJson;
   agreementApi: AgreementApiJson;
+  licence: LicenceJson;
   history: EntitlementHistoryJson[];
   createdAt: string;
   updatedAt: string;

@@ -74,6 +74,7 @@ export interface EntitlementView {
   grants: { dimensionKey: string; quantity: number }[];
   link: { missing: string[] };
   agreementApi: { status: string };
+  licence: { status: string };
   history: { status: string; at: string }[];
 }
 /** A record as the simulator's AWS Marketplace Metering Service took it. */
@@ -189,8 +190,8 @@ export async function playStory(target: StoryTarget, options: StoryOptions = {})
       return found && predicate(found) ? found : undefined;
     });
   const active = await entitlementOf(
-    (e) => e.status === 'ACTIVE' && !e.link.missing.length && e.agreementApi.status === 'OK',
-    'the entitlement to be ACTIVE, linked and enriched',
+    (e) => e.status === 'ACTIVE' && !e.link.missing.length && e.licence.status === 'OK',
+    'the entitlement to be ACTIVE, linked, its licence read',
   );
   done('buyer-accepts', `entitlement ${active.id} ACTIVE — agreement ${agreement.id}`);
 

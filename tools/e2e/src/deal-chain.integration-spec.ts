@@ -93,12 +93,17 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
       licenseArn: expect.stringMatching(/^arn:aws:license-manager::/),
       link: { missing: [] },
     });
-    // The Agreement API says what the buyer accepted: grants and usage prices; wholesale from the opportunity.
-    const enriched = await entitlementOf(agreementId, (e) => e.agreementApi.status === 'OK', 'enrichment');
+    // The licence (GetEntitlements) says what the buyer holds; the partner's agreement is not ours to read
+    // (AWS answers proposer and acceptor), so it is not asked; wholesale prices from the opportunity.
+    const enriched = await entitlementOf(agreementId, (e) => e.licence.status === 'OK', 'the licence read');
     expect(enriched.grants).toEqual([{ dimensionKey: 'users', quantity: 10 }]);
-    expect(enriched.usagePrices).toEqual(
-      expect.arrayContaining([{ dimensionKey: 'api_calls', price: '0.002' }]),
-    );
+    expect(enriched.licence).toMatchObject({
+      grants: [{ dimensionKey: 'users', quantity: 10 }],
+      changes: [],
+    });
+    expect(enriched.agreementApi.status).toBe('NOT_PARTY');
+    // what the partner charges the buyer is between them
+    expect(enriched.usagePrices).toEqual([]);
     expect(enriched.wholesalePrices).toEqual([
       { dimensionKey: 'api_calls', price: '0.002' },
       { dimensionKey: 'storage_gb', price: '0.1' },
@@ -193,24 +198,52 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     expect(renewed).toMatchObject({ type: 'CPPO', opportunityId, link: { missing: [] } });
   }, 60_000);
 
-  it('when AWS refuses the Agreement API, the entitlement is still created and linked, with the reason', async () => {
-    await stack.sim.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: false });
+  it('an amendment changes the licence: grants follow GetEntitlements, and the history says what changed', async () => {
+    const { agreementId } = await dealFor('666677778888');
+    await entitlementOf(agreementId, (e) => e.licence.status === 'OK', 'the licence read');
+    await stack.sim.scenario('POST', `/_sim/agreements/${agreementId}/amend`, {
+      grants: [{ dimensionKey: 'users', quantity: 12 }],
+    });
+    const amended = await entitlementOf(
+      agreementId,
+      (e) => e.grants[0]?.quantity === 12,
+      'the grants of the amended licence',
+    );
+    expect(amended.licence.changes).toEqual([
+      {
+        at: expect.any(String),
+        from: [{ dimensionKey: 'users', quantity: 10 }],
+        to: [{ dimensionKey: 'users', quantity: 12 }],
+      },
+    ]);
+    expect(amended.history).toContainEqual(
+      expect.objectContaining({
+        status: 'ACTIVE',
+        reason: 'licence entitlements changed: users 10 → users 12',
+      }),
+    );
+  }, 60_000);
+
+  it('a registration whose token resolves without a licence ARN is found by the buyer account and product code', async () => {
+    const buyer = '555566667777';
+    const { agreementId } = await dealFor(buyer);
+    const entitlement = await entitlementOf(
+      agreementId,
+      (e) => e.status === 'ACTIVE' && !!e.licenseArn,
+      'ACTIVE',
+    );
+    const { body: agreement } = await stack.sim.scenario('GET', `/_sim/agreements/${agreementId}`);
+    await stack.sim.scenario('PUT', '/_sim/config', { resolveCustomerLicenseArn: false });
     try {
-      const { agreementId } = await dealFor('666677778888');
-      const entitlement = await entitlementOf(
-        agreementId,
-        (e) => e.status === 'ACTIVE' && e.agreementApi.status === 'DENIED',
-        'an ACTIVE entitlement with the Agreement API denied',
-      );
-      expect(entitlement).toMatchObject({
-        opportunityId,
-        link: { missing: [] },
-        agreementApi: { status: 'DENIED', reason: expect.stringContaining('AccessDeniedException') },
-        // what the opportunity says stands in for the accepted terms
-        grants: [{ dimensionKey: 'users', quantity: 10 }],
+      const registered = await stack.call('entitlement', '/v1/registrations', {
+        json: { token: agreement.registrationToken, tenantId: 'tenant-no-licence' },
+      });
+      expect(registered).toMatchObject({
+        status: 200,
+        body: { id: entitlement.id, tenantId: 'tenant-no-licence' },
       });
     } finally {
-      await stack.sim.scenario('PUT', '/_sim/config', { manufacturerCanReadAgreements: true });
+      await stack.sim.scenario('PUT', '/_sim/config', { resolveCustomerLicenseArn: true });
     }
   }, 60_000);
 
@@ -227,12 +260,14 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
       'a DIRECT entitlement with its product',
     );
     expect(entitlement).toMatchObject({ type: 'DIRECT', link: { missing: [] }, productId: PRODUCT });
+    // The ISV proposed this agreement: the Agreement API answers it.
+    await entitlementOf(agreement.body.id, (e) => e.agreementApi.status === 'OK', 'the Agreement API read');
     expect(entitlement.opportunityId).toBeUndefined();
     const offers = await stack.call('opportunity', '/v1/offers?type=CPPO');
     expect(offers.body.items.map((o: { awsOfferId: string }) => o.awsOfferId)).not.toContain(direct.body.id);
   }, 60_000);
 
-  it('a commit priced per unit: the buyer configures quantities, and the entitlement grants what was bought', async () => {
+  it('a commit priced per unit: the buyer configures 37 users, and the entitlement grants them although the ISV may not read the agreement', async () => {
     const created = await stack.call('opportunity', '/v1/opportunities', {
       json: {
         ...minimalOpportunity('E2E per unit'),
@@ -259,13 +294,17 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     const agreement = await stack.sim.scenario('POST', '/_sim/buyer/accept', {
       offerId: offer.body.id,
       buyerAccountId: BUYER,
-      quantities: { users: 7 },
+      quantities: { users: 37 },
     });
     const entitlement = await entitlementOf(
       agreement.body.id,
-      (e) => e.agreementApi.status === 'OK',
-      'the per-unit entitlement enriched',
+      (e) => e.licence.status === 'OK',
+      'the per-unit entitlement with its licence read',
     );
-    expect(entitlement.grants).toEqual([{ dimensionKey: 'users', quantity: 7 }]);
+    expect(entitlement.grants).toEqual([{ dimensionKey: 'users', quantity: 37 }]);
+    expect(entitlement.agreementApi.status).toBe('NOT_PARTY');
+    // and AWS would refuse the ISV the agreement indeed
+    const simAgreement = await stack.sim.scenario('GET', `/_sim/agreements/${agreement.body.id}`);
+    expect(simAgreement.body.proposerAccountId).toBe(PARTNER);
   }, 60_000);
 });

@@ -24,6 +24,11 @@ export interface SimConfig {
    */
   registrationTokenTtlHours: number;
   /**
+   * ResolveCustomer names the buyer's licence (Concurrent Agreements). Off: it answers as for products
+   * integrated before licences — customer identifier, account and product code, no LicenseArn.
+   */
+  resolveCustomerLicenseArn: boolean;
+  /**
    * CONFLICT: the API shapes type `OffersMaxQuantity` as an integer, one of AWS's own samples sends "1".
    * Default: accept the numeric string (AWS's sample implies AWS does); strict: refuse it naming the type.
    */
@@ -47,6 +52,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   manufacturerCanDescribePartnerOffers: false,
   manufacturerCanReadAgreements: false,
   registrationTokenTtlHours: 24,
+  resolveCustomerLicenseArn: true,
   strictIntegers: false,
   fixedUpfrontRequiresSchedule: false,
 };

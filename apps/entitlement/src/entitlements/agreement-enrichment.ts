@@ -3,10 +3,11 @@ import { AgreementGateway, classifyAwsError } from '@cppo/marketplace';
 import type { AgreementApiState } from '@cppo/persistence';
 
 /**
- * Asks the Agreement API what the buyer accepted (DescribeAgreement, GetAgreementTerms). AWS does not
- * document whether an ISV that is only the manufacturer of a partner's agreement may read it: a refusal
- * (a client error such as AccessDenied) is recorded with its reason and the entitlement carries on with
- * what the events and the opportunity say. Throttling, 5xx and network errors leave it due for the sweeper.
+ * Asks the Agreement API what the buyer accepted (DescribeAgreement, GetAgreementTerms) on an agreement the
+ * org is a party of — its own direct private offers; a CPPO's is not asked (AWS answers the proposer and the
+ * acceptor only: the partner and the buyer). A refusal (a client error such as AccessDenied) is recorded
+ * with its reason and the entitlement carries on with the licence and the events. Throttling, 5xx and
+ * network errors leave it due for the sweeper.
  */
 @Injectable()
 export class AgreementEnrichment {

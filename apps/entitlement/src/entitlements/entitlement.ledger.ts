@@ -11,12 +11,23 @@ import {
   type AgreementFact,
   type Entitlement,
   type EntitlementState,
+  type LicenceState,
   type Offer,
   type OutboxAudit,
   type OutboxEvent,
 } from '@cppo/persistence';
 import { LRUCache } from 'lru-cache';
 import { deriveState, TERMINAL } from './entitlement.state';
+
+/** New answers of AWS's APIs to record with (or without) a fact. */
+export interface AwsAnswers {
+  agreementApi?: AgreementApiState;
+  licence?: LicenceState;
+}
+
+/** Facts after which AWS may hold new terms or quantities: the Agreement API and the licence are read again. */
+const RE_READ_AGREEMENT = new Set(['created', 'amended']);
+const RE_READ_LICENCE = new Set(['created', 'amended', 'license-updated']);
 
 type EntitlementKey =
   | typeof RoutingKeys.EntitlementActivated
@@ -73,8 +84,9 @@ export class EntitlementLedger {
     orgId: string,
     agreementId: string,
     fact?: AgreementFact,
-    agreementApi?: AgreementApiState,
+    answers: AwsAnswers = {},
   ): Promise<Entitlement | null> {
+    const answered = !!answers.agreementApi || !!answers.licence;
     // An agreement this process has not seen: assume it is new and insert (a unique conflict means it
     // was not, and it is read); anything else is read first.
     let assumeNew = !!fact && !this.ids.has(`${orgId}:${agreementId}`);
@@ -84,14 +96,19 @@ export class EntitlementLedger {
       if (!current && !fact) return null;
       const facts = current?.facts ?? [];
       const isNew = !!fact && !facts.some((f) => f.eventId === fact.eventId);
-      if (fact && !isNew && !agreementApi && current) return current; // a duplicate: nothing changes
+      if (fact && !isNew && !answered && current) return current; // a duplicate: nothing changes
       const allFacts = isNew && fact ? [...facts, fact] : facts;
       const api =
-        agreementApi ??
-        (isNew && (fact?.kind === 'created' || fact?.kind === 'amended')
+        answers.agreementApi ??
+        (isNew && RE_READ_AGREEMENT.has(fact?.kind ?? '')
           ? { status: 'DUE' as const } // new terms may have been accepted: ask again
           : (current?.agreementApi ?? { status: 'DUE' as const }));
-      const state = await this.derive(orgId, allFacts, api, current);
+      const licence = answers.licence
+        ? withChange(current?.licence, answers.licence)
+        : isNew && RE_READ_LICENCE.has(fact?.kind ?? '')
+          ? { ...(current?.licence ?? {}), status: 'DUE' as const } // the licence may have changed: read it
+          : (current?.licence ?? { status: 'DUE' as const });
+      const state = await this.derive(orgId, allFacts, api, licence, current);
       if (current && !changed(current, state)) return current;
       const cause = fact?.eventId ?? `refresh:${current?.version ?? 0}`;
       const id = current?._id ?? newId('ent');
@@ -144,6 +161,7 @@ export class EntitlementLedger {
     orgId: string,
     facts: AgreementFact[],
     agreementApi: AgreementApiState,
+    licence: LicenceState,
     current: Entitlement | null,
   ): Promise<EntitlementState> {
     const awsOfferId = facts.map((f) => f.awsOfferId).find((id) => !!id);
@@ -165,6 +183,7 @@ export class EntitlementLedger {
       offer,
       opportunity,
       agreementApi,
+      licence,
       previousLink: current?.link,
     });
   }
@@ -243,6 +262,28 @@ function statusAudit(
     actor: cause.startsWith('refresh:') ? 'service:entitlement' : `aws:${cause}`,
     data: { from: before?.status, to: status, agreementId },
   };
+}
+
+/**
+ * A new reading of the licence, with the change from the previous one remembered when the quantities
+ * differ (the first reading is not a change); a failed reading keeps what was read before.
+ */
+function withChange(previous: LicenceState | undefined, next: LicenceState): LicenceState {
+  const changes = previous?.changes ?? [];
+  if (next.status !== 'OK')
+    return { ...next, grants: previous?.grants, expiresAt: previous?.expiresAt, changes };
+  const before = previous?.grants;
+  const after = next.grants ?? [];
+  const changed =
+    before !== undefined && previous?.at !== undefined && !same(sortGrants(before), sortGrants(after));
+  return {
+    ...next,
+    changes: changed ? [...changes, { at: next.at ?? new Date(), from: before, to: after }] : changes,
+  };
+}
+
+function sortGrants<T extends { dimensionKey: string }>(grants: T[]): T[] {
+  return [...grants].sort((a, b) => a.dimensionKey.localeCompare(b.dimensionKey));
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -1,26 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { EntitlementRepository, type AgreementFact, type Entitlement } from '@cppo/persistence';
+import { EntitlementType } from '@cppo/contracts';
+import {
+  EntitlementRepository,
+  type AgreementApiState,
+  type AgreementFact,
+  type Entitlement,
+} from '@cppo/persistence';
 import { AgreementEnrichment } from './agreement-enrichment';
-import { EntitlementLedger } from './entitlement.ledger';
+import { EntitlementLedger, type AwsAnswers } from './entitlement.ledger';
+import { LicenceReader } from './licence-reader';
+
+/** Facts after which AWS is asked again (the agreement's terms, the licence's quantities). */
+const ASK_AGAIN = new Set(['created', 'amended', 'license-updated']);
 
 /**
  * What happens to an entitlement when something is learnt: a new fact recorded (and, for a renewal or a
- * replacement, the previous agreement ended and linked), the Agreement API asked, the links refreshed.
+ * replacement, the previous agreement ended and linked), AWS asked what the buyer holds (the licence's
+ * entitlements always; the Agreement API only for the org's own agreements), the links refreshed.
  */
 @Injectable()
 export class EntitlementService {
   constructor(
     private readonly ledger: EntitlementLedger,
     private readonly enrichment: AgreementEnrichment,
+    private readonly licences: LicenceReader,
     private readonly entitlements: EntitlementRepository,
   ) {}
 
   async apply(orgId: string, agreementId: string, fact: AgreementFact): Promise<Entitlement | null> {
     let entitlement = await this.ledger.record(orgId, agreementId, fact);
     if (fact.kind === 'created' && fact.previousAgreementId) await this.supersede(orgId, agreementId, fact);
-    // Terms are accepted or changed by a creation or an amendment: ask the Agreement API now (the sweeper
-    // asks again later if AWS could not answer).
-    if (entitlement && (fact.kind === 'created' || fact.kind === 'amended'))
+    // Terms and quantities are set or changed by a creation, an amendment, a licence update: ask AWS now
+    // (the sweeper asks again later if AWS could not answer).
+    if (entitlement && ASK_AGAIN.has(fact.kind))
       entitlement = (await this.enrich(entitlement)) ?? entitlement;
     return entitlement;
   }
@@ -41,12 +53,30 @@ export class EntitlementService {
     await this.enrich(refreshed);
   }
 
-  /** Asks the Agreement API when it is due (an agreement created or amended since it last answered). */
-  private async enrich(entitlement: Entitlement): Promise<Entitlement | null | undefined> {
-    if (entitlement.agreementApi?.status !== 'DUE' || !entitlement.status) return undefined;
-    const answer = await this.enrichment.read(entitlement.orgId, entitlement.agreementId);
-    if (!answer) return undefined;
-    return this.ledger.record(entitlement.orgId, entitlement.agreementId, undefined, answer);
+  /** Asks AWS what is due: the licence's entitlements, the Agreement API; both answers in one write. */
+  private async enrich(e: Entitlement): Promise<Entitlement | null | undefined> {
+    if (!e.status) return undefined;
+    const answers: AwsAnswers = {};
+    if (e.agreementApi?.status === 'DUE') answers.agreementApi = await this.agreementApi(e);
+    if (e.licence?.status === 'DUE' && e.licenseArn && e.productCode)
+      answers.licence = await this.licences.read(e.orgId, e.productCode, e.licenseArn);
+    if (!answers.agreementApi && !answers.licence) return undefined;
+    return this.ledger.record(e.orgId, e.agreementId, undefined, answers);
+  }
+
+  /**
+   * The Agreement API's answer for an agreement the org is a party of (its own direct offers); a CPPO's
+   * agreement is not asked for: AWS answers it only to the partner and the buyer.
+   */
+  private async agreementApi(e: Entitlement): Promise<AgreementApiState | undefined> {
+    if (e.type === EntitlementType.CPPO)
+      return {
+        status: 'NOT_PARTY',
+        at: new Date(),
+        reason:
+          "a CPPO's agreement is answered to its parties only (the partner and the buyer): the grants come from the licence",
+      };
+    return this.enrichment.read(e.orgId, e.agreementId);
   }
 
   /**

@@ -52,6 +52,7 @@ const facts = fc.array(fact, { minLength: 1, maxLength: 8 }).map((drawn) =>
 const ctx: DeriveContext = {
   now: new Date(T0 + 3_600_000),
   agreementApi: { status: 'DUE' },
+  licence: { status: 'DUE' },
 };
 
 /** What the ledger keeps of a delivery sequence: each event id once (entitlement.ledger.ts). */

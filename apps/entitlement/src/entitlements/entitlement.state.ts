@@ -8,6 +8,7 @@ import type {
   EntitlementHistoryEntry,
   EntitlementLinkState,
   EntitlementState,
+  LicenceState,
   Offer,
 } from '@cppo/persistence';
 
@@ -19,6 +20,8 @@ export interface DeriveContext {
   /** Our CPPO_OUT opportunity (resale authorization of the agreement), when known. */
   opportunity?: Offer | null;
   agreementApi: AgreementApiState;
+  /** What the Entitlement Service said of the licence (GetEntitlements). */
+  licence: LicenceState;
   /** The link state before this derivation, to keep "unlinked since". */
   previousLink?: EntitlementLinkState;
 }
@@ -151,7 +154,15 @@ export function deriveState(facts: AgreementFact[], ctx: DeriveContext): Entitle
   const offer = ctx.offer ?? undefined;
   const link = linkState(facts, type, f, offer, opportunity, ctx);
   const agreementApi = ctx.agreementApi;
-  const grants = acceptedGrants(agreementApi) ?? opportunityGrants(opportunity);
+  const licence = ctx.licence;
+  // The licence is what AWS enforces (and the only source the ISV of a CPPO may read); the accepted terms
+  // stand in before it is read, for the org's own agreements; the opportunity's grants when neither.
+  const grants =
+    licence.status === 'OK'
+      ? (licence.grants ?? [])
+      : (acceptedGrants(agreementApi) ?? opportunityGrants(opportunity));
+  history.push(...licenceHistory(licence, history));
+  history.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   return {
     facts: sortFacts(facts),
     type,
@@ -175,14 +186,36 @@ export function deriveState(facts: AgreementFact[], ctx: DeriveContext): Entitle
     usagePrices: acceptedUsagePrices(agreementApi),
     wholesalePrices: opportunityPrices(opportunity),
     agreementApi,
+    licence,
     link,
     sweepDue:
       link.missing.length > 0 ||
       (agreementApi.status === 'DUE' && status !== undefined) ||
+      (licence.status === 'DUE' && status !== undefined && !!f.licenseArn && !!f.productCode) ||
       status === EntitlementStatus.PENDING_START ||
       undefined,
     history,
   };
+}
+
+/** Each change of the licence's quantities, as a history line with the status the entitlement had then. */
+function licenceHistory(
+  licence: LicenceState,
+  statuses: EntitlementHistoryEntry[],
+): EntitlementHistoryEntry[] {
+  const text = (grants: DimensionQuantity[]) =>
+    grants.map((g) => `${g.dimensionKey} ${g.quantity}`).join(', ') || 'nothing';
+  return (licence.changes ?? []).flatMap((change) => {
+    const before = statuses.filter((h) => new Date(h.at) <= new Date(change.at)).pop();
+    if (!before) return [];
+    return [
+      {
+        status: before.status,
+        at: new Date(change.at),
+        reason: `licence entitlements changed: ${text(change.from)} → ${text(change.to)}`,
+      },
+    ];
+  });
 }
 
 function linkState(

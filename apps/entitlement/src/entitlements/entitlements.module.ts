@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MarketplaceModule } from '@cppo/marketplace';
 import { AgreementEnrichment } from './agreement-enrichment';
+import { LicenceReader } from './licence-reader';
 import { EntitlementEventsConsumer } from './entitlement-events.consumer';
 import { EntitlementLookup } from './entitlement-lookup.service';
 import { EntitlementLedger } from './entitlement.ledger';
@@ -14,6 +15,7 @@ import { EntitlementsController } from './entitlements.controller';
   controllers: [EntitlementsController, EntitlementEventsConsumer],
   providers: [
     AgreementEnrichment,
+    LicenceReader,
     EntitlementLedger,
     EntitlementService,
     EntitlementSweeper,

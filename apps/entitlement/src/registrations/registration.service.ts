@@ -18,15 +18,21 @@ export class RegistrationService {
 
   async register(orgId: string, token: string, tenantId: string): Promise<Entitlement> {
     const resolved = await this.resolve(orgId, token);
-    const entitlement = await this.lookup.inForce(
-      orgId,
-      resolved.licenseArn
-        ? { licenseArn: resolved.licenseArn }
-        : { buyerAccountId: resolved.customerAwsAccountId ?? '', productId: resolved.productCode ?? '' },
-    );
+    // By licence when AWS names one; else by the buyer's account and the product code (ResolveCustomer
+    // answers a product code, which entitlements keep from the licence event: not the product id).
+    const key = resolved.licenseArn
+      ? { licenseArn: resolved.licenseArn }
+      : resolved.customerAwsAccountId && resolved.productCode
+        ? { buyerAccountId: resolved.customerAwsAccountId, productCode: resolved.productCode }
+        : undefined;
+    if (!key)
+      throw new BadRequestException([
+        'token: AWS resolved it to neither a licence nor a customer account and product',
+      ]);
+    const entitlement = await this.lookup.inForce(orgId, key);
     if (!entitlement)
       throw new NotFoundException(
-        `no entitlement for licence ${resolved.licenseArn ?? '(none)'} yet: AWS's notifications may not have arrived; try again shortly`,
+        `no entitlement for ${resolved.licenseArn ? `licence ${resolved.licenseArn}` : `account ${resolved.customerAwsAccountId} and product ${resolved.productCode}`} yet: AWS's notifications may not have arrived; try again shortly`,
       );
     if (entitlement.tenantId === tenantId) return entitlement; // registered already
     const registered = await this.entitlements.register(orgId, entitlement._id, {

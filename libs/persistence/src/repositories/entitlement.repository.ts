@@ -36,6 +36,7 @@ export type EntitlementState = Omit<
 export type EntitlementKey =
   | { licenseArn: string }
   | { buyerAccountId: string; productId: string }
+  | { buyerAccountId: string; productCode: string }
   | { tenantId: string };
 
 /** Entitlements, written by the entitlement service only. */

@@ -61,9 +61,12 @@ export class EntitlementLinkState {
   since?: Date;
 }
 
-/** What the Agreement API said (or why it could not be asked). */
+/**
+ * What the Agreement API said (or why it could not be asked). `NOT_PARTY`: the org is not a party of the
+ * agreement (the ISV of a CPPO: AWS answers proposer and acceptor only), so it is not asked at all.
+ */
 export class AgreementApiState {
-  status: 'DUE' | 'OK' | 'DENIED';
+  status: 'DUE' | 'OK' | 'DENIED' | 'NOT_PARTY';
   reason?: string;
   at?: Date;
   /** Accepted terms as GetAgreementTerms returned them. */
@@ -72,6 +75,27 @@ export class AgreementApiState {
   agreementValue?: string;
   startTime?: Date;
   endTime?: Date;
+}
+
+/** A change of the licence's entitled quantities, seen when the licence was read again. */
+export class LicenceChange {
+  at: Date;
+  from: DimensionQuantity[];
+  to: DimensionQuantity[];
+}
+
+/**
+ * What the Entitlement Service (GetEntitlements by licence ARN, as the product's seller) says the buyer is
+ * entitled to: read when the licence is known and again on every License Updated.
+ */
+export class LicenceState {
+  status: 'DUE' | 'OK' | 'UNAVAILABLE';
+  at?: Date;
+  reason?: string;
+  grants?: DimensionQuantity[];
+  /** The earliest ExpirationDate of its entitlements (a contract's end). */
+  expiresAt?: Date;
+  changes?: LicenceChange[];
 }
 
 /** A buyer's agreement for the ISV's product; `CPPO` when it came through a resale authorization. */
@@ -149,7 +173,7 @@ export class Entitlement extends OutboxHolder {
   @Prop()
   nextAgreementId?: string;
 
-  /** Included quantities per dimension (the accepted terms' grants; else the opportunity's). */
+  /** Included quantities per dimension: the licence's (GetEntitlements); else the accepted terms'; else the opportunity's. */
   @Prop({ type: [Object], default: [] })
   grants: DimensionQuantity[];
 
@@ -163,6 +187,9 @@ export class Entitlement extends OutboxHolder {
 
   @Prop({ type: Object, default: { status: 'DUE' } })
   agreementApi: AgreementApiState;
+
+  @Prop({ type: Object, default: { status: 'DUE' } })
+  licence: LicenceState;
 
   @Prop({ type: Object, default: { missing: [] } })
   link: EntitlementLinkState;
@@ -200,6 +227,8 @@ EntitlementSchema.index({ orgId: 1, resaleAuthorizationId: 1 });
 // lookups the ISV's SaaS application makes.
 EntitlementSchema.index({ orgId: 1, licenseArn: 1 });
 EntitlementSchema.index({ orgId: 1, buyerAccountId: 1, productId: 1 });
+// registration without a licence ARN: the buyer's account and the product code ResolveCustomer answers.
+EntitlementSchema.index({ orgId: 1, buyerAccountId: 1, productCode: 1 });
 EntitlementSchema.index({ orgId: 1, tenantId: 1 });
 // the sweeper's work list.
 EntitlementSchema.index({ sweepDue: 1 }, { sparse: true });

@@ -27,7 +27,7 @@ export class MeteringApi {
       CustomerIdentifier: agreement.customerIdentifier,
       ProductCode: agreement.productCode,
       CustomerAWSAccountId: agreement.acceptorAccountId,
-      LicenseArn: agreement.licenseArn,
+      LicenseArn: this.state.config.resolveCustomerLicenseArn ? agreement.licenseArn : undefined,
     };
   }
 

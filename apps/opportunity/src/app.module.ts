@@ -4,6 +4,7 @@ import { MessagingModule } from '@cppo/messaging';
 import { Offer, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { OpportunityEnv } from './config/opportunity.env';
+import { AwsConnectionModule } from './aws-connection/aws-connection.module';
 import { ChangeSetsModule } from './change-sets/change-sets.module';
 import { ExpiryModule } from './expiry/expiry.module';
 import { OffersModule } from './offers/offers.module';
@@ -21,6 +22,7 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
     OpportunitiesModule,
     ChangeSetsModule,
     ExpiryModule,
+    AwsConnectionModule,
   ],
 })
 export class AppModule {}

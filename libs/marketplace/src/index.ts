@@ -18,3 +18,4 @@ export type {
 export { MAX_USAGE_QUANTITY } from './metering/usage-records';
 export * from './metering/metering.gateway';
 export * from './marketplace.module';
+export * from './connection/aws-connection.check';

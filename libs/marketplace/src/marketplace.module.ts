@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgreementGateway } from './agreement/agreement.gateway';
 import { CatalogGateway } from './catalog/catalog.gateway';
+import { AwsConnectionCheck } from './connection/aws-connection.check';
 import { EntitlementGateway } from './entitlement/entitlement.gateway';
 import { MeteringGateway } from './metering/metering.gateway';
 import { OrgAwsAccess } from './org-aws-access';
@@ -10,7 +11,21 @@ import { OrgAwsAccess } from './org-aws-access';
  * feature that imports this module). Needs the service's `AwsServiceEnv` and the persistence module.
  */
 @Module({
-  providers: [OrgAwsAccess, CatalogGateway, AgreementGateway, EntitlementGateway, MeteringGateway],
-  exports: [OrgAwsAccess, CatalogGateway, AgreementGateway, EntitlementGateway, MeteringGateway],
+  providers: [
+    OrgAwsAccess,
+    CatalogGateway,
+    AgreementGateway,
+    EntitlementGateway,
+    MeteringGateway,
+    AwsConnectionCheck,
+  ],
+  exports: [
+    OrgAwsAccess,
+    CatalogGateway,
+    AgreementGateway,
+    EntitlementGateway,
+    MeteringGateway,
+    AwsConnectionCheck,
+  ],
 })
 export class MarketplaceModule {}

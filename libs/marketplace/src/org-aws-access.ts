@@ -44,6 +44,22 @@ export class OrgAwsAccess {
     return (await this.settingsOf(orgId)).accounts;
   }
 
+  /**
+   * The org's IAM role, when it has one, after assuming it now (STS AssumeRole with its external id):
+   * throws STS's error when the role cannot be assumed. Undefined for an org on the deployment's own
+   * credentials.
+   */
+  async assumeRoleNow(orgId: string): Promise<string | undefined> {
+    const org = await this.repository.findById(orgId);
+    if (!org) throw new UnknownOrgError(`org ${orgId} does not exist`);
+    const role = org.awsRole?.roleArn ? org.awsRole : undefined;
+    if (!role) return undefined;
+    // A fresh provider: the cached one would answer from its session without asking STS.
+    const credentials = this.connect(orgId, role).options.credentials;
+    if (typeof credentials === 'function') await credentials();
+    return role.roleArn;
+  }
+
   async connectionOf(orgId: string): Promise<OrgAwsConnection> {
     return (await this.settingsOf(orgId)).connection;
   }

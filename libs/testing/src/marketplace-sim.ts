@@ -19,6 +19,7 @@ export interface ConformanceFindings {
   models: string;
   checked: Record<string, { requests: number; responses: number; errors: number }>;
   shapes: number;
+  shapeNames: string[];
   requestViolations: { service: string; operation: string; side: string; path: string; problem: string }[];
   responseViolations: { service: string; operation: string; side: string; path: string; problem: string }[];
 }
@@ -98,5 +99,5 @@ export function scenarioClient(url: string): RunningSimulator['scenario'] {
 export function reportConformance(findings: ConformanceFindings): void {
   const file = process.env['CPPO_CONFORMANCE_LOG'];
   if (file)
-    appendFileSync(file, `${JSON.stringify({ checked: findings.checked, shapes: findings.shapes })}\n`);
+    appendFileSync(file, `${JSON.stringify({ checked: findings.checked, shapes: findings.shapeNames })}\n`);
 }

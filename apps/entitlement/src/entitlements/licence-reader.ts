@@ -22,8 +22,7 @@ export class LicenceReader {
       const found = await this.gateway.entitlements(orgId, productCode, { licenseArn });
       const grants: DimensionQuantity[] = found
         .filter((e) => typeof e.value === 'number')
-        .map((e) => ({ dimensionKey: e.dimension, quantity: e.value as number }))
-        .sort((a, b) => a.dimensionKey.localeCompare(b.dimensionKey));
+        .map((e) => ({ dimensionKey: e.dimension, quantity: e.value as number }));
       const expiries = found.flatMap((e) => (e.expiresAt ? [new Date(e.expiresAt).getTime()] : []));
       return {
         status: 'OK',

@@ -117,4 +117,61 @@ describe('opportunity: each org acts only on its own AWS products (simulator wit
       'ACTIVE',
     );
   });
+
+  describe('GET /v1/aws/connection: can the hub act for the org in AWS, check by check', () => {
+    const connection = async (apiKey: string) => (await sut.request('/v1/aws/connection', { apiKey })).body;
+    const statuses = (report: { checks: { operation: string; status: string; error?: string }[] }) =>
+      Object.fromEntries(
+        report.checks.map((c) => [c.operation, c.error ? `${c.status} ${c.error}` : c.status]),
+      );
+
+    afterEach(() => sim.scenario('DELETE', '/_sim/faults'));
+
+    it('an org with a working role: assumed, the Catalog reached on one of its products, metering and entitlements permitted', async () => {
+      const report = await connection(acme.apiKey);
+      expect(report).toMatchObject({ ok: true, roleArn: roleOf(ISV), accounts: [ISV] });
+      expect(statuses(report)).toEqual({
+        'sts:AssumeRole': 'OK',
+        'catalog:DescribeEntity': 'OK',
+        'metering:BatchMeterUsage': 'OK',
+        'entitlement:GetEntitlements': 'OK',
+      });
+      expect(report.checks[1].detail).toMatch(/^prod-acme/);
+      // an org on the deployment's credentials has no role to assume
+      expect(statuses(await connection(plain.apiKey))['sts:AssumeRole']).toBe('SKIPPED');
+    });
+
+    it("a role whose trust policy wants another external id: AssumeRole fails with STS's AccessDenied, the rest is skipped", async () => {
+      const wrong = await createTestOrg(sut.app, randomAccountId(), {
+        awsRole: { roleArn: roleOf(ISV), externalId: 'not-the-external-id' },
+      });
+      const report = await connection(wrong.apiKey);
+      expect(report.ok).toBe(false);
+      expect(statuses(report)).toEqual({
+        'sts:AssumeRole': 'FAILED AccessDenied',
+        'catalog:DescribeEntity': 'SKIPPED',
+        'metering:BatchMeterUsage': 'SKIPPED',
+        'entitlement:GetEntitlements': 'SKIPPED',
+      });
+      expect(report.checks[0].message).toMatch(/not authorized to perform: sts:AssumeRole/);
+    });
+
+    it("a role without metering or entitlement permission: those checks fail with AWS's error names, nothing is billed", async () => {
+      await sim.scenario('PUT', '/_sim/faults', {
+        rules: [
+          { operation: 'BatchMeterUsage', type: 'accessDenied' },
+          { operation: 'GetEntitlements', type: 'accessDenied' },
+        ],
+      });
+      const report = await connection(acme.apiKey);
+      expect(report.ok).toBe(false);
+      expect(statuses(report)).toEqual({
+        'sts:AssumeRole': 'OK',
+        'catalog:DescribeEntity': 'OK',
+        'metering:BatchMeterUsage': 'FAILED AccessDeniedException',
+        'entitlement:GetEntitlements': 'FAILED AccessDeniedException',
+      });
+      expect((await sim.scenario('GET', '/_sim/metering-records')).body).toEqual([]);
+    });
+  });
 });

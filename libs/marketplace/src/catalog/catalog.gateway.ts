@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DescribeChangeSetCommand,
   DescribeEntityCommand,
+  ListEntitiesCommand,
   StartChangeSetCommand,
   type Change,
   type DescribeEntityCommandOutput,
@@ -125,6 +126,20 @@ export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
       | { ResaleAuthorizationId?: unknown }
       | undefined;
     return typeof details?.ResaleAuthorizationId === 'string' ? details.ResaleAuthorizationId : undefined;
+  }
+
+  /**
+   * One of the account's SaaS products, described (ListEntities, then DescribeEntity): whether the org's
+   * account reaches the Catalog API. Undefined when it owns no SaaS product.
+   */
+  async anyProduct(orgId: string): Promise<{ id: string; name?: string } | undefined> {
+    const listed = await this.call(orgId, 'ListEntities', (client) =>
+      client.send(new ListEntitiesCommand({ Catalog: CATALOG, EntityType: 'SaaSProduct', MaxResults: 1 })),
+    );
+    const first = listed.EntitySummaryList?.[0];
+    if (!first?.EntityId) return undefined;
+    await this.describeEntity(orgId, first.EntityId);
+    return { id: first.EntityId, name: first.Name };
   }
 
   private async startChangeSet(

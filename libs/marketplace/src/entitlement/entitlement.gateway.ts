@@ -62,6 +62,22 @@ export class EntitlementGateway extends AwsGateway<MarketplaceEntitlementService
     } while (NextToken);
     return found;
   }
+
+  /**
+   * Whether the org may read its buyers' entitlements: one GetEntitlements call for a customer that does
+   * not exist (it answers nothing). Throws AWS's error when not.
+   */
+  async probe(orgId: string, productCode: string): Promise<void> {
+    await this.call(orgId, 'GetEntitlements', (client) =>
+      client.send(
+        new GetEntitlementsCommand({
+          ProductCode: productCode,
+          Filter: { CUSTOMER_AWS_ACCOUNT_ID: ['000000000000'] },
+          MaxResults: 1,
+        }),
+      ),
+    );
+  }
 }
 
 function licenseEntitlementOf(e: AwsEntitlement): LicenseEntitlement {

@@ -66,6 +66,15 @@ export class EntitlementRepository {
   }
 
   /** Every entitlement matching `key`, newest first (the caller picks the current one). */
+  /** A product code the org's buyers hold (learnt from a licence event), if any is known. */
+  async anyProductCode(orgId: string): Promise<string | undefined> {
+    const found = await this.model
+      .findOne({ orgId: str(orgId, 'orgId'), productCode: { $type: 'string' } }, { productCode: 1 })
+      .lean()
+      .exec();
+    return found?.productCode;
+  }
+
   findAllBy(orgId: string, key: EntitlementKey, limit = 50): Promise<Entitlement[]> {
     const query: Record<string, unknown> = { orgId: str(orgId, 'orgId'), status: { $ne: null } };
     for (const [name, value] of Object.entries(key)) query[name] = str(value, name);

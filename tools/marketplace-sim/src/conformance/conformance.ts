@@ -45,8 +45,9 @@ export interface ConformanceReport {
   models: string;
   /** Exchanges checked, per `service.Operation`: requests, answers, errors. */
   checked: Record<string, { requests: number; responses: number; errors: number }>;
-  /** Distinct shapes of the models the checked values went through. */
+  /** Distinct shapes of the models the checked values went through (`service:Shape`), and how many. */
   shapes: number;
+  shapeNames: string[];
   requestViolations: ConformanceViolation[];
   responseViolations: ConformanceViolation[];
 }
@@ -126,6 +127,7 @@ export class ModelConformance {
       models: this.version,
       checked: structuredClone(this.checked),
       shapes: this.shapes.size,
+      shapeNames: [...this.shapes].sort(),
       requestViolations: [...this.requestViolations],
       responseViolations: [...this.responseViolations],
     };

@@ -6,6 +6,7 @@ import { Entitlements } from './pages/entitlements/Entitlements';
 import { MeteringReports } from './pages/metering-reports/MeteringReports';
 import { Opportunities } from './pages/opportunities/Opportunities';
 import { Quarantine } from './pages/quarantine/Quarantine';
+import { Settings } from './pages/settings/Settings';
 import { SignIn } from './pages/sign-in/SignIn';
 
 /** Hash routes, so the static bundle needs no server-side routing: #/opportunities, #/opportunities/<id>. */
@@ -39,6 +40,7 @@ export function App() {
           <a href="#/entitlements">Entitlements</a>
           <a href="#/metering-reports">Metering reports</a>
           <a href="#/quarantine">Quarantine</a>
+          <a href="#/settings">Settings</a>
         </nav>
         <button
           type="button"
@@ -59,6 +61,8 @@ export function App() {
           <MeteringReports />
         ) : route === '/quarantine' ? (
           <Quarantine />
+        ) : route === '/settings' ? (
+          <Settings />
         ) : opportunity ? (
           <Chain id={opportunity} />
         ) : (

@@ -186,3 +186,21 @@ export interface PageJson<T> {
   items: T[];
   nextCursor?: string | null;
 }
+
+/** One check of "Check my AWS connection": the AWS operation, AWS's verdict, its error when refused. */
+export interface AwsCheckJson {
+  operation: string;
+  status: string;
+  detail?: string;
+  error?: string;
+  message?: string;
+}
+
+/** GET /v1/aws/connection: whether the hub can act for the org in AWS. */
+export interface AwsConnectionJson {
+  checkedAt: string;
+  accounts: string[];
+  roleArn?: string;
+  ok: boolean;
+  checks: AwsCheckJson[];
+}

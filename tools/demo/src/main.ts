@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { ISV } from '@cppo/testing';
 import { SERVICES } from '@cppo/dev-stack';
+import type { AwsConnectionJson } from '@cppo/views/types';
 import { demoApiKey } from './org';
 import { playStory, STEPS, type ServiceName, type StoryResult } from './story';
 
@@ -51,6 +52,8 @@ async function main(): Promise<number> {
       log: out,
     }));
 
+  await printAwsConnection(urls.opportunity, apiKey);
+
   const stepStarted = new Map<number, number>();
   const result = await playStory(
     { urls, simUrl, apiKey },
@@ -73,6 +76,26 @@ async function main(): Promise<number> {
     `HTTP APIs (OpenAPI at ${urls.opportunity}/docs and the others' /docs) and the simulator's scenario API.`,
   );
   return 0;
+}
+
+/** "Check my AWS connection" (GET /v1/aws/connection) for the demo's org, before the story. */
+async function printAwsConnection(opportunityUrl: string, apiKey: string): Promise<void> {
+  const response = await fetch(`${opportunityUrl}/v1/aws/connection`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  const report = (await response.json()) as AwsConnectionJson;
+  out(
+    `AWS connection of the demo org (GET /v1/aws/connection): ${report.ok ? 'OK' : 'AWS refuses something'}`,
+  );
+  table(
+    ['check', 'result', 'details'],
+    report.checks.map((c) => [
+      c.operation,
+      c.status,
+      c.error ? `${c.error}: ${c.message ?? ''}` : (c.detail ?? ''),
+    ]),
+  );
+  out();
 }
 
 function table(headers: string[], rows: string[][]): void {

@@ -72,6 +72,9 @@ describe('npm start (dev stack)', () => {
       const demoCode = await new Promise<number | null>((resolve) => demo.once('exit', (c) => resolve(c)));
       expect({ demoCode, shown }).toMatchObject({ demoCode: 0 });
       expect(shown).toContain('org: created');
+      // the org's AWS connection, checked before the story
+      expect(shown).toContain('AWS connection of the demo org (GET /v1/aws/connection): OK');
+      expect(shown).toMatch(/metering:BatchMeterUsage +OK/);
       expect(shown).toContain('[6/6] the buyer cancels the agreement');
       expect(shown.match(/ REPORTED +[0-9a-f-]{36}/g)).toHaveLength(4); // table rows with AWS record ids
       expect(shown).toMatch(/entitlement \(CPPO\)\s+ent_\w+\s+CANCELLED/);

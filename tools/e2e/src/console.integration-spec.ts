@@ -231,6 +231,25 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     await shot('quarantine');
   }, 60_000);
 
+  it("settings: the AWS connection, check by check, with AWS's error where it refuses", async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const checks = page.getByRole('table');
+    await expectText(checks, 'Metering permitted');
+    await expectText(page.getByRole('status'), 'The hub can act for this org in AWS.');
+    await stack.sim.scenario('PUT', '/_sim/faults', {
+      rules: [{ operation: 'BatchMeterUsage', type: 'accessDenied' }],
+    });
+    try {
+      await page.getByRole('button', { name: 'Check again' }).click();
+      const metering = checks.getByRole('row').filter({ hasText: 'Metering permitted' });
+      await expectText(metering, 'AccessDeniedException');
+      await expectText(page.getByRole('status'), 'AWS refuses something');
+      await shot('settings');
+    } finally {
+      await stack.sim.scenario('DELETE', '/_sim/faults');
+    }
+  }, 60_000);
+
   it('no layout shift while the chain page loads and refreshes its data', async () => {
     await page.goto(`${origin}/#/opportunities`);
     await page.goto(opportunityUrl);

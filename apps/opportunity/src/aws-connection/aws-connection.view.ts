@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { AwsCheck, AwsConnectionReport } from '@cppo/marketplace';
+import type { AwsCheckJson, AwsConnectionJson } from '@cppo/views/types';
 
-export class AwsCheckView {
+export class AwsCheckView implements AwsCheckJson {
   @ApiProperty({
     description: 'the AWS operation checked',
     enum: [
@@ -23,7 +24,7 @@ export class AwsCheckView {
 }
 
 /** Whether the hub can act for the org in AWS, check by check. */
-export class AwsConnectionView {
+export class AwsConnectionView implements AwsConnectionJson {
   @ApiProperty() checkedAt: string;
   @ApiProperty({ type: [String], description: "the org's seller accounts" }) accounts: string[];
   @ApiPropertyOptional({ description: 'the IAM role the hub assumes for the org' }) roleArn?: string;

@@ -19,7 +19,7 @@ describe('marketplace-sim: STS AssumeRole (real SDK credential provider)', () =>
   });
 
   /** A Catalog client acting through `roleArn`, as CPPO Hub does for an org with an IAM role. */
-  const asRole = (roleArn: string, externalId: string) => {
+  const asRole = (roleArn: string, externalId: string | undefined) => {
     const client = createCatalogClient({
       endpoint: h.sim.url,
       maxAttempts: 1,
@@ -49,10 +49,30 @@ describe('marketplace-sim: STS AssumeRole (real SDK credential provider)', () =>
     await expect(describe_(asRole(roleArn, 'wrong-id'), OTHER_PRODUCT)).rejects.toThrow(
       /not authorized to perform: sts:AssumeRole/,
     );
+    await expect(describe_(asRole(roleArn, undefined), OTHER_PRODUCT)).rejects.toThrow(
+      /not authorized to perform: sts:AssumeRole/,
+    );
     expect((await describe_(asRole(roleArn, 'right-id'), OTHER_PRODUCT)).EntityArn).toContain(OTHER_ISV);
     await expect(
       describe_(asRole('arn:aws:iam::999999999999:role/CppoHub', 'any-id'), OTHER_PRODUCT),
     ).rejects.toThrow(/not authorized to perform: sts:AssumeRole/);
+  });
+
+  it("an accessDenied fault on AssumeRole: STS's AccessDenied, until the rule is removed", async () => {
+    await h.scenario('PUT', '/_sim/faults', { rules: [{ operation: 'AssumeRole', type: 'accessDenied' }] });
+    try {
+      await expect(
+        describe_(asRole(`arn:aws:iam::${ISV}:role/CppoHub`, 'any'), PRODUCT),
+      ).rejects.toMatchObject({
+        name: 'AccessDenied',
+        message: expect.stringMatching(/sts:AssumeRole/),
+      });
+    } finally {
+      await h.scenario('DELETE', '/_sim/faults');
+    }
+    expect((await describe_(asRole(`arn:aws:iam::${ISV}:role/CppoHub`, 'any'), PRODUCT)).EntityArn).toContain(
+      ISV,
+    );
   });
 
   it('refuses a session key it never issued', async () => {

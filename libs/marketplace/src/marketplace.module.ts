@@ -6,26 +6,18 @@ import { EntitlementGateway } from './entitlement/entitlement.gateway';
 import { MeteringGateway } from './metering/metering.gateway';
 import { OrgAwsAccess } from './org-aws-access';
 
+const PROVIDERS = [
+  OrgAwsAccess,
+  CatalogGateway,
+  AgreementGateway,
+  EntitlementGateway,
+  MeteringGateway,
+  AwsConnectionCheck,
+];
+
 /**
  * The AWS gateways, one instance each per service (their client and product caches are shared by every
  * feature that imports this module). Needs the service's `AwsServiceEnv` and the persistence module.
  */
-@Module({
-  providers: [
-    OrgAwsAccess,
-    CatalogGateway,
-    AgreementGateway,
-    EntitlementGateway,
-    MeteringGateway,
-    AwsConnectionCheck,
-  ],
-  exports: [
-    OrgAwsAccess,
-    CatalogGateway,
-    AgreementGateway,
-    EntitlementGateway,
-    MeteringGateway,
-    AwsConnectionCheck,
-  ],
-})
+@Module({ providers: PROVIDERS, exports: PROVIDERS })
 export class MarketplaceModule {}

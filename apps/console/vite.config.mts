@@ -15,6 +15,8 @@ const proxy = Object.fromEntries(
       `/api/${name}/`,
       {
         target: process.env[env] ?? `http://127.0.0.1:${port + offset}`,
+        // X-Forwarded-For: the services limit key-less requests per real client (they trust loopback).
+        xfwd: true,
         rewrite: (path: string) => path.slice(`/api/${name}`.length),
       },
     ];

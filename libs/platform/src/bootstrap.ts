@@ -7,8 +7,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { RoutingKey } from '@cppo/contracts';
 import { connectConsumer } from '@cppo/messaging';
-import { BaseEnv, ConfigValidationError } from '@cppo/runtime';
-import { recentlyValidKeyHash, type KeyHeaders } from './auth/api-key.guard';
+import { LRUCache } from 'lru-cache';
+import { ApiKeyRepository } from '@cppo/persistence';
+import { BaseEnv, ConfigValidationError, envValidator, HttpServerEnv } from '@cppo/runtime';
+import { knownKey, principalOfKey, requestKeyHash, type KeyHeaders } from './auth/api-key.guard';
 import { BoundedInputPipe } from './http/bounded-input.pipe';
 import { completeOpenApi, type ClassType } from './http/openapi';
 import { createValidationPipe } from './http/validation.pipe';
@@ -27,16 +29,51 @@ export interface ServiceDefinition {
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * The HTTP server every service (and every test app) runs on. X-Forwarded-For is not trusted: anyone can
- * send it, and the per-IP rate limit would be bypassed by inventing addresses. Behind a proxy all
- * key-less traffic is therefore counted as the proxy's (RATE_LIMIT_PER_IP sizes that).
+ * The HTTP server every service (and every test app) runs on. X-Forwarded-For is believed only from the
+ * proxies in TRUSTED_PROXIES (the console's): anyone else could invent addresses to dodge the per-client
+ * limit. A request must arrive, body included, within HTTP_REQUEST_TIMEOUT_MS (a slow body is cut off).
  */
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false });
+  const http = envValidator(HttpServerEnv)(process.env);
+  const proxies = http.TRUSTED_PROXIES.split(/[\s,]+/).filter(Boolean);
+  return new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    trustProxy: proxies.length ? proxies : false,
+    requestTimeout: http.HTTP_REQUEST_TIMEOUT_MS,
+    // Node honours the timeout only when the server is created with it (set afterwards, as Fastify does,
+    // it is never enforced), and looks for late requests every 30 s by default: both given here, so a slow
+    // body is cut off within a second of its time. The headers' timeout stays Node's (at most this one).
+    http: { requestTimeout: http.HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+  });
 }
 
 /** Routes the rate limit leaves alone: probes and scrapers call them often, and they cost nothing. */
 const UNLIMITED = /^\/(health|metrics|docs)(\/|-json|\?|$)/;
+
+/** Per client: how many keys never seen before it had looked up in the current window. */
+const keyLookups = new LRUCache<string, number>({ max: 100_000, ttl: 60_000 });
+
+/**
+ * The hash of the request's key when the key is valid — checked now if it was not known (one query,
+ * cached), so that a valid key is always limited per key and never falls into a client bucket others
+ * emptied. A client may have only RATE_LIMIT_PER_IP unknown keys looked up per window: beyond that its keys
+ * count as invalid, and a flood of invented keys costs no more queries than requests the client may make.
+ */
+async function limitedKey(
+  keys: ApiKeyRepository,
+  headers: KeyHeaders,
+  client: string,
+  env: BaseEnv,
+): Promise<string | undefined> {
+  const hash = requestKeyHash(headers);
+  if (!hash) return undefined;
+  const known = knownKey(hash);
+  if (known !== undefined) return known ? hash : undefined;
+  const looked = keyLookups.get(client) ?? 0;
+  if (looked >= env.RATE_LIMIT_PER_IP) return undefined;
+  keyLookups.set(client, looked + 1, { ttl: env.RATE_LIMIT_WINDOW_MS, noUpdateTTL: looked > 0 });
+  return (await principalOfKey(keys, hash)) ? hash : undefined;
+}
 
 /**
  * Applies what every service's HTTP side shares: rate limits (@fastify/rate-limit: per valid API key,
@@ -47,12 +84,13 @@ export async function configureHttp(
   definition: Pick<ServiceDefinition, 'name' | 'description'>,
 ): Promise<void> {
   const env = app.get(BaseEnv);
+  const keys = app.get(ApiKeyRepository);
   await app.register(rateLimit, {
     global: true,
     timeWindow: env.RATE_LIMIT_WINDOW_MS,
     allowList: (request) => UNLIMITED.test(request.url),
-    keyGenerator: (request) => {
-      const key = recentlyValidKeyHash(request.headers as KeyHeaders);
+    keyGenerator: async (request) => {
+      const key = await limitedKey(keys, request.headers as KeyHeaders, request.ip, env);
       return key ? `key:${key}` : `ip:${request.ip}`;
     },
     max: (_request, key) => (key.startsWith('key:') ? env.RATE_LIMIT_PER_KEY : env.RATE_LIMIT_PER_IP),
@@ -62,7 +100,7 @@ export async function configureHttp(
         {
           statusCode: context.statusCode,
           error: 'Too Many Requests',
-          message: `rate limit of ${context.max} requests per ${context.after} exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`,
+          message: `rate limit of ${context.max} requests per ${env.RATE_LIMIT_WINDOW_MS / 1000} s exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`,
         },
         context.statusCode,
       ),

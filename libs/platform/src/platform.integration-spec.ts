@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { OfferStatus } from '@cppo/contracts';
 import { createTestOrg, randomAccountId, seedOffer, startTestApp, type TestApp } from './testing';
 import { ThingsAppModule } from './testing/things.fixture';
@@ -182,7 +184,10 @@ describe('platform: abuse limits (real app, Mongo)', () => {
   let org: { orgId: string; apiKey: string };
 
   beforeAll(async () => {
-    sut = await startTestApp(ThingsAppModule, { RATE_LIMIT_PER_KEY: '8', RATE_LIMIT_PER_IP: '4' });
+    sut = await startTestApp(ThingsAppModule, {
+      RATE_LIMIT_PER_KEY: '8',
+      RATE_LIMIT_PER_IP: '4',
+    });
     org = await createTestOrg(sut.app, randomAccountId());
   });
 
@@ -201,8 +206,8 @@ describe('platform: abuse limits (real app, Mongo)', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++)
       statuses.push((await sut.request('/v1/things/missing', { apiKey: org.apiKey })).status);
-    // The first request, before the key is known valid, counts against the client IP (1 of 4).
-    expect(statuses).toEqual([...Array(9).fill(404), 429]);
+    // The first request too: a key not known yet is checked by the limiter, never counted as the client's.
+    expect(statuses).toEqual([...Array(8).fill(404), 429, 429]);
   });
 
   it('answers a repeated unknown key from memory, then 429 with Retry-After per client IP', async () => {
@@ -212,7 +217,8 @@ describe('platform: abuse limits (real app, Mongo)', () => {
     expect((await sut.request('/v1/things/x', wrong)).status).toBe(401);
     expect((await sut.request('/v1/things/x', wrong)).status).toBe(401);
     expect(await mongoCommands()).toBe(before);
-    const limited = await sut.request('/v1/things/x', { apiKey: 'cppo_another-guess' });
+    expect((await sut.request('/v1/things/x', { apiKey: 'cppo_another-guess' })).status).toBe(401);
+    const limited = await sut.request('/v1/things/x', { apiKey: 'cppo_a-third-guess' });
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
     const raw = await fetch(`${sut.url}/v1/things/x`);
@@ -222,4 +228,38 @@ describe('platform: abuse limits (real app, Mongo)', () => {
     for (let i = 0; i < 10; i++) expect((await sut.request('/health/live')).status).toBe(200);
     expect((await sut.request('/docs-json')).status).toBe(200);
   });
+});
+
+describe('platform: slow requests (real app)', () => {
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await startTestApp(ThingsAppModule, { HTTP_REQUEST_TIMEOUT_MS: '2000' });
+  });
+
+  afterAll(() => sut.close());
+
+  it('cuts off a body sent a byte at a time after HTTP_REQUEST_TIMEOUT_MS, while health answers (#25)', async () => {
+    const { port } = new URL(sut.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    const opened = Date.now();
+    socket.write(
+      'POST /v1/things HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n',
+    );
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const drip = setInterval(() => socket.writable && socket.write(' '), 300);
+    try {
+      expect((await sut.request('/health/live')).status).toBe(200);
+      await once(socket, 'close');
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+    }
+    const held = Date.now() - opened;
+    expect(held).toBeGreaterThanOrEqual(1900);
+    expect(held).toBeLessThan(6000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+  }, 15_000);
 });

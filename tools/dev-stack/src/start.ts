@@ -95,6 +95,8 @@ async function main(): Promise<void> {
     CHANGE_SET_POLL_INITIAL_MS: process.env['CHANGE_SET_POLL_INITIAL_MS'] ?? '2500',
     // Usage sent late for an hour that had none is reported at the next full scan (default every 5 min).
     METERING_LATE_SCAN_MS: process.env['METERING_LATE_SCAN_MS'] ?? '15000',
+    // The console's Vite proxy runs on this machine: its X-Forwarded-For names the real client.
+    TRUSTED_PROXIES: process.env['TRUSTED_PROXIES'] ?? '127.0.0.1,::1',
   };
   SERVICES.forEach(({ name, port }, i) => {
     startChild(name, COLORS[i], join(root, 'apps', name, 'src/main.ts'), {

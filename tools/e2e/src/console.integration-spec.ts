@@ -231,6 +231,33 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     await shot('quarantine');
   }, 60_000);
 
+  it("a key-less flood through the console's proxy: limited per real client, and valid keys keep working (#25)", async () => {
+    const through = (forwardedFor: string, apiKey?: string) =>
+      fetch(`${origin}/api/entitlement/v1/entitlements?limit=1`, {
+        headers: {
+          'x-forwarded-for': forwardedFor,
+          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        },
+      });
+    const flooder = '203.0.113.9';
+    const statuses: number[] = [];
+    for (let i = 0; i < 300; i += 50)
+      statuses.push(
+        ...(await Promise.all(Array.from({ length: 50 }, () => through(flooder)))).map((r) => r.status),
+      );
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    const limited = await through(flooder);
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { message: string }).message).toMatch(
+      /^rate limit of 300 requests per 60 s exceeded: retry in \d+ s$/,
+    );
+    // a valid key — even one the service has not seen for a while, even from the flooding client — is
+    // limited per key; another client without a key is limited on its own
+    expect((await through(flooder, stack.other.apiKey)).status).toBe(200);
+    expect((await through('198.51.100.7', stack.org.apiKey)).status).toBe(200);
+    expect((await through('198.51.100.7')).status).toBe(401);
+  }, 60_000);
+
   it("settings: the AWS connection, check by check, with AWS's error where it refuses", async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     const checks = page.getByRole('table');

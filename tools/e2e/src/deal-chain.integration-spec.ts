@@ -147,6 +147,14 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     ).toBe(404);
     expect((await stack.call('entitlement', '/v1/entitlements', other)).body.items).toEqual([]);
     expect((await stack.call('entitlement', '/v1/reconciliation/unlinked', other)).body.items).toEqual([]);
+    // Registering this buyer's token as the other org: not found, and not told what it resolved to (#25).
+    const foreign = await stack.call('entitlement', '/v1/registrations', {
+      ...other,
+      json: { token: simAgreement.registrationToken, tenantId: 'tenant-other' },
+    });
+    expect(foreign.status).toBe(404);
+    expect(JSON.stringify(foreign.body)).not.toContain(entitlement.licenseArn);
+    expect(JSON.stringify(foreign.body)).not.toContain(BUYER);
 
     // The buyer cancels: CANCELLED, with its history.
     await stack.sim.scenario('POST', `/_sim/agreements/${agreementId}/cancel`, {});

@@ -30,9 +30,10 @@ export class RegistrationService {
         'token: AWS resolved it to neither a licence nor a customer account and product',
       ]);
     const entitlement = await this.lookup.inForce(orgId, key);
+    // Not what the token resolved to: it may be another org's buyer (#25).
     if (!entitlement)
       throw new NotFoundException(
-        `no entitlement for ${resolved.licenseArn ? `licence ${resolved.licenseArn}` : `account ${resolved.customerAwsAccountId} and product ${resolved.productCode}`} yet: AWS's notifications may not have arrived; try again shortly`,
+        "no entitlement of this org for this token yet: AWS's notifications may not have arrived; try again shortly",
       );
     if (entitlement.tenantId === tenantId) return entitlement; // registered already
     const registered = await this.entitlements.register(orgId, entitlement._id, {

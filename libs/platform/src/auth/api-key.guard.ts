@@ -12,27 +12,44 @@ export interface KeyHeaders {
 
 /**
  * Keys found valid recently, by hash (a bounded LRU: a busy client does not cost a query per request; a
- * revoked key stops working within 30 s). Shared with the rate limiter, which counts a valid key's
- * requests per key and everything else per client IP.
+ * revoked key stops working within 30 s), and hashes found unknown (remembered for 60 s, so repeating a
+ * wrong key costs no query). Shared by the guard and the rate limiter, which counts a valid key's requests
+ * per key and everything else per client.
  */
 const validKeys = new LRUCache<string, Principal>({ max: 10_000, ttl: 30_000 });
+const unknownKeys = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
 
-/** The hash of the request's key when that key was found valid recently. */
-export function recentlyValidKeyHash(headers: KeyHeaders): string | undefined {
+/** The request's API key (Authorization: Bearer, or x-api-key), hashed; undefined when it sends none. */
+export function requestKeyHash(headers: KeyHeaders): string | undefined {
   const key = extractKey(headers);
-  const hash = key ? hashApiKey(key) : undefined;
-  return hash && validKeys.has(hash) ? hash : undefined;
+  return key ? hashApiKey(key) : undefined;
+}
+
+/** Whether the hash is known, either way, without a query (valid: a principal; unknown: null). */
+export function knownKey(hash: string): Principal | null | undefined {
+  return validKeys.get(hash) ?? (unknownKeys.has(hash) ? null : undefined);
+}
+
+/** The principal of a key's hash: from the caches, else one query (whose answer is cached). */
+export async function principalOfKey(keys: ApiKeyRepository, hash: string): Promise<Principal | null> {
+  const known = knownKey(hash);
+  if (known !== undefined) return known;
+  const found = await keys.findActiveByHash(hash);
+  if (!found) {
+    unknownKeys.set(hash, true);
+    return null;
+  }
+  const principal: Principal = { orgId: found.orgId, apiKeyId: found._id, role: found.role ?? 'member' };
+  validKeys.set(hash, principal);
+  return principal;
 }
 
 /**
  * Every HTTP route needs `Authorization: Bearer <key>` or `x-api-key: <key>` unless marked @Public().
- * The key's hash is looked up once and cached (`validKeys`); an unknown hash is remembered too, for
- * 60 s, so repeating a wrong key costs no query.
+ * The key's hash is looked up once and cached (principalOfKey).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly unknown = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
-
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyRepository,
@@ -48,26 +65,12 @@ export class ApiKeyGuard implements CanActivate {
     const key = extractKey(request.headers);
     if (!key)
       throw new UnauthorizedException('missing API key: send Authorization: Bearer <key> or x-api-key');
-    const principal = await this.lookup(hashApiKey(key));
+    const principal = await principalOfKey(this.keys, hashApiKey(key));
     if (!principal) throw new UnauthorizedException('unknown or revoked API key');
     request.principal = principal;
     // Fastify: the raw request is what the request logger sees (orgId on every request line).
     if (request.raw) request.raw.principal = principal;
     return true;
-  }
-
-  private async lookup(hash: string): Promise<Principal | null> {
-    const cached = validKeys.get(hash);
-    if (cached) return cached;
-    if (this.unknown.has(hash)) return null;
-    const found = await this.keys.findActiveByHash(hash);
-    if (!found) {
-      this.unknown.set(hash, true);
-      return null;
-    }
-    const principal: Principal = { orgId: found.orgId, apiKeyId: found._id, role: found.role ?? 'member' };
-    validKeys.set(hash, principal);
-    return principal;
   }
 }
 

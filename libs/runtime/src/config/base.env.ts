@@ -9,10 +9,34 @@ export const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
 /**
+ * What the HTTP server is made with, before the application (and its configuration module) exists: read
+ * through `envValidator(HttpServerEnv)` by the bootstrap; part of every service's BaseEnv too.
+ */
+export class HttpServerEnv {
+  /**
+   * Addresses (or CIDR ranges), comma-separated, of the proxies in front of the service whose
+   * X-Forwarded-For is believed: the console's proxy (Vite in `npm start`, nginx in the image). From
+   * anyone else the header is ignored (anyone can send it). Empty: trust none.
+   */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F:./,\s]*$/, { message: 'TRUSTED_PROXIES must list IP addresses or CIDR ranges' })
+  TRUSTED_PROXIES = '';
+
+  /**
+   * Longest a request may take to arrive, headers and body (Fastify's requestTimeout): a client sending
+   * its body a byte at a time is cut off then (408), holding no connection for longer.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+}
+
+/**
  * Settings every service reads from the environment. Each app extends it; `process.env` is read nowhere
  * else. A missing or malformed variable stops start-up with a message naming it.
  */
-export class BaseEnv {
+export class BaseEnv extends HttpServerEnv {
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -67,6 +67,8 @@ export async function startStack(): Promise<Stack> {
     AWS_RETRY_MIN_MS: '20',
     LOG_LEVEL: 'error',
     OUTBOX_POLL_MS: '200',
+    // as npm start: the console's proxy (Vite, nginx) runs on this machine and names the real client
+    TRUSTED_PROXIES: '127.0.0.1,::1',
   };
   const settings: Record<ServiceName, Record<string, string>> = {
     opportunity: { CHANGE_SET_TICK_MS: '100', CHANGE_SET_POLL_INITIAL_MS: '300' },

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listeningSockets, waitFor, waitForHttp } from '@cppo/testing';
@@ -79,6 +79,18 @@ describe('npm start (dev stack)', () => {
       expect(shown.match(/ REPORTED +[0-9a-f-]{36}/g)).toHaveLength(4); // table rows with AWS record ids
       expect(shown).toMatch(/entitlement \(CPPO\)\s+ent_\w+\s+CANCELLED/);
       expect(shown).toContain('wholesale value of the overage: 17.50 USD');
+
+      // A key sent where keys do not go (the query string) is refused, and the log never shows it (#25).
+      const key = readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim();
+      const opportunities = `http://127.0.0.1:${SERVICES[0].port + offset}/v1/opportunities`;
+      for (const name of ['api_key', 'token', 'access_token'])
+        expect((await fetch(`${opportunities}?${name}=${encodeURIComponent(key)}`)).status).toBe(401);
+      expect(
+        (await fetch(`${opportunities}/${key}`, { headers: { authorization: 'Bearer x' } })).status,
+      ).toBe(401);
+      await waitFor(() => output.includes('access_token=[redacted]'), { what: 'the request line, redacted' });
+      expect(output).not.toContain(key);
+      expect(output).not.toContain(key.slice('cppo_'.length));
 
       const stopping = Date.now();
       process.kill(-stack.pid!, 'SIGINT');

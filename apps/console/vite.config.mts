@@ -30,7 +30,20 @@ export default defineConfig({
   resolve: {
     alias: { '@cppo/contracts/browser': `${__dirname}/../../libs/contracts/src/browser.ts` },
   },
-  server: { host: '127.0.0.1', strictPort: true, proxy },
+  server: {
+    host: '127.0.0.1',
+    strictPort: true,
+    proxy,
+    // Serve the console and what its bundle imports, nothing else of the repository (its .data folder holds
+    // a live API key and the database): no /@fs/ path reaches beyond these, dot-folders never.
+    fs: {
+      strict: true,
+      allow: [__dirname, `${__dirname}/../../libs/contracts/src`, `${__dirname}/../../node_modules`],
+      deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.*/**'],
+    },
+    // Same origin only: no other local site may read the APIs through this server.
+    cors: false,
+  },
   preview: { host: '127.0.0.1', strictPort: true, proxy },
   build: { outDir: '../../dist/apps/console', emptyOutDir: true, target: 'es2022' },
 });

@@ -49,6 +49,25 @@ describe('npm start (dev stack)', () => {
       const consoleUrl = `http://127.0.0.1:${4200 + offset}`;
       expect(await (await fetch(consoleUrl)).text()).toContain('<div id="root">');
       expect((await fetch(`${consoleUrl}/api/metering/health/ready`)).status).toBe(200);
+      // The dev server serves the console, not the repository (#25): no file outside it, no dot-folder,
+      // no way up, and no CORS answer to another local origin.
+      const repo = join(__dirname, '../../..');
+      for (const path of [
+        `/@fs${repo}/tools/dev-stack/src/start.ts`,
+        `/@fs${repo}/package.json`,
+        `/@fs${repo}/.git/config`,
+        `/%2e%2e/%2e%2e/package.json`,
+        `/@fs${dataDir}/demo-api-key`,
+      ]) {
+        const response = await fetch(`${consoleUrl}${path}`);
+        const body = await response.text();
+        expect({ path, served: response.ok && !body.includes('<div id="root">') }).toEqual({
+          path,
+          served: false,
+        });
+      }
+      const cors = await fetch(`${consoleUrl}/`, { headers: { origin: 'http://127.0.0.1:9999' } });
+      expect(cors.headers.get('access-control-allow-origin')).toBeNull();
       expect(pids.every(alive)).toBe(true);
       // Loopback only: nothing of a developer's stack answers the LAN.
       const sockets = pids.flatMap((pid) => listeningSockets(pid).map((s) => ({ pid, ...s })));

@@ -258,6 +258,10 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     expect((await through('198.51.100.7')).status).toBe(401);
   }, 60_000);
 
+  it("the console's origin: security headers on every answer, the services' metrics and docs not served (#25)", async () => {
+    await expectConsoleOrigin(origin, stack.org.apiKey, "frame-ancestors 'none'");
+  });
+
   it("settings: the AWS connection, check by check, with AWS's error where it refuses", async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     const checks = page.getByRole('table');
@@ -326,6 +330,7 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
       const gzipped = gzipSync(Buffer.from(await asset.arrayBuffer())).length;
       expect(gzipped).toBeLessThan(200 * 1024);
       expect((await fetch(`${container.origin}/api/metering/health/ready`)).status).toBe(200);
+      await expectConsoleOrigin(container.origin, stack.org.apiKey, "default-src 'self'");
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(`${container.origin}/#/opportunities`);
       await page.getByLabel('API key').fill(stack.org.apiKey);
@@ -338,6 +343,35 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     }
   }, 60_000);
 });
+
+/**
+ * What every answer of a console origin must carry (the page, an API answer, an error), and what it must
+ * not serve: the services' metrics and OpenAPI (they stay on the services).
+ */
+async function expectConsoleOrigin(origin: string, apiKey: string, csp: string): Promise<void> {
+  const answers = [
+    await fetch(`${origin}/`),
+    await fetch(`${origin}/api/opportunity/v1/opportunities?limit=1`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    }),
+    await fetch(`${origin}/api/opportunity/v1/opportunities?limit=1`),
+  ];
+  expect(answers.map((r) => r.status)).toEqual([200, 200, 401]);
+  for (const answer of answers)
+    expect({
+      url: answer.url,
+      nosniff: answer.headers.get('x-content-type-options'),
+      csp: answer.headers.get('content-security-policy'),
+    }).toEqual({ url: answer.url, nosniff: 'nosniff', csp: expect.stringContaining(csp) });
+  for (const service of ['opportunity', 'metering'])
+    for (const path of ['metrics', 'docs', 'docs-json', 'docs/']) {
+      const response = await fetch(`${origin}/api/${service}/${path}`);
+      expect({ path: `${service}/${path}`, status: response.status }).toEqual({
+        path: `${service}/${path}`,
+        status: 404,
+      });
+    }
+}
 
 /**
  * The console container's nginx configuration (apps/console/nginx), rendered as the nginx image does (envsubst

@@ -27,7 +27,7 @@ export class EntitlementLookup {
 
   /** The org's entitlement with this id, once an agreement fact made it one (else undefined). */
   async byId(orgId: string, id: string): Promise<Entitlement | undefined> {
-    const entitlement = await this.entitlements.findById(orgId, id);
+    const entitlement = await this.entitlements.findVisible(orgId, id);
     return entitlement?.status ? entitlement : undefined;
   }
 

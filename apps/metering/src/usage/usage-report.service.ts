@@ -22,7 +22,7 @@ export class UsageReport {
     if (from >= to) throw new BadRequestException(['from must be before to']);
     if (to - from > MAX_RANGE_HOURS * HOUR_MS)
       throw new BadRequestException([`from-to may span at most ${MAX_RANGE_HOURS} hours`]);
-    const entitlement = await this.entitlements.findById(orgId, id);
+    const entitlement = await this.entitlements.findVisible(orgId, id);
     if (!entitlement?.status) throw new NotFoundException(`entitlement ${id} not found`);
     const [sums, reports] = await Promise.all([
       this.usage.hourlyUsageOf(orgId, id, new Date(hourOf(from)), new Date(to)),

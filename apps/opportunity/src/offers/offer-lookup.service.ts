@@ -17,6 +17,6 @@ export class OfferLookup {
   }
 
   byId(orgId: string, id: string): Promise<Offer | null> {
-    return this.offers.findById(orgId, id);
+    return this.offers.findVisible(orgId, id);
   }
 }

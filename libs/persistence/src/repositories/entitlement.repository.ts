@@ -5,7 +5,7 @@ import { when } from '../condition';
 import { OutboxDispatcher } from '../outbox-dispatcher';
 import { Entitlement } from '../schemas/entitlement.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
-import { findOrgDoc, findPage, str, type Page, type PageRequest } from './query';
+import { findOrgDoc, findPage, findVisibleDoc, str, type Page, type PageRequest } from './query';
 import { insertWithEvents, updateWhere } from './write';
 
 export type EntitlementFilter = Partial<
@@ -49,6 +49,11 @@ export class EntitlementRepository {
 
   findById(orgId: string, id: string): Promise<Entitlement | null> {
     return findOrgDoc(this.model, orgId, id);
+  }
+
+  /** By id for the org's callers (HTTP): another org's costs what a missing one does. */
+  findVisible(orgId: string, id: string): Promise<Entitlement | null> {
+    return findVisibleDoc(this.model, orgId, id);
   }
 
   findByAgreement(orgId: string, agreementId: string): Promise<Entitlement | null> {

@@ -7,7 +7,7 @@ import { OutboxDispatcher } from '../outbox-dispatcher';
 import { MeteringCall, MeteringClaim } from '../schemas/metering-call.schema';
 import { MeteringReport } from '../schemas/metering-report.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
-import { findOrgDoc, findPage, str, type Page, type PageRequest } from './query';
+import { findPage, findVisibleDoc, str, type Page, type PageRequest } from './query';
 import { insertNew, insertWithEvents, updateWhere } from './write';
 
 /** What one report's attempt changed. */
@@ -35,8 +35,9 @@ export class MeteringReportRepository {
     @Optional() private readonly outbox?: OutboxDispatcher,
   ) {}
 
+  /** By id for the org's callers (HTTP): another org's costs what a missing one does. */
   findById(orgId: string, id: string): Promise<MeteringReport | null> {
-    return findOrgDoc(this.model, orgId, id);
+    return findVisibleDoc(this.model, orgId, id);
   }
 
   list(orgId: string, filter: MeteringReportFilter, page: PageRequest): Promise<Page<MeteringReport>> {

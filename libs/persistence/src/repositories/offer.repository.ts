@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import { OfferStatus, OfferType } from '@cppo/contracts';
 import { Offer } from '../schemas/offer.schema';
-import { findOrgDoc, findOrgPage, findPage, str, type Page, type PageRequest } from './query';
+import { findOrgDoc, findOrgPage, findPage, findVisibleDoc, str, type Page, type PageRequest } from './query';
 
 export interface OfferFilter {
   type?: OfferType;
@@ -21,6 +21,11 @@ export class OfferRepository {
 
   findById(orgId: string, id: string): Promise<Offer | null> {
     return findOrgDoc(this.model, orgId, id);
+  }
+
+  /** By id for the org's callers (HTTP): another org's costs what a missing one does. */
+  findVisible(orgId: string, id: string): Promise<Offer | null> {
+    return findVisibleDoc(this.model, orgId, id);
   }
 
   list(orgId: string, filter: OfferFilter, page: PageRequest): Promise<Page<Offer>> {

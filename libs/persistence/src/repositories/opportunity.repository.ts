@@ -6,7 +6,7 @@ import { when, type Condition } from '../condition';
 import { OutboxDispatcher } from '../outbox-dispatcher';
 import { Offer, type MarketplaceError, type RestrictRequest } from '../schemas/offer.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
-import { findOrgPage, str, type Page, type PageRequest } from './query';
+import { findOrgPage, findVisibleDoc, str, type Page, type PageRequest } from './query';
 import { insertWithEvents, updateWhere, type Patch } from './write';
 
 export type NewOpportunity = Omit<
@@ -61,11 +61,13 @@ export class OpportunityRepository {
     );
   }
 
+  /**
+   * The org's opportunity by id: another org's (or an offer of another type) costs what a missing one does,
+   * and both reads filter on `_id` alone (with `orgId` and `type` in the filter FerretDB scanned the
+   * collection: 220 ms at 20,000 documents, against 1.5 ms).
+   */
   findById(orgId: string, id: string): Promise<Offer | null> {
-    return this.model
-      .findOne({ _id: str(id, 'id'), orgId: str(orgId, 'orgId'), type: OfferType.CPPO_OUT })
-      .lean()
-      .exec();
+    return findVisibleDoc(this.model, orgId, id, { type: OfferType.CPPO_OUT });
   }
 
   list(orgId: string, filter: OpportunityFilter, page: PageRequest): Promise<Page<Offer>> {

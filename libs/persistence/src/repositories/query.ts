@@ -40,6 +40,30 @@ export async function findPage<T>(
 }
 
 /**
+ * One of an org's documents by id for a caller who may be guessing: another org's document costs what a
+ * missing one does — the first read returns only `_id` and `orgId` (and `also`), so the answer for
+ * "not yours" is as small as "absent"; only the org's own document is read whole (a second read). Both
+ * reads filter on `_id` alone (FerretDB answers anything else by scanning).
+ */
+export async function findVisibleDoc<T extends { orgId?: string }>(
+  model: Model<T>,
+  orgId: string,
+  id: string,
+  also: Partial<Record<keyof T & string, unknown>> = {},
+): Promise<T | null> {
+  const org = str(orgId, 'orgId');
+  const filter = { _id: str(id, 'id') } as FilterQuery<T>;
+  const fields = ['orgId', ...Object.keys(also)];
+  const head = (await model
+    .findOne(filter, Object.fromEntries(fields.map((f) => [f, 1])))
+    .lean()
+    .exec()) as Record<string, unknown> | null;
+  if (!head || head['orgId'] !== org || Object.entries(also).some(([k, v]) => head[k] !== v)) return null;
+  const doc = (await model.findOne(filter).lean().exec()) as T | null;
+  return doc?.orgId === org ? doc : null;
+}
+
+/**
  * One of an org's documents by id; another org's is as absent as a missing one. The filter is `_id`
  * alone (every Mongo-compatible server answers it from the _id index; FerretDB scans the collection for
  * any other filter) and the org is checked on the document.

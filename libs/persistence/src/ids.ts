@@ -1,14 +1,22 @@
 import { randomBytes } from 'node:crypto';
 
+let lastMs = 0;
+let sequence = 0;
+
 /**
- * New string id, `<prefix>_<8 hex: seconds since 1970><24 hex: 96 random bits>`: sortable by creation
- * second, so `_id` doubles as a pagination cursor, and unguessable (an ObjectId's process constant and
- * counter let one org rank another org's ids from its own). Use one prefix per collection, or the string
- * order of ids stops being their time order. Ids made before this (24 hex) still sort among them by time.
+ * New string id, `<prefix>_<35 hex>`: the creation second (8 hex, as an ObjectId starts, so ids made before
+ * this sort among them), its millisecond (3 hex) and a sequence within it (4 hex, this process's) — so ids
+ * sort in creation order and `_id` doubles as a pagination cursor — then 80 random bits (20 hex), which no
+ * one can guess from another id (an ObjectId's process constant and counter let one org rank another's
+ * ids from its own). Use one prefix per collection, or the string order of ids stops being their time order.
  */
 export function newId(prefix: string): string {
-  const seconds = Math.floor(Date.now() / 1000)
+  const now = Math.max(Date.now(), lastMs); // a clock stepped back keeps the order
+  sequence = now === lastMs ? (sequence + 1) & 0xffff : 0;
+  lastMs = now;
+  const seconds = Math.floor(now / 1000)
     .toString(16)
     .padStart(8, '0');
-  return `${prefix}_${seconds}${randomBytes(12).toString('hex')}`;
+  const millis = (now % 1000).toString(16).padStart(3, '0');
+  return `${prefix}_${seconds}${millis}${sequence.toString(16).padStart(4, '0')}${randomBytes(10).toString('hex')}`;
 }

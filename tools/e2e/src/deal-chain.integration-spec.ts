@@ -232,6 +232,25 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     );
   }, 60_000);
 
+  it("one tenant is one buyer: a tenant id already registered to another buyer's entitlement is refused (#25)", async () => {
+    const register = async (buyer: string, tenantId: string) => {
+      const { agreementId } = await dealFor(buyer);
+      await entitlementOf(agreementId, (e) => e.status === 'ACTIVE' && !!e.licenseArn, 'ACTIVE');
+      const { body: agreement } = await stack.sim.scenario('GET', `/_sim/agreements/${agreementId}`);
+      return stack.call('entitlement', '/v1/registrations', {
+        json: { token: agreement.registrationToken, tenantId },
+      });
+    };
+    expect((await register('777700001111', 'tenant-shared')).status).toBe(200);
+    const second = await register('777700002222', 'tenant-shared');
+    expect(second).toMatchObject({
+      status: 409,
+      body: { message: "tenantId tenant-shared is registered to another buyer's entitlement" },
+    });
+    // the same buyer's second agreement may carry the same tenant
+    expect((await register('777700001111', 'tenant-shared')).status).toBe(200);
+  }, 60_000);
+
   it('a registration whose token resolves without a licence ARN is found by the buyer account and product code', async () => {
     const buyer = '555566667777';
     const { agreementId } = await dealFor(buyer);

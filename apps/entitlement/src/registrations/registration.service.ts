@@ -6,7 +6,8 @@ import { EntitlementLookup } from '../entitlements/entitlement-lookup.service';
 /**
  * A buyer who subscribes lands on the ISV's registration page with `x-amzn-marketplace-token`; the ISV
  * sends it with its own tenant id. ResolveCustomer says which licence (or customer) the token is for; the
- * entitlement in force for it gets the tenant id. The same token and tenant again → the same answer.
+ * entitlement in force for it gets the tenant id. The same token and tenant again → the same answer. A
+ * tenant id names one buyer: on another buyer's entitlement it is refused (409).
  */
 @Injectable()
 export class RegistrationService {
@@ -36,6 +37,11 @@ export class RegistrationService {
         "no entitlement of this org for this token yet: AWS's notifications may not have arrived; try again shortly",
       );
     if (entitlement.tenantId === tenantId) return entitlement; // registered already
+    // One tenant is one buyer: its id on another buyer's entitlement is refused (a renewal or a replacement
+    // of the same buyer carries the registration over by itself).
+    const holders = await this.entitlements.findAllBy(orgId, { tenantId }, 10);
+    if (holders.some((held) => held.buyerAccountId !== entitlement.buyerAccountId))
+      throw new ConflictException(`tenantId ${tenantId} is registered to another buyer's entitlement`);
     const registered = await this.entitlements.register(orgId, entitlement._id, {
       tenantId,
       customerIdentifier: resolved.customerIdentifier,

@@ -307,6 +307,20 @@ describe('offer-ingest (SQS emulator, RabbitMQ, Mongo provider)', () => {
       reason: expect.stringContaining('SubscribeURL'),
     });
     expect(h.published.filter((m) => m.causationId === 'sns-confirm-1')).toEqual([]);
+    // ... and listed for a person to confirm (#25): the org whose topic it is, and not another org
+    const listed = await sut.request('/v1/ingest/sns-confirmations', { apiKey: org.apiKey });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toContainEqual({
+      id: 'sns-confirm-1',
+      type: 'SubscriptionConfirmation',
+      topicArn: expect.stringContaining('aws-mp-subscription-notification-'),
+      subscribeUrl: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=abc',
+      productCode: 'n0123EXAMPLEXXXXXXXXXXXX',
+      receivedAt: expect.any(String),
+    });
+    const stranger = await createTestOrg(sut.app, randomAccountId());
+    const theirs = await sut.request('/v1/ingest/sns-confirmations', { apiKey: stranger.apiKey });
+    expect(theirs.body.items.map((i: { id: string }) => i.id)).not.toContain('sns-confirm-1');
   });
 
   it('publishes agreement notices (a cancellation request) as cppo.agreement.notice.v1 instead of quarantining them', async () => {

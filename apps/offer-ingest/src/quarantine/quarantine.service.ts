@@ -32,6 +32,17 @@ export class QuarantineService {
     );
   }
 
+  /** SNS subscription confirmations waiting for a person (the org's topics; an operator's: also no org's). */
+  snsConfirmations(
+    principal: RequestPrincipal,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<MarketplaceEventRecord>> {
+    return this.events.listSnsConfirmations(
+      { orgId: principal.orgId, operator: principal.role === 'operator' },
+      page,
+    );
+  }
+
   /** Processes the stored notification again; it leaves quarantine if it now succeeds. */
   async replay(principal: RequestPrincipal, id: string): Promise<MarketplaceEventRecord> {
     const record = await this.visible(principal, id);

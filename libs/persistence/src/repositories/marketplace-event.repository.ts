@@ -105,6 +105,26 @@ export class MarketplaceEventRepository {
     return findPage(this.model, { state: 'QUARANTINED', $or: visible }, page);
   }
 
+  /**
+   * SNS's subscription confirmations (and unsubscribe confirmations) kept for a person to confirm: an org
+   * sees those of its topics; an operator also those of no org.
+   */
+  listSnsConfirmations(
+    scope: { orgId: string; operator: boolean },
+    page: PageRequest,
+  ): Promise<Page<MarketplaceEventRecord>> {
+    const org = { orgId: str(scope.orgId, 'orgId') };
+    return findPage(
+      this.model,
+      {
+        state: 'IGNORED',
+        detailType: { $in: ['SubscriptionConfirmation', 'UnsubscribeConfirmation'] },
+        ...(scope.operator ? { $or: [org, { orgId: { $exists: false } }] } : org),
+      },
+      page,
+    );
+  }
+
   countByState(state: string): Promise<number> {
     return this.model.countDocuments({ state: str(state, 'state') }).exec();
   }

@@ -18,7 +18,9 @@ export class PageQuery extends LimitQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z]+_[0-9a-f]{24}(?:[0-9a-f]{8})?$/, { message: 'cursor must be a nextCursor returned by this API' })
+  @Matches(/^[a-z]+_[0-9a-f]{24}(?:[0-9a-f]{11})?$/, {
+    message: 'cursor must be a nextCursor returned by this API',
+  })
   cursor?: string;
 }
 

@@ -37,6 +37,39 @@ export class QuarantinedView implements QuarantinedJson {
   }
 }
 
+/** An SNS subscription (or unsubscribe) confirmation kept for a person to confirm by opening its URL. */
+export class SnsConfirmationView {
+  @ApiProperty({ description: "SNS's MessageId" }) id: string;
+  @ApiProperty({ enum: ['SubscriptionConfirmation', 'UnsubscribeConfirmation'] }) type: string;
+  @ApiProperty() topicArn: string;
+  @ApiPropertyOptional({ description: 'open it to confirm (CPPO Hub makes no outbound call)' })
+  subscribeUrl?: string;
+  @ApiPropertyOptional({ description: "the SaaS product code in the topic's name" }) productCode?: string;
+  @ApiProperty() receivedAt: string;
+
+  static from(record: MarketplaceEventRecord): SnsConfirmationView {
+    const event = (record.normalized ?? {}) as {
+      type?: string;
+      topicArn?: string;
+      subscribeUrl?: string;
+      productCode?: string;
+    };
+    return {
+      id: record._id,
+      type: event.type ?? record.detailType ?? '',
+      topicArn: event.topicArn ?? '',
+      subscribeUrl: event.subscribeUrl,
+      productCode: event.productCode,
+      receivedAt: (record.createdAt ?? new Date(0)).toISOString(),
+    };
+  }
+}
+
+export class SnsConfirmationPage {
+  @ApiProperty({ type: [SnsConfirmationView] }) items: SnsConfirmationView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
 export class QuarantinePage {
   @ApiProperty({ type: [QuarantinedView] }) items: QuarantinedView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;

@@ -42,8 +42,8 @@ export function createHttpAdapter(): FastifyAdapter {
     requestTimeout: http.HTTP_REQUEST_TIMEOUT_MS,
     // Node honours the timeout only when the server is created with it (set afterwards, as Fastify does,
     // it is never enforced), and looks for late requests every 30 s by default: both given here, so a slow
-    // body is cut off within a second of its time. The headers' timeout stays Node's (at most this one).
-    http: { requestTimeout: http.HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    // body is cut off within half a second of its time. The headers' timeout stays Node's (at most this one).
+    http: { requestTimeout: http.HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 500 },
   });
 }
 

@@ -1,5 +1,6 @@
 import { startServiceProcess } from '@cppo/testing';
 import { percentile, prepareServices, type BenchContext, type Row } from './bench';
+import { floodThroughProxy, slowBodies } from './hostile-network';
 
 const ROUNDS = 20;
 const progress = (line: string) => process.stderr.write(`[bench hostile] ${line}\n`);
@@ -11,7 +12,9 @@ const deep = (levels: number) => `{"name":${'{"a":'.repeat(levels)}1${'}'.repeat
 /**
  * `hostile`: how long the opportunity service (its own process) takes to refuse hostile bodies — 200,000
  * keys (2.9 MB), 20,000 keys in one object (280 KB), 10,000 levels of nesting — next to a small invalid
- * body; and /health/live's latency while they arrive, next to its latency at rest.
+ * body; and /health/live's latency while they arrive, next to its latency at rest. Then the network side
+ * (hostile-network.ts): a key-less flood through the console's proxy with a valid client's p99 beside it,
+ * and slow-body connections next to the request timeout.
  */
 export async function hostileSuite(ctx: BenchContext): Promise<Row[]> {
   const { org, env, cleanup } = await prepareServices(ctx);
@@ -66,7 +69,13 @@ export async function hostileSuite(ctx: BenchContext): Promise<Row[]> {
       unit: 'ms',
       baseline,
     });
+    await service.stop();
+    const flood = await floodThroughProxy(env, org.apiKey);
+    const network = [...flood.rows];
+    await flood.stop();
+    network.push(...(await slowBodies(env)));
     return [
+      ...network,
       row('small invalid body → 400 (median; the baseline)', small.median, small.median),
       row('200,000 keys, 2.9 MB → 413 (median)', huge.median, small.median),
       row('20,000 keys in one object, 280 KB → 400 (median)', wide.median, small.median),

@@ -269,6 +269,8 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
       { ...ok, timestamp: '2026-W49-4T07:30:00Z', idempotencyKey: 'r-week-date' },
       { ...ok, timestamp: '2026-337T07:30:00Z', idempotencyKey: 'r-ordinal-date' },
       { ...ok, timestamp: at(1).replace('.000Z', ',000Z'), idempotencyKey: 'r-decimal-comma' },
+      // no zone: read in nobody's time zone (#25 item 8: a zone is required)
+      { ...ok, timestamp: at(1).replace('.000Z', ''), idempotencyKey: 'r-no-zone' },
     ];
     const response = await post(batch.map((r) => JSON.parse(JSON.stringify(r))));
     expect(response.status).toBe(202);
@@ -292,6 +294,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
       'r-week-date:rejected',
       'r-ordinal-date:rejected',
       'r-decimal-comma:rejected',
+      'r-no-zone:rejected',
     ]);
     const reasons = results.map((r: { reason?: string }) => r.reason ?? '');
     expect(reasons[2]).toMatch(/unknown entitlement/);
@@ -303,9 +306,9 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
     expect(reasons[8]).toMatch(/not active/);
     expect(reasons[10]).toMatch(/ended at .*one hour after/);
     expect(reasons[12]).toMatch(/already used for a record with other content/);
-    for (const i of [13, 14, 15])
+    for (const i of [13, 14, 15, 16])
       expect(reasons[i]).toMatch(/timestamp .* cannot be read exactly: give an ISO-8601/);
-    const unreadable = ['r-week-date', 'r-ordinal-date', 'r-decimal-comma'];
+    const unreadable = ['r-week-date', 'r-ordinal-date', 'r-decimal-comma', 'r-no-zone'];
     expect(
       await db
         .collection('usage_records')

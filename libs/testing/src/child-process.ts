@@ -84,3 +84,30 @@ export async function startServiceProcess(
       waitForHttp(`http://127.0.0.1:${port}/health/ready`, timeoutMs, managed.child),
   };
 }
+
+/** The console's dev server (its Vite configuration, as `npm start` runs it) proxying to these services. */
+export async function startConsoleDevServer(
+  apis: Partial<Record<'opportunity' | 'offer-ingest' | 'entitlement' | 'metering', string>>,
+): Promise<ManagedProcess & { origin: string }> {
+  const root = join(__dirname, '../../..');
+  const port = await freePort();
+  const env: Record<string, string> = {};
+  for (const [service, url] of Object.entries(apis))
+    if (url) env[`CONSOLE_API_${service.replace('-', '_').toUpperCase()}`] = url;
+  const vite = startProcess(
+    process.execPath,
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      '--config',
+      'apps/console/vite.config.mts',
+      '--port',
+      String(port),
+    ],
+    { cwd: root, env: { ...process.env, ...env } },
+  );
+  vite.child.stdout?.resume();
+  vite.child.stderr?.resume();
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(origin, 60_000, vite.child);
+  return { ...vite, origin };
+}

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { connect } from 'node:net';
-import { freePort, startProcess, startServiceProcess, waitForHttp } from '@cppo/testing';
+import { startConsoleDevServer, startServiceProcess } from '@cppo/testing';
 import { percentile, type Row } from './bench';
 
-const ROOT = join(__dirname, '../../..');
 const progress = (line: string) => process.stderr.write(`[bench hostile] ${line}\n`);
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 
@@ -18,26 +16,17 @@ export async function floodThroughProxy(
 ): Promise<{ rows: Row[]; stop(): Promise<void> }> {
   const service = await startServiceProcess('entitlement', { ...env, TRUSTED_PROXIES: '127.0.0.1,::1' });
   await service.ready(120_000);
-  const port = await freePort();
-  const vite = startProcess(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/vite/bin/vite.js'),
-      '--config',
-      'apps/console/vite.config.mts',
-      '--port',
-      String(port),
-    ],
-    { cwd: ROOT, env: { ...process.env, CONSOLE_API_ENTITLEMENT: `http://127.0.0.1:${service.port}` } },
+  const vite = await startConsoleDevServer({ entitlement: `http://127.0.0.1:${service.port}` }).catch(
+    async (error: unknown) => {
+      await service.stop();
+      throw error;
+    },
   );
-  vite.child.stdout?.resume();
-  vite.child.stderr?.resume();
   const stop = async () => {
     await vite.stop();
     await service.stop();
   };
-  const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(origin, 60_000, vite.child);
+  const origin = vite.origin;
   const url = `${origin}/api/entitlement/v1/entitlements?limit=1`;
   const call = async (headers: Record<string, string>): Promise<{ ms: number; status: number }> => {
     const started = performance.now();

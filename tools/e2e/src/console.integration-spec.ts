@@ -12,6 +12,7 @@ import {
   freePort,
   PARTNER,
   PRODUCT,
+  startConsoleDevServer,
   startProcess,
   waitForHttp,
   type ManagedProcess,
@@ -30,7 +31,7 @@ const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).t
  */
 describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)', () => {
   let stack: Stack;
-  let vite: ManagedProcess;
+  let vite: ManagedProcess & { origin: string };
   let browser: Browser;
   let page: Page;
   let origin: string;
@@ -38,31 +39,8 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium`);
     stack = await startStack();
-    const port = await freePort();
-    vite = startProcess(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules/vite/bin/vite.js'),
-        '--config',
-        'apps/console/vite.config.mts',
-        '--port',
-        String(port),
-      ],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          CONSOLE_API_OPPORTUNITY: stack.urls.opportunity,
-          CONSOLE_API_OFFER_INGEST: stack.urls['offer-ingest'],
-          CONSOLE_API_ENTITLEMENT: stack.urls.entitlement,
-          CONSOLE_API_METERING: stack.urls.metering,
-        },
-      },
-    );
-    vite.child.stdout?.resume();
-    vite.child.stderr?.resume();
-    origin = `http://127.0.0.1:${port}`;
-    await waitForHttp(origin, 60_000, vite.child);
+    vite = await startConsoleDevServer(stack.urls);
+    origin = vite.origin;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });

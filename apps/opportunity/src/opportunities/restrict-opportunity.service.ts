@@ -17,7 +17,8 @@ export class RestrictOpportunity {
     const requestedAt = new Date();
     const updated = await this.opportunities.requestRestrict(orgId, id, {
       requestedAt,
-      clientRequestToken: `cppo-restrict-${id}-${requestedAt.getTime()}`,
+      // AWS takes 1-64 characters: the id (up to 39) and the request time in base 36 fit with room.
+      clientRequestToken: `cppo-restrict-${id}-${requestedAt.getTime().toString(36)}`,
     });
     if (!updated) {
       const current = await this.queries.get(orgId, id);

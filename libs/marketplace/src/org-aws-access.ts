@@ -50,9 +50,7 @@ export class OrgAwsAccess {
    * credentials.
    */
   async assumeRoleNow(orgId: string): Promise<string | undefined> {
-    const org = await this.repository.findById(orgId);
-    if (!org) throw new UnknownOrgError(`org ${orgId} does not exist`);
-    const role = org.awsRole?.roleArn ? org.awsRole : undefined;
+    const { role } = await this.load(orgId);
     if (!role) return undefined;
     // A fresh provider: the cached one would answer from its session without asking STS.
     const credentials = this.connect(orgId, role).options.credentials;
@@ -67,13 +65,18 @@ export class OrgAwsAccess {
   private async settingsOf(orgId: string): Promise<{ connection: OrgAwsConnection; accounts: string[] }> {
     let entry = this.orgs.get(orgId);
     if (!entry) {
-      const org = await this.repository.findById(orgId);
-      if (!org) throw new UnknownOrgError(`org ${orgId} does not exist`);
-      const role = org.awsRole?.roleArn ? org.awsRole : undefined;
-      entry = { connection: this.connect(orgId, role), accounts: org.awsAccountIds };
+      const { role, accounts } = await this.load(orgId);
+      entry = { connection: this.connect(orgId, role), accounts };
       this.orgs.set(orgId, entry);
     }
     return entry;
+  }
+
+  /** The org's settings as stored (not cached): its role, when it has one, and its seller accounts. */
+  private async load(orgId: string): Promise<{ role?: OrgAwsRole; accounts: string[] }> {
+    const org = await this.repository.findById(orgId);
+    if (!org) throw new UnknownOrgError(`org ${orgId} does not exist`);
+    return { role: org.awsRole?.roleArn ? org.awsRole : undefined, accounts: org.awsAccountIds };
   }
 
   private connect(orgId: string, role: OrgAwsRole | undefined): OrgAwsConnection {

@@ -5,6 +5,7 @@ import { ChangeSetCancelledV1 } from './changeset/cancelled.v1';
 import { ChangeSetFailedV1 } from './changeset/failed.v1';
 import { ChangeSetSucceededV1 } from './changeset/succeeded.v1';
 import { EntitlementActivatedV1 } from './entitlement/activated.v1';
+import { EntitlementCreatedV1 } from './entitlement/created.v1';
 import { EntitlementEndedV1 } from './entitlement/ended.v1';
 import { EntitlementUpdatedV1 } from './entitlement/updated.v1';
 import { LicenseDeprovisionedV1 } from './license/deprovisioned.v1';
@@ -21,6 +22,7 @@ import { OpportunityRestrictedV1 } from './opportunity/restricted.v1';
 import { RoutingKeys, type RoutingKey } from './routing-keys';
 import { AgreementNoticeV1 } from './notice/agreement-notice.v1';
 import { OfferSetReleasedV1 } from './notice/offer-set-released.v1';
+import { RegistrationCompletedV1 } from './registration/completed.v1';
 import { UsageRecordedV1 } from './usage/recorded.v1';
 
 /** Routing key → payload class. The publisher is typed by it; consumers validate with it. */
@@ -39,9 +41,11 @@ export const PayloadClasses = {
   [RoutingKeys.LicenseDeprovisioned]: LicenseDeprovisionedV1,
   [RoutingKeys.AgreementNotice]: AgreementNoticeV1,
   [RoutingKeys.OfferSetReleased]: OfferSetReleasedV1,
+  [RoutingKeys.EntitlementCreated]: EntitlementCreatedV1,
   [RoutingKeys.EntitlementActivated]: EntitlementActivatedV1,
   [RoutingKeys.EntitlementUpdated]: EntitlementUpdatedV1,
   [RoutingKeys.EntitlementEnded]: EntitlementEndedV1,
+  [RoutingKeys.RegistrationCompleted]: RegistrationCompletedV1,
   [RoutingKeys.UsageRecorded]: UsageRecordedV1,
   [RoutingKeys.MeteringReported]: MeteringReportedV1,
   [RoutingKeys.MeteringFailed]: MeteringFailedV1,

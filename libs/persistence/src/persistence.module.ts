@@ -26,6 +26,7 @@ import { OfferRepository } from './repositories/offer.repository';
 import { OpportunityRepository } from './repositories/opportunity.repository';
 import { OrgRepository } from './repositories/org.repository';
 import { UsageRecordRepository } from './repositories/usage-record.repository';
+import { WebhookRepository } from './repositories/webhook.repository';
 import { ApiKey, ApiKeySchema } from './schemas/api-key.schema';
 import { AuditEvent, AuditEventSchema } from './schemas/audit-event.schema';
 import { Entitlement, EntitlementSchema } from './schemas/entitlement.schema';
@@ -42,6 +43,12 @@ import { MeteringReport, MeteringReportSchema } from './schemas/metering-report.
 import { Offer, OfferSchema } from './schemas/offer.schema';
 import { Org, OrgSchema } from './schemas/org.schema';
 import { UsageRecord, UsageRecordSchema } from './schemas/usage-record.schema';
+import {
+  WebhookEndpoint,
+  WebhookEndpointSchema,
+  WebhookMessage,
+  WebhookMessageSchema,
+} from './schemas/webhook.schema';
 
 const mongoCommands = new Counter({
   name: 'cppo_mongo_commands_total',
@@ -62,6 +69,8 @@ export const SCHEMAS = [
   { name: AuditEvent.name, schema: AuditEventSchema },
   { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
   { name: InboxMessage.name, schema: InboxMessageSchema },
+  { name: WebhookEndpoint.name, schema: WebhookEndpointSchema },
+  { name: WebhookMessage.name, schema: WebhookMessageSchema },
 ];
 
 const REPOSITORIES = [
@@ -77,6 +86,7 @@ const REPOSITORIES = [
   AuditEventRepository,
   IdempotencyRepository,
   InboxRepository,
+  WebhookRepository,
 ];
 
 // Mongoose keeps a formatted stack trace of every query's caller (only to explain "Query was already

@@ -9,3 +9,4 @@ export * from './mongo-server';
 export * from './world';
 export * from './sockets';
 export * from './ensure-infra';
+export * from './webhook-receiver';

@@ -206,28 +206,31 @@ export class EntitlementLedger {
     else if (TERMINAL.has(after.status) && !(before?.status && TERMINAL.has(before.status)))
       key = RoutingKeys.EntitlementEnded;
     else if (before && !PUBLIC_FIELDS.some((field) => !same(before[field], after[field]))) return [];
-    const event = buildEnvelope(
-      key,
-      {
-        entitlementId: id,
-        agreementId,
-        type: after.type,
-        status: after.status,
-        opportunityId: after.opportunityId,
-        offerId: after.offerId,
-        buyerAccountId: after.buyerAccountId,
-        licenseArn: after.licenseArn,
-        productId: after.productId,
-      },
-      {
+    const payload = {
+      entitlementId: id,
+      agreementId,
+      type: after.type,
+      status: after.status,
+      opportunityId: after.opportunityId,
+      offerId: after.offerId,
+      buyerAccountId: after.buyerAccountId,
+      licenseArn: after.licenseArn,
+      productId: after.productId,
+      version: before ? before.version + 1 : 1, // what the write makes it (create: 1; replace: +1)
+    };
+    const envelope = (k: EntitlementKey | typeof RoutingKeys.EntitlementCreated) =>
+      buildEnvelope(k, payload, {
         orgId,
-        messageId: deterministicMessageId(`${id}:${cause}:${key}`),
+        messageId: deterministicMessageId(`${id}:${cause}:${k}`),
         causationId: cause,
         correlationId: agreementId,
-      },
-    );
-    if (before?.status === after.status) return [event];
-    return [{ ...event, audit: statusAudit(id, before, after.status, agreementId, cause) }];
+      });
+    const event = envelope(key);
+    // The first event the entitlement has: it is new to everyone outside (its earlier versions had no type).
+    const created = before?.status === undefined || before.type === undefined;
+    const first = created ? [envelope(RoutingKeys.EntitlementCreated)] : [];
+    if (before?.status === after.status) return [...first, event];
+    return [...first, { ...event, audit: statusAudit(id, before, after.status, agreementId, cause) }];
   }
 
   /** The audit line of a status change that has no event to carry it; its loss on a crash loses history only. */

@@ -1,7 +1,7 @@
-import { IsEnum, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, Min } from 'class-validator';
 import { EntitlementStatus, EntitlementType } from '../enums';
 
-/** Shared shape of `cppo.entitlement.{activated,updated,ended}.v1`. */
+/** Shared shape of `cppo.entitlement.{created,activated,updated,ended}.v1`. */
 export class EntitlementEventV1 {
   @IsString()
   @IsNotEmpty()
@@ -36,4 +36,10 @@ export class EntitlementEventV1 {
   @IsOptional()
   @IsString()
   productId?: string;
+
+  /** The entitlement's version after the change: a later change has a higher one (drop a lower one). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
 }

@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { MessageEnvelope } from '@cppo/contracts';
+import {
+  WebhookMessageStatus,
+  WebhookRepository,
+  type WebhookEndpoint,
+  type WebhookMessage,
+} from '@cppo/persistence';
+import { DeliveryService } from './delivery.service';
+import { EndpointDirectory } from './endpoint-directory';
+import { matches, TEST_EVENT_TYPE, webhookBody, WEBHOOK_TYPES, type BusKey } from './event-types';
+
+/**
+ * `whm_` + the event's time (8 hex seconds, 3 hex ms, so an endpoint's messages list in time order) + 24 hex
+ * of a hash of endpoint and event: the same event for the same endpoint is always the same message (and the
+ * same `webhook-id`), however often the bus delivers it.
+ */
+export function messageId(endpointId: string, eventId: string, occurredAt: Date): string {
+  const ms = occurredAt.getTime();
+  const seconds = Math.floor(ms / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  const millis = (ms % 1000).toString(16).padStart(3, '0');
+  const hash = createHash('sha256').update(`${endpointId}:${eventId}`).digest('hex').slice(0, 24);
+  return `whm_${seconds}${millis}${hash}`;
+}
+
+/**
+ * A bus event → one message per enabled endpoint of its org whose filter takes its type, stored in one
+ * round trip (a redelivered event stores nothing new) and handed to delivery.
+ */
+@Injectable()
+export class FanoutService {
+  constructor(
+    private readonly repository: WebhookRepository,
+    private readonly directory: EndpointDirectory,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  async event(envelope: MessageEnvelope): Promise<number> {
+    const type = WEBHOOK_TYPES[envelope.type as BusKey];
+    const endpoints = (await this.directory.forOrg(envelope.orgId)).filter(
+      (e) => e.enabled && e.eventTypes.some((filter) => matches(filter, type)),
+    );
+    if (!endpoints.length) return 0;
+    const body = webhookBody(envelope, type);
+    const occurredAt = new Date(envelope.occurredAt);
+    return this.store(
+      endpoints.map((endpoint) => ({
+        endpoint,
+        id: messageId(endpoint._id, envelope.messageId, occurredAt),
+      })),
+      type,
+      body,
+    );
+  }
+
+  /** A `webhook.test` message to one endpoint, now (its id is new each time). */
+  async test(endpoint: WebhookEndpoint): Promise<string> {
+    const now = new Date();
+    const id = messageId(endpoint._id, randomBytes(16).toString('hex'), now);
+    const body = JSON.stringify({
+      type: TEST_EVENT_TYPE,
+      timestamp: now.toISOString(),
+      data: { endpointId: endpoint._id, message: 'A test event from CPPO Hub: your endpoint is reachable.' },
+    });
+    await this.store([{ endpoint, id }], TEST_EVENT_TYPE, body);
+    return id;
+  }
+
+  private async store(
+    targets: { endpoint: WebhookEndpoint; id: string }[],
+    type: string,
+    body: string,
+  ): Promise<number> {
+    const now = Date.now();
+    const docs: Omit<WebhookMessage, 'createdAt'>[] = targets.map(({ endpoint, id }) => {
+      const held = this.delivery.hasRoom(endpoint._id);
+      return {
+        _id: id,
+        orgId: endpoint.orgId,
+        endpointId: endpoint._id,
+        type,
+        body,
+        status: WebhookMessageStatus.PENDING,
+        attempts: [],
+        tries: 0,
+        nextAttemptAt: new Date(now + this.delivery.firstDelayMs),
+        // held by this process (delivered from memory) unless its endpoint's queue is full: then the poller's
+        ...(held ? { leaseUntil: this.delivery.lease(now) } : {}),
+      };
+    });
+    const stored = await this.repository.insertMessages(docs);
+    this.delivery.enqueue(stored.filter((doc) => doc.leaseUntil) as WebhookMessage[]);
+    return stored.length;
+  }
+}

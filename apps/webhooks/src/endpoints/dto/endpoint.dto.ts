@@ -1,0 +1,174 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { WebhookMessageStatus, type WebhookEndpoint, type WebhookMessage } from '@cppo/persistence';
+import { PageQuery } from '@cppo/platform';
+import { EVENT_TYPES, isKnownFilter } from '../../delivery/event-types';
+
+@ValidatorConstraint({ name: 'eventTypes' })
+class EventTypeFilters implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return Array.isArray(value) && value.every((v) => typeof v === 'string' && isKnownFilter(v));
+  }
+  defaultMessage(): string {
+    return `eventTypes must be "*", event types or trailing wildcards ("entitlement.*") of: ${EVENT_TYPES.join(', ')}`;
+  }
+}
+
+/** `POST /v1/webhooks/endpoints`. */
+export class CreateEndpointDto {
+  @ApiProperty({ example: 'https://hooks.example.com/cppo', description: 'https; public addresses only' })
+  @IsString()
+  @MaxLength(2048)
+  url: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    default: ['*'],
+    example: ['entitlement.*', 'registration.completed'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @Validate(EventTypeFilters)
+  eventTypes?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+/** `PATCH /v1/webhooks/endpoints/{id}`: what is given changes. */
+export class UpdateEndpointDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @Validate(EventTypeFilters)
+  eventTypes?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class EndpointView {
+  @ApiProperty() id: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ type: [String] }) eventTypes: string[];
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty() enabled: boolean;
+  @ApiPropertyOptional({ description: 'why the hub disabled it (410 Gone, failing too long)' })
+  disabledReason?: string;
+  @ApiPropertyOptional({ description: 'its deliveries have failed since then, without a success' })
+  failingSince?: string;
+  @ApiProperty() createdAt: string;
+  @ApiPropertyOptional() updatedAt?: string;
+
+  static from(e: WebhookEndpoint): EndpointView {
+    return {
+      id: e._id,
+      url: e.url,
+      eventTypes: e.eventTypes,
+      ...(e.description ? { description: e.description } : {}),
+      enabled: e.enabled,
+      ...(e.disabledReason ? { disabledReason: e.disabledReason } : {}),
+      ...(e.failingSince ? { failingSince: new Date(e.failingSince).toISOString() } : {}),
+      createdAt: new Date(e.createdAt ?? Date.now()).toISOString(),
+      ...(e.updatedAt ? { updatedAt: new Date(e.updatedAt).toISOString() } : {}),
+    };
+  }
+}
+
+/** The answer of create: the endpoint and its secret, shown this once. */
+export class CreatedEndpointView extends EndpointView {
+  @ApiProperty({ description: 'whsec_…: shown only here and on rotation' }) secret: string;
+}
+
+export class SecretView {
+  @ApiProperty({ description: 'the new whsec_… secret; the old one signs too until overlapUntil' })
+  secret: string;
+  @ApiProperty() overlapUntil: string;
+}
+
+export class EndpointList {
+  @ApiProperty({ type: [EndpointView] }) items: EndpointView[];
+}
+
+export class AttemptView {
+  @ApiProperty() at: string;
+  @ApiPropertyOptional() statusCode?: number;
+  @ApiProperty() durationMs: number;
+  @ApiPropertyOptional() error?: string;
+}
+
+export class MessageView {
+  @ApiProperty({ description: 'the webhook-id header' }) id: string;
+  @ApiProperty() type: string;
+  @ApiProperty({ enum: WebhookMessageStatus }) status: WebhookMessageStatus;
+  @ApiProperty({ type: [AttemptView] }) attempts: AttemptView[];
+  @ApiPropertyOptional() nextAttemptAt?: string;
+  @ApiProperty() createdAt: string;
+
+  static from(m: WebhookMessage): MessageView {
+    return {
+      id: m._id,
+      type: m.type,
+      status: m.status,
+      attempts: m.attempts.map((a) => ({
+        at: new Date(a.at).toISOString(),
+        ...(a.statusCode !== undefined ? { statusCode: a.statusCode } : {}),
+        durationMs: a.durationMs,
+        ...(a.error ? { error: a.error } : {}),
+      })),
+      ...(m.nextAttemptAt && (m.status === 'PENDING' || m.status === 'FAILING')
+        ? { nextAttemptAt: new Date(m.nextAttemptAt).toISOString() }
+        : {}),
+      createdAt: new Date(m.createdAt ?? Date.now()).toISOString(),
+    };
+  }
+}
+
+export class MessagePage {
+  @ApiProperty({ type: [MessageView] }) items: MessageView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class MessageListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: WebhookMessageStatus })
+  @IsOptional()
+  @IsEnum(WebhookMessageStatus)
+  status?: WebhookMessageStatus;
+}
+
+export class AcceptedMessage {
+  @ApiProperty() messageId: string;
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { when } from '../condition';
+import {
+  WebhookEndpoint,
+  WebhookMessage,
+  WebhookMessageStatus,
+  type WebhookAttempt,
+  type WebhookSecret,
+} from '../schemas/webhook.schema';
+import { findOrgPage, findVisibleDoc, str, type Page, type PageRequest } from './query';
+import { insertNew, updateWhere } from './write';
+
+/** What a person may change on an endpoint. */
+export interface WebhookEndpointChange {
+  url?: string;
+  eventTypes?: string[];
+  description?: string;
+  enabled?: boolean;
+}
+
+/** After an attempt: the message's next state. */
+export interface WebhookAttemptOutcome {
+  status: WebhookMessageStatus;
+  tries: number;
+  nextAttemptAt?: Date;
+  /** Kept by this process until then (it retries from memory), else released to any poller. */
+  leaseUntil?: Date;
+}
+
+/** The `webhook_endpoints` and `webhook_messages` collections (written by the webhooks service only). */
+@Injectable()
+export class WebhookRepository {
+  constructor(
+    @InjectModel(WebhookEndpoint.name) private readonly endpoints: Model<WebhookEndpoint>,
+    @InjectModel(WebhookMessage.name) private readonly messages: Model<WebhookMessage>,
+  ) {}
+
+  async createEndpoint(endpoint: Omit<WebhookEndpoint, 'createdAt' | 'updatedAt'>): Promise<WebhookEndpoint> {
+    const created = await this.endpoints.create(endpoint);
+    return created.toObject();
+  }
+
+  /** An org's endpoints, oldest first (an org has a few; capped by the service). */
+  listEndpoints(orgId: string): Promise<WebhookEndpoint[]> {
+    return this.endpoints
+      .find({ orgId: str(orgId, 'orgId') })
+      .sort({ _id: 1 })
+      .lean()
+      .exec();
+  }
+
+  findEndpoint(orgId: string, id: string): Promise<WebhookEndpoint | null> {
+    return findVisibleDoc(this.endpoints, orgId, id);
+  }
+
+  /** By id alone, for the deliverer (the message it came with names the org). */
+  endpointById(id: string): Promise<WebhookEndpoint | null> {
+    return this.endpoints
+      .findOne({ _id: str(id, 'id') })
+      .lean()
+      .exec();
+  }
+
+  changeEndpoint(orgId: string, id: string, change: WebhookEndpointChange): Promise<WebhookEndpoint | null> {
+    const set: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(change)) if (value !== undefined) set[key] = value;
+    // Enabled again by a person: the hub's reason and the failing streak are over.
+    const unset = change.enabled === true ? ['disabledReason', 'failingSince'] : [];
+    return updateWhere(this.endpoints, id, when.equals('orgId', str(orgId, 'orgId')), { set, unset }, []);
+  }
+
+  /** Replaces the secrets (rotation: the new one first, the old ones with their end of overlap). */
+  replaceSecrets(orgId: string, id: string, secrets: WebhookSecret[]): Promise<WebhookEndpoint | null> {
+    return updateWhere(
+      this.endpoints,
+      id,
+      when.equals('orgId', str(orgId, 'orgId')),
+      { set: { secrets } },
+      [],
+    );
+  }
+
+  async deleteEndpoint(orgId: string, id: string): Promise<boolean> {
+    const found = await this.findEndpoint(orgId, id);
+    if (!found) return false;
+    await this.endpoints.deleteOne({ _id: str(id, 'id') }).exec();
+    return true;
+  }
+
+  /** Disabled by the hub (410 Gone, failing too long), with the reason. */
+  async disableEndpoint(id: string, reason: string): Promise<void> {
+    await this.endpoints
+      .updateOne({ _id: str(id, 'id') }, { $set: { enabled: false, disabledReason: reason } })
+      .exec();
+  }
+
+  /** The first failure after a success starts the streak; a success ends it. */
+  async setFailingSince(id: string, since: Date | undefined): Promise<void> {
+    const update = since ? { $set: { failingSince: since } } : { $unset: { failingSince: '' } };
+    await this.endpoints.updateOne({ _id: str(id, 'id') }, update).exec();
+  }
+
+  /** Stores new messages in one round trip; returns those that were new (a redelivered event's are not). */
+  async insertMessages(docs: Omit<WebhookMessage, 'createdAt'>[]): Promise<typeof docs> {
+    if (!docs.length) return [];
+    const now = new Date();
+    const taken = await insertNew(
+      this.messages,
+      docs.map((doc) => ({ ...doc, createdAt: now })),
+    );
+    return docs.filter((_, i) => !taken.has(i));
+  }
+
+  findMessage(orgId: string, id: string): Promise<WebhookMessage | null> {
+    return findVisibleDoc(this.messages, orgId, id);
+  }
+
+  listMessages(
+    orgId: string,
+    endpointId: string,
+    status: WebhookMessageStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<WebhookMessage>> {
+    return findOrgPage(this.messages, orgId, { endpointId, status }, page);
+  }
+
+  /** Writes one attempt and what follows it (the lease holder's write: unconditional). */
+  async recordAttempt(id: string, attempt: WebhookAttempt | undefined, outcome: WebhookAttemptOutcome) {
+    const set: Record<string, unknown> = { status: outcome.status, tries: outcome.tries };
+    const unset: Record<string, ''> = {};
+    if (outcome.nextAttemptAt) set['nextAttemptAt'] = outcome.nextAttemptAt;
+    else unset['nextAttemptAt'] = '';
+    if (outcome.leaseUntil) set['leaseUntil'] = outcome.leaseUntil;
+    else unset['leaseUntil'] = '';
+    await this.messages
+      .updateOne(
+        { _id: str(id, 'id') },
+        {
+          $set: set,
+          ...(Object.keys(unset).length ? { $unset: unset } : {}),
+          ...(attempt ? { $push: { attempts: attempt } } : {}),
+        },
+      )
+      .exec();
+  }
+
+  /**
+   * Messages due for an attempt that no process holds, each claimed until `leaseUntil` (a conditional write:
+   * of two pollers racing for one, one gets it).
+   */
+  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<WebhookMessage[]> {
+    const due = await this.messages
+      .find(
+        {
+          status: { $in: [WebhookMessageStatus.PENDING, WebhookMessageStatus.FAILING] },
+          nextAttemptAt: { $lte: now },
+          $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }],
+        },
+        { _id: 1 },
+      )
+      .limit(limit)
+      .lean()
+      .exec();
+    const claimed: WebhookMessage[] = [];
+    for (const { _id } of due) {
+      const taken = await updateWhere(
+        this.messages,
+        _id,
+        when.unsetOrBefore('leaseUntil', now),
+        { set: { leaseUntil } },
+        [],
+      );
+      if (taken) claimed.push(taken);
+    }
+    return claimed;
+  }
+
+  /** Sends a message again from the start of the schedule (same id), held by this process until `leaseUntil`. */
+  replayMessage(orgId: string, id: string, leaseUntil: Date): Promise<WebhookMessage | null> {
+    return updateWhere(
+      this.messages,
+      id,
+      when.equals('orgId', str(orgId, 'orgId')),
+      { set: { status: WebhookMessageStatus.PENDING, tries: 0, nextAttemptAt: new Date(), leaseUntil } },
+      [],
+    );
+  }
+}

@@ -16,7 +16,13 @@ const SECURITY_HEADERS = {
 };
 
 const offset = Number(process.env['DEV_STACK_PORT_OFFSET'] ?? 0);
-const services = { opportunity: 3001, 'offer-ingest': 3002, entitlement: 3003, metering: 3004 };
+const services = {
+  opportunity: 3001,
+  'offer-ingest': 3002,
+  entitlement: 3003,
+  metering: 3004,
+  webhooks: 3005,
+};
 const proxy = Object.fromEntries(
   Object.entries(services).map(([name, port]) => {
     const env = `CONSOLE_API_${name.replace('-', '_').toUpperCase()}`;

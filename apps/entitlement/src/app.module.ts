@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '@cppo/messaging';
-import { Entitlement, PersistenceModule } from '@cppo/persistence';
+import { BuyerRegistration, Entitlement, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { EntitlementEnv } from './config/entitlement.env';
 import { EntitlementsModule } from './entitlements/entitlements.module';
@@ -11,7 +11,10 @@ import { RegistrationsModule } from './registrations/registrations.module';
   imports: [
     PlatformModule.forRoot({ service: 'entitlement', env: EntitlementEnv }),
     PersistenceModule,
-    MessagingModule.forRoot({ service: 'entitlement', outboxModels: [Entitlement.name] }),
+    MessagingModule.forRoot({
+      service: 'entitlement',
+      outboxModels: [Entitlement.name, BuyerRegistration.name],
+    }),
     EntitlementsModule,
     RegistrationsModule,
     ReconciliationModule,

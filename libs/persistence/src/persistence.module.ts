@@ -27,6 +27,13 @@ import { OpportunityRepository } from './repositories/opportunity.repository';
 import { OrgRepository } from './repositories/org.repository';
 import { UsageRecordRepository } from './repositories/usage-record.repository';
 import { WebhookRepository } from './repositories/webhook.repository';
+import { BuyerRegistrationRepository } from './repositories/buyer-registration.repository';
+import {
+  BuyerRegistration,
+  BuyerRegistrationSchema,
+  RegistrationSettings,
+  RegistrationSettingsSchema,
+} from './schemas/buyer-registration.schema';
 import { ApiKey, ApiKeySchema } from './schemas/api-key.schema';
 import { AuditEvent, AuditEventSchema } from './schemas/audit-event.schema';
 import { Entitlement, EntitlementSchema } from './schemas/entitlement.schema';
@@ -71,6 +78,8 @@ export const SCHEMAS = [
   { name: InboxMessage.name, schema: InboxMessageSchema },
   { name: WebhookEndpoint.name, schema: WebhookEndpointSchema },
   { name: WebhookMessage.name, schema: WebhookMessageSchema },
+  { name: BuyerRegistration.name, schema: BuyerRegistrationSchema },
+  { name: RegistrationSettings.name, schema: RegistrationSettingsSchema },
 ];
 
 const REPOSITORIES = [
@@ -87,6 +96,7 @@ const REPOSITORIES = [
   IdempotencyRepository,
   InboxRepository,
   WebhookRepository,
+  BuyerRegistrationRepository,
 ];
 
 // Mongoose keeps a formatted stack trace of every query's caller (only to explain "Query was already

@@ -67,6 +67,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
       'cppo-hub-metering',
       'cppo-hub-offer-ingest',
       'cppo-hub-opportunity',
+      'cppo-hub-webhooks',
     ]);
   });
 
@@ -117,7 +118,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
       'metering/metering: no memory limits',
     ]);
     expect(planted(['podSecurityContext.runAsNonRoot=false'])).toEqual(
-      ['console', 'entitlement', 'metering', 'offer-ingest', 'opportunity'].map(
+      ['console', 'entitlement', 'metering', 'offer-ingest', 'opportunity', 'webhooks'].map(
         (name) => `${name}/${name}: runAsNonRoot is not true`,
       ),
     );
@@ -130,7 +131,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     expect(planted(['services.entitlement.pdb.enabled=false'])).toEqual([
       'entitlement: no PodDisruptionBudget',
     ]);
-    expect(planted(['containerSecurityContext.readOnlyRootFilesystem=false'])).toHaveLength(5);
+    expect(planted(['containerSecurityContext.readOnlyRootFilesystem=false'])).toHaveLength(6);
   });
 
   it('the schema check catches a field Kubernetes does not know', () => {
@@ -149,6 +150,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
       expect.arrayContaining([
         { name: 'OPPORTUNITY_URL', value: 'http://cppo-hub-opportunity:3001' },
         { name: 'METERING_URL', value: 'http://cppo-hub-metering:3004' },
+        { name: 'WEBHOOKS_URL', value: 'http://cppo-hub-webhooks:3005' },
       ]),
     );
     expect(web.spec.template.spec.securityContext).toMatchObject({ runAsUser: 101, runAsNonRoot: true });
@@ -159,6 +161,8 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     expect(own.find((m) => m.kind === 'Secret')!.stringData).toMatchObject({
       MONGO_URL: expect.stringMatching(/^mongodb:\/\//),
       RABBITMQ_URL: expect.stringMatching(/^amqp:\/\//),
+      // made at install (no cluster to keep one from here): 32 random bytes
+      WEBHOOK_SECRET_KEY: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
     });
     const existing = rendered(PRODUCTION);
     expect(existing.filter((m) => m.kind === 'Secret')).toEqual([]);
@@ -184,6 +188,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
           'offer-ingest',
           'entitlement',
           'metering',
+          'webhooks',
           'mongo',
           'rabbitmq',
         ]),

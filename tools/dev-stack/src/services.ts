@@ -4,4 +4,5 @@ export const SERVICES = [
   { name: 'offer-ingest', port: 3002 },
   { name: 'entitlement', port: 3003 },
   { name: 'metering', port: 3004 },
+  { name: 'webhooks', port: 3005 },
 ] as const;

@@ -4,11 +4,13 @@
  *   - MongoDB: MONGO_URL, else a local FerretDB whose data stays in .data/mongo between runs;
  *   - the SQS emulator with the notification queue and its DLQ;
  *   - the AWS Marketplace simulator (tools/marketplace-sim), delivering notifications to that queue;
- *   - the four services, run from source, pointed at the simulator.
+ *   - the five services, run from source, pointed at the simulator; the webhooks service's secret key is
+ *     made once and kept in .data/webhook-secret.key; a local receiver (127.0.0.1, localhost) may be a target.
  * DEV_STACK_PORT_OFFSET shifts every port (to run a second stack, or the stack's own test).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactAmqpUrl } from '@cppo/messaging';
 import { canConnect, ensureInfrastructure, startMongoServer, type MongoServer } from '@cppo/testing';
@@ -97,6 +99,10 @@ async function main(): Promise<void> {
     METERING_LATE_SCAN_MS: process.env['METERING_LATE_SCAN_MS'] ?? '15000',
     // The console's Vite proxy runs on this machine: its X-Forwarded-For names the real client.
     TRUSTED_PROXIES: process.env['TRUSTED_PROXIES'] ?? '127.0.0.1,::1',
+    // A developer's local receiver and signup page may be targets (over http).
+    WEBHOOK_ALLOWED_HOSTS: process.env['WEBHOOK_ALLOWED_HOSTS'] ?? '127.0.0.1,localhost',
+    SIGNUP_URL_HTTP_HOSTS: process.env['SIGNUP_URL_HTTP_HOSTS'] ?? '127.0.0.1,localhost',
+    WEBHOOK_SECRET_KEY: process.env['WEBHOOK_SECRET_KEY'] ?? webhookSecretKey(),
   };
   SERVICES.forEach(({ name, port }, i) => {
     startChild(name, COLORS[i], join(root, 'apps', name, 'src/main.ts'), {
@@ -137,6 +143,20 @@ async function main(): Promise<void> {
     'dev-stack',
     '  or: npm run org:create -- --name "Acme" --aws-account 123456789012 (an org and its API key)',
   );
+}
+
+/**
+ * The key that seals webhook secrets, made once and kept beside the data (a new key would make every
+ * stored secret unreadable).
+ */
+function webhookSecretKey(): string {
+  const file = join(dataDir, 'webhook-secret.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    log('dev-stack', `made the webhooks secret key (${file})`);
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 function startChild(

@@ -163,7 +163,7 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
     expect(detail.body.history.map((h: { status: string }) => h.status)).toEqual(['ACTIVE', 'CANCELLED']);
     expect(detail.body.history[1].eventId).toBeTruthy();
 
-    // Other services heard it: activated, then ended.
+    // Other services heard it: created (and activated: it was ACTIVE at once), then ended.
     const heard = await waitFor(
       () => {
         const mine = stack.published.filter((m) => m.payload['entitlementId'] === entitlement.id);
@@ -171,7 +171,8 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
       },
       { what: 'the entitlement events' },
     );
-    expect(heard[0]).toMatchObject({ type: 'cppo.entitlement.activated.v1', payload: { status: 'ACTIVE' } });
+    expect(heard[0]).toMatchObject({ type: 'cppo.entitlement.created.v1', payload: { status: 'ACTIVE' } });
+    expect(heard[1]).toMatchObject({ type: 'cppo.entitlement.activated.v1', payload: { status: 'ACTIVE' } });
     expect(heard.filter((m) => m.type === 'cppo.entitlement.activated.v1')).toHaveLength(1);
   }, 60_000);
 

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 import { AwsServiceEnv } from '@cppo/runtime';
 
 export class EntitlementEnv extends AwsServiceEnv {
@@ -14,4 +14,17 @@ export class EntitlementEnv extends AwsServiceEnv {
   @IsInt()
   @Min(100)
   ENTITLEMENT_SWEEP_MS = 30_000;
+
+  /**
+   * Hosts (comma-separated) whose signup URL may be plain http (a developer's local page); every other
+   * signup URL must be https. `npm start` sets `localhost,127.0.0.1`.
+   */
+  @IsString()
+  SIGNUP_URL_HTTP_HOSTS = '';
+
+  /** How long the token our landing hands the signup page may be redeemed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60_000)
+  REGISTRATION_TOKEN_TTL_MS = 3_600_000;
 }

@@ -18,7 +18,20 @@ export class RegistrationService {
   ) {}
 
   async register(orgId: string, token: string, tenantId: string): Promise<Entitlement> {
-    const resolved = await this.resolve(orgId, token);
+    const entitlement = await this.link(orgId, await this.resolve(orgId, token), tenantId);
+    // Not what the token resolved to: it may be another org's buyer (#25).
+    if (!entitlement)
+      throw new NotFoundException(
+        "no entitlement of this org for this token yet: AWS's notifications may not have arrived; try again shortly",
+      );
+    return entitlement;
+  }
+
+  /**
+   * Gives the entitlement in force for what ResolveCustomer answered the tenant id; null when there is none
+   * yet. 409 when the tenant is another buyer's, or the entitlement another tenant's.
+   */
+  async link(orgId: string, resolved: ResolvedCustomer, tenantId: string): Promise<Entitlement | null> {
     // By licence when AWS names one; else by the buyer's account and the product code (ResolveCustomer
     // answers a product code, which entitlements keep from the licence event: not the product id).
     const key = resolved.licenseArn
@@ -31,11 +44,7 @@ export class RegistrationService {
         'token: AWS resolved it to neither a licence nor a customer account and product',
       ]);
     const entitlement = await this.lookup.inForce(orgId, key);
-    // Not what the token resolved to: it may be another org's buyer (#25).
-    if (!entitlement)
-      throw new NotFoundException(
-        "no entitlement of this org for this token yet: AWS's notifications may not have arrived; try again shortly",
-      );
+    if (!entitlement) return null;
     if (entitlement.tenantId === tenantId) return entitlement; // registered already
     // One tenant is one buyer: its id on another buyer's entitlement is refused (a renewal or a replacement
     // of the same buyer carries the registration over by itself).
@@ -53,13 +62,13 @@ export class RegistrationService {
   }
 
   /** ResolveCustomer as the org's account; AWS refusing the token is the caller's 400. */
-  private async resolve(orgId: string, token: string): Promise<ResolvedCustomer> {
+  async resolve(orgId: string, token: string): Promise<ResolvedCustomer> {
     try {
       return await this.metering.resolveCustomer(orgId, token);
     } catch (error) {
       if (classifyAwsError(error) !== 'client') throw error;
       const e = error as Error;
-      throw new BadRequestException([`token: AWS refused it (${e.name}: ${e.message})`]);
+      throw new BadRequestException([`token: AWS refused it (${e.name}: ${e.message})`], { cause: error });
     }
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import type { MessageEnvelope } from '@cppo/contracts';
 import {
@@ -18,7 +19,7 @@ import {
 import { ISV, OTHER_ISV, sendMessages } from '@cppo/testing';
 import { createSqsClient } from '@cppo/marketplace';
 
-type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering';
+type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks';
 
 /** The services as processes, the simulator and the SQS emulator: only public interfaces in between. */
 export interface Stack {
@@ -78,13 +79,20 @@ export async function startStack(): Promise<Stack> {
       SQS_WAIT_TIME_SECONDS: '1',
       INGEST_CONCURRENCY: '2',
     },
-    entitlement: { ENTITLEMENT_SWEEP_MS: '1000' },
+    entitlement: { ENTITLEMENT_SWEEP_MS: '1000', SIGNUP_URL_HTTP_HOSTS: '127.0.0.1' },
     metering: {
       METERING_INTERVAL_MS: '200',
       METERING_SETTLE_MS: '0',
       METERING_LATE_SCAN_MS: '1000',
       METERING_RETRY_MIN_MS: '50',
       METERING_LEASE_MS: '2000', // a SIGKILLed reporter's claims are taken over soon
+    },
+    webhooks: {
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+      // as npm start: a local receiver may be the target
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost',
+      WEBHOOK_RETRY_SCHEDULE: '0,200ms,200ms,200ms',
+      WEBHOOK_POLL_MS: '500',
     },
   };
   const names = Object.keys(settings) as ServiceName[];

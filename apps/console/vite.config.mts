@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { defineConfig } from 'vite';
 
 /**
- * The console and the four APIs on one origin: `/api/<service>/…` is proxied to the service. Targets come
+ * The console and the five APIs on one origin: `/api/<service>/…` is proxied to the service. Targets come
  * from CONSOLE_API_<SERVICE> (e.g. CONSOLE_API_OPPORTUNITY=http://127.0.0.1:3001), else `npm start`'s
  * ports shifted by DEV_STACK_PORT_OFFSET.
  */

@@ -8,6 +8,7 @@ import { Opportunities } from './pages/opportunities/Opportunities';
 import { Quarantine } from './pages/quarantine/Quarantine';
 import { Settings } from './pages/settings/Settings';
 import { SignIn } from './pages/sign-in/SignIn';
+import { Webhooks } from './pages/webhooks/Webhooks';
 
 /** Hash routes, so the static bundle needs no server-side routing: #/opportunities, #/opportunities/<id>. */
 function useRoute(): string {
@@ -40,6 +41,7 @@ export function App() {
           <a href="#/entitlements">Entitlements</a>
           <a href="#/metering-reports">Metering reports</a>
           <a href="#/quarantine">Quarantine</a>
+          <a href="#/webhooks">Webhooks</a>
           <a href="#/settings">Settings</a>
         </nav>
         <button
@@ -61,6 +63,8 @@ export function App() {
           <MeteringReports />
         ) : route === '/quarantine' ? (
           <Quarantine />
+        ) : route === '/webhooks' ? (
+          <Webhooks />
         ) : route === '/settings' ? (
           <Settings />
         ) : opportunity ? (

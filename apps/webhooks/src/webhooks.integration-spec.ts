@@ -125,6 +125,41 @@ describe('webhooks: signed deliveries, retries, filters, the SSRF guard (RabbitM
     ]);
   });
 
+  it('entitlement.activated waits for the licence and the offer: once per entitlement, complete', async () => {
+    await create('/activation', { eventTypes: ['entitlement.*'] });
+    const bare = {
+      ...activated('ent_6b11744918f0000aaaaaaaaaaaaaaaaaaaa'),
+      licenseArn: undefined,
+      offerId: undefined,
+    };
+    await publish(RoutingKeys.EntitlementActivated, bare); // AWS's licence event not in yet
+    await publish(RoutingKeys.EntitlementUpdated, {
+      ...bare,
+      licenseArn: 'arn:aws:license-manager::1:license:l-1',
+      version: 3,
+    });
+    const complete = { ...activated('ent_6b11744918f0000aaaaaaaaaaaaaaaaaaaa'), version: 4 };
+    await publish(RoutingKeys.EntitlementUpdated, complete); // now the offer is linked too
+    await publish(RoutingKeys.EntitlementUpdated, { ...complete, version: 5 });
+    const types = () =>
+      at('/activation').map((r) => JSON.parse(r.body) as { type: string; data: { version: number } });
+    await waitFor(() => (types().length >= 5 ? true : undefined), { what: 'five deliveries' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const activations = types().filter((t) => t.type === 'entitlement.activated');
+    expect(activations).toHaveLength(1);
+    expect(activations[0].data).toMatchObject({
+      licenseArn: expect.any(String),
+      offerId: 'off_1',
+      version: 4,
+    });
+    expect(
+      types()
+        .filter((t) => t.type === 'entitlement.updated')
+        .map((t) => t.data.version)
+        .sort(),
+    ).toEqual([2, 3, 4, 5]);
+  });
+
   it('503 twice, then 2xx: three attempts with the same webhook-id and new timestamps', async () => {
     // Retry-After: 1 is honoured (the schedule says 150 ms), so the timestamps (seconds) differ too
     receiver.answer('/flaky', { status: 503, retryAfter: '1' }, { status: 503, retryAfter: '1' });
@@ -304,7 +339,14 @@ describe('webhooks: signed deliveries, retries, filters, the SSRF guard (RabbitM
     await create('/fast');
     const sent = Date.now();
     for (let i = 0; i < 20; i++)
-      await publish(RoutingKeys.EntitlementUpdated, { ...activated(`ent-hang-${i}`), status: 'ACTIVE' });
+      await publish(RoutingKeys.MeteringReported, {
+        reportId: `mr-hang-${i}`,
+        entitlementId: `ent-hang-${i}`,
+        dimension: 'api_calls',
+        hour: '2026-12-03T10:00:00.000Z',
+        quantity: i,
+        status: 'REPORTED',
+      });
     const fast = await waitFor(() => (at('/fast').length === 20 ? at('/fast') : undefined), {
       what: '20 at /fast',
       timeoutMs: 10_000,

@@ -4,3 +4,4 @@ export type { LegalDocument, OpportunityTerms } from './opportunity/opportunity-
 export * from './opportunity/opportunity.rules';
 export * from './enums';
 export * from './time';
+export * from './webhook-types';

@@ -40,3 +40,4 @@ export * from './changeset/failed.v1';
 export * from './changeset/cancelled.v1';
 export * from './aws/notification.types';
 export * from './aws/notification.parser';
+export * from './webhook-types';

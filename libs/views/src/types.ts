@@ -204,3 +204,39 @@ export interface AwsConnectionJson {
   ok: boolean;
   checks: AwsCheckJson[];
 }
+
+/** A webhook endpoint (`GET /v1/webhooks/endpoints`); `secret` only in the answers of create and rotate. */
+export interface WebhookEndpointJson {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  description?: string;
+  enabled: boolean;
+  disabledReason?: string;
+  failingSince?: string;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+export interface WebhookAttemptJson {
+  at: string;
+  statusCode?: number;
+  durationMs: number;
+  error?: string;
+}
+
+/** One event for one endpoint (`GET /v1/webhooks/endpoints/{id}/messages`); `id` is the webhook-id. */
+export interface WebhookMessageJson {
+  id: string;
+  type: string;
+  status: 'PENDING' | 'DELIVERED' | 'FAILING' | 'GAVE_UP';
+  attempts: WebhookAttemptJson[];
+  nextAttemptAt?: string;
+  createdAt: string;
+}
+
+/** `GET /v1/registrations/settings`. */
+export interface RegistrationSettingsJson {
+  signupUrl?: string;
+  landingPath: string;
+}

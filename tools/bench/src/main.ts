@@ -2,7 +2,8 @@
  * `npm run bench` runs every suite into one table; `npm run bench -- <suite> [options]` one of them. Suites: `ingest` (offer-ingest throughput next to the raw SQS rate),
  * `latency` (notification → entitlement ACTIVE next to raw RabbitMQ latency) and `metering` (usage intake
  * next to a raw insertMany; reporting 10,000 entitlement-hours next to raw BatchMeterUsage calls) and `hostile`
- * (refusing hostile bodies next to a small invalid one; health latency meanwhile). Each figure is printed next
+ * (refusing hostile bodies next to a small invalid one; health latency meanwhile) and `webhooks` (signed
+ * deliveries/s and bus → receiver latency next to a raw signed fetch loop). Each figure is printed next
  * to a baseline measured in the same run. `MONGO_URL=…` measures against another MongoDB-compatible server.
  */
 import os from 'node:os';
@@ -14,10 +15,11 @@ import { hostileSuite } from './hostile';
 import { ingestSuite } from './ingest';
 import { latencySuite } from './latency';
 import { meteringSuite } from './metering';
+import { webhooksSuite } from './webhooks';
 
-const SUITES = ['ingest', 'latency', 'metering', 'hostile'];
+const SUITES = ['ingest', 'latency', 'metering', 'hostile', 'webhooks'];
 const USAGE =
-  'usage: npm run bench                      (every suite, one table)\n       npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n       npm run bench -- hostile\n';
+  'usage: npm run bench                      (every suite, one table)\n       npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n       npm run bench -- hostile\n       npm run bench -- webhooks [--count 2000]\n';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -51,7 +53,9 @@ async function main(): Promise<void> {
         ? meteringSuite(ctx, Number(values.count ?? 20_000))
         : suite === 'hostile'
           ? hostileSuite(ctx)
-          : latencySuite(ctx, Number(values.seconds), Number(values.rate));
+          : suite === 'webhooks'
+            ? webhooksSuite(ctx, Number(values.count ?? 2000))
+            : latencySuite(ctx, Number(values.seconds), Number(values.rate));
   try {
     const started = Date.now();
     const rows: Row[] = [];

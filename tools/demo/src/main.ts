@@ -4,7 +4,8 @@
  * DEV_STACK_PORT_OFFSET and DEV_STACK_DATA_DIR as for `npm start`; CPPO_API_KEY to use a key of your own.
  */
 import { join } from 'node:path';
-import { ISV } from '@cppo/testing';
+import { Webhook } from 'standardwebhooks';
+import { ISV, startWebhookReceiver, type WebhookReceiver } from '@cppo/testing';
 import { SERVICES } from '@cppo/dev-stack';
 import type { AwsConnectionJson } from '@cppo/views/types';
 import { demoApiKey } from './org';
@@ -53,6 +54,7 @@ async function main(): Promise<number> {
     }));
 
   await printAwsConnection(urls.opportunity, apiKey);
+  const hooks = await listenForWebhooks(urls.webhooks, apiKey);
 
   const stepStarted = new Map<number, number>();
   const result = await playStory(
@@ -70,12 +72,65 @@ async function main(): Promise<number> {
     },
   );
   printChain(result);
+  await hooks.print();
   out();
   out(`done in ${((Date.now() - started) / 1000).toFixed(0)} s. Every step above went through the services'`);
   out(
     `HTTP APIs (OpenAPI at ${urls.opportunity}/docs and the others' /docs) and the simulator's scenario API.`,
   );
   return 0;
+}
+
+/**
+ * A local receiver registered as a webhook endpoint of the demo org for the story's length: afterwards the
+ * webhooks it got, each verified with the endpoint's secret, and the endpoint deleted again.
+ */
+async function listenForWebhooks(webhooksUrl: string, apiKey: string): Promise<{ print(): Promise<void> }> {
+  const receiver: WebhookReceiver = await startWebhookReceiver();
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(`${webhooksUrl}/v1/webhooks/endpoints${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    });
+  const created = await call('', {
+    method: 'POST',
+    body: JSON.stringify({ url: `${receiver.url}/demo`, description: 'npm run demo (removed when it ends)' }),
+  });
+  if (created.status !== 201) {
+    out(`webhooks: could not register a local receiver (${created.status}: ${await created.text()})`);
+    await receiver.close();
+    return { print: async () => undefined };
+  }
+  const endpoint = (await created.json()) as { id: string; secret: string };
+  out(`Webhooks: a local receiver at ${receiver.url}/demo is registered for every event type.`);
+  out();
+  return {
+    async print() {
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // the last events' deliveries
+      await call(`/${endpoint.id}`, { method: 'DELETE' });
+      await receiver.close();
+      out();
+      out(`Webhooks received (${receiver.received.length}), each verified with the endpoint's secret:`);
+      table(
+        ['type', 'webhook-id', 'signature', 'about'],
+        receiver.received.map((r) => {
+          let event: { type?: string; data?: Record<string, unknown> } = {};
+          let verified = 'INVALID';
+          try {
+            event = new Webhook(endpoint.secret).verify(r.body, r.headers) as typeof event;
+            verified = 'verified';
+          } catch {
+            event = JSON.parse(r.body) as typeof event;
+          }
+          const d = event.data ?? {};
+          const about = ['entitlementId', 'opportunityId', 'offerId', 'reportId', 'agreementId']
+            .map((k) => d[k])
+            .find((v) => typeof v === 'string');
+          return [event.type ?? '?', r.headers['webhook-id'] ?? '', verified, String(about ?? '')];
+        }),
+      );
+    },
+  };
 }
 
 /** "Check my AWS connection" (GET /v1/aws/connection) for the demo's org, before the story. */

@@ -9,7 +9,7 @@
 import { BUYER, fullOpportunity, PARTNER } from '@cppo/testing';
 import type { HourlyUsageJson } from '@cppo/views/types';
 
-export type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering';
+export type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks';
 export const STEPS = [
   'opportunity',
   'partner-offer',

@@ -35,7 +35,7 @@ describe('service images, assembled as the Dockerfile does (no Docker engine nee
     await deleteTopology(exchange, serviceQueues(prefixes));
   });
 
-  it.each(['opportunity', 'offer-ingest', 'entitlement', 'metering'])(
+  it.each(['opportunity', 'offer-ingest', 'entitlement', 'metering', 'webhooks'])(
     '%s: installs only its own dependencies from the lockfile, boots to ready and serves /docs',
     async (app) => {
       const built = run(process.execPath, [join(ROOT, 'tools/build/build-app.js'), app]);
@@ -84,6 +84,7 @@ describe('service images, assembled as the Dockerfile does (no Docker engine nee
             AWS_SECRET_ACCESS_KEY: 'image',
             SQS_QUEUE_URL: sqs.queueUrl('notifications'),
             SQS_ENDPOINT: sqs.endpoint,
+            WEBHOOK_SECRET_KEY: 'a'.repeat(64),
           },
         });
         let log = '';

@@ -98,6 +98,16 @@ describe('npm start (dev stack)', () => {
       expect(shown.match(/ REPORTED +[0-9a-f-]{36}/g)).toHaveLength(4); // table rows with AWS record ids
       expect(shown).toMatch(/entitlement \(CPPO\)\s+ent_\w+\s+CANCELLED/);
       expect(shown).toContain('wholesale value of the overage: 17.50 USD');
+      // the webhooks a local receiver got during the story, each verified with its endpoint's secret
+      expect(shown).toMatch(/Webhooks received \(\d+\)/);
+      for (const type of [
+        'opportunity.published',
+        'offer.released',
+        'entitlement.activated',
+        'entitlement.ended',
+      ])
+        expect(shown).toMatch(new RegExp(`${type.replace('.', '\\.')}\\s+whm_\\w+\\s+verified`));
+      expect(shown).not.toContain('INVALID');
 
       // A key sent where keys do not go (the query string) is refused, and the log never shows it (#25).
       const key = readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { startStack, type Stack } from './testing/stack';
 import {
   BUYER,
@@ -14,6 +15,8 @@ import {
   PRODUCT,
   startConsoleDevServer,
   startProcess,
+  startWebhookReceiver,
+  waitFor,
   waitForHttp,
   type ManagedProcess,
 } from '@cppo/testing';
@@ -29,7 +32,7 @@ const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).t
  * opportunity with every field, watch it turn ACTIVE, the partner's offer and the buyer's acceptance
  * appear on the chain page, then usage and its overage.
  */
-describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)', () => {
+describe('console in Chromium (five services, simulator, SQS, RabbitMQ, Mongo)', () => {
   let stack: Stack;
   let vite: ManagedProcess & { origin: string };
   let browser: Browser;
@@ -259,6 +262,45 @@ describe('console in Chromium (four services, simulator, SQS, RabbitMQ, Mongo)',
     }
   }, 60_000);
 
+  it('webhooks: add an endpoint (its secret shown once), send a test, see it delivered; the signup URL is saved', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      const form = page.getByRole('form', { name: 'New endpoint' });
+      await form.getByLabel('URL').fill(`${receiver.url}/console`);
+      await form.getByLabel('Description').fill('our CRM');
+      await form.getByLabel('entitlement.*').check();
+      await form.getByLabel('webhook.test').check();
+      await form.getByRole('button', { name: 'Add endpoint' }).click();
+      const shown = page.getByRole('status').filter({ hasText: 'shown this once' });
+      const secret = (await shown.locator('code').textContent({ timeout: 5000 })) ?? '';
+      expect(secret).toMatch(/^whsec_/);
+      const row = page.getByRole('row').filter({ hasText: `${receiver.url}/console` });
+      await expectText(row, 'entitlement.*, webhook.test');
+      await row.getByRole('button', { name: 'Send test' }).click();
+      await row.getByRole('button', { name: 'Messages' }).click();
+      const got = await waitFor(() => receiver.received[0], { what: 'the test event' });
+      expect(new Webhook(secret).verify(got.body, got.headers)).toMatchObject({ type: 'webhook.test' });
+      await page.reload(); // the list again, with the delivery
+      await page
+        .getByRole('row')
+        .filter({ hasText: `${receiver.url}/console` })
+        .getByRole('button', { name: 'Messages' })
+        .click();
+      await expectText(page.getByRole('table').last(), 'DELIVERED');
+      await shot('webhooks');
+      await page.getByRole('link', { name: 'Settings' }).click();
+      const signup = page.getByRole('form', { name: 'Signup URL' });
+      await signup.getByLabel('Signup URL').fill(`${receiver.url}/signup`);
+      await signup.getByRole('button', { name: 'Save' }).click();
+      await expectText(page.getByRole('status').filter({ hasText: 'Saved' }), 'Saved.');
+      const saved = await stack.call('entitlement', '/v1/registrations/settings');
+      expect(saved.body.signupUrl).toBe(`${receiver.url}/signup`);
+    } finally {
+      await receiver.close();
+    }
+  }, 60_000);
+
   it('no layout shift while the chain page loads and refreshes its data', async () => {
     await page.goto(`${origin}/#/opportunities`);
     await page.goto(opportunityUrl);
@@ -381,6 +423,7 @@ async function startConsoleContainerConfig(
     OFFER_INGEST_URL: urls['offer-ingest'],
     ENTITLEMENT_URL: urls.entitlement,
     METERING_URL: urls.metering,
+    WEBHOOKS_URL: urls.webhooks,
   };
   const template = readFileSync(join(ROOT, 'apps/console/nginx/default.conf.template'), 'utf8');
   const rendered = spawnSync(

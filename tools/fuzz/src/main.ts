@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --examples N] [--only opportunity,metering]`: the four services as processes (against
+ * `npm run fuzz [-- --examples N] [--only opportunity,metering]`: the five services as processes (against
  * the simulator, the SQS emulator and the Mongo provider), each fuzzed by schemathesis from its own OpenAPI
  * document with a valid API key. A service fails on any 5xx, any response that breaks its documented
  * schema, and any schema-valid request refused (tools/fuzz/schemathesis.toml lists the operations whose
@@ -26,7 +26,7 @@ import {
   type ServiceProcess,
 } from '@cppo/testing';
 
-const SERVICES = ['opportunity', 'offer-ingest', 'entitlement', 'metering'] as const;
+const SERVICES = ['opportunity', 'offer-ingest', 'entitlement', 'metering', 'webhooks'] as const;
 const log = (line: string) => process.stderr.write(`[fuzz] ${line}\n`);
 
 /** The schemathesis CLI: $SCHEMATHESIS, else the pinned one `tools/infra/up.sh fuzzer` installs. */
@@ -72,6 +72,7 @@ async function main(): Promise<number> {
     RATE_LIMIT_PER_KEY: '100000000',
     SQS_QUEUE_URL: sqs.queueUrl('notifications'),
     SQS_ENDPOINT: sqs.endpoint,
+    WEBHOOK_SECRET_KEY: 'f'.repeat(64),
   };
   const services: ServiceProcess[] = [];
   const prefixes = only.map((app) => uniqueName(`fuzz-${app}`));

@@ -1,4 +1,10 @@
-import { RoutingKeys, type MessageEnvelope, type RoutingKey } from '@cppo/contracts';
+import {
+  RoutingKeys,
+  WEBHOOK_EVENT_TYPES,
+  type MessageEnvelope,
+  type RoutingKey,
+  type WebhookEventType,
+} from '@cppo/contracts';
 
 /** The bus events that become webhooks, and the webhook type each becomes (docs/api.md lists their data). */
 export const WEBHOOK_TYPES = {
@@ -16,15 +22,15 @@ export const WEBHOOK_TYPES = {
   [RoutingKeys.MeteringReported]: 'metering.report.reported',
   [RoutingKeys.MeteringFailed]: 'metering.report.flagged',
   [RoutingKeys.AgreementNotice]: 'agreement.notice',
-} as const satisfies Partial<Record<RoutingKey, string>>;
+} as const satisfies Partial<Record<RoutingKey, WebhookEventType>>;
 
 export type BusKey = keyof typeof WEBHOOK_TYPES;
 export const WEBHOOK_SUBSCRIPTIONS = Object.keys(WEBHOOK_TYPES) as BusKey[];
 
-export const TEST_EVENT_TYPE = 'webhook.test';
+export const TEST_EVENT_TYPE: WebhookEventType = 'webhook.test';
 
 /** Every type an endpoint may ask for. */
-export const EVENT_TYPES: readonly string[] = [...Object.values(WEBHOOK_TYPES), TEST_EVENT_TYPE];
+export const EVENT_TYPES: readonly string[] = WEBHOOK_EVENT_TYPES;
 
 /**
  * Whether `filter` (an exact type, a trailing wildcard `entitlement.*`, or `*`) names at least one type:
@@ -38,6 +44,48 @@ export function matches(filter: string, type: string): boolean {
   if (filter === '*') return true;
   if (filter.endsWith('.*')) return type.startsWith(filter.slice(0, -1));
   return filter === type;
+}
+
+/** One webhook a bus event makes: its type, and what makes its message unique per endpoint. */
+export interface PlannedWebhook {
+  type: WebhookEventType;
+  /** With the endpoint id, the message's identity: the same key again is the same message. */
+  key: string;
+  /** When it happened (orders an endpoint's messages). */
+  at: Date;
+}
+
+/** `ent_<8 hex seconds><3 hex ms>…` → when the entitlement was made; undefined for any other id. */
+function createdAtOfId(id: unknown): Date | undefined {
+  const match = typeof id === 'string' ? /^[a-z]+_([0-9a-f]{8})([0-9a-f]{3})/.exec(id) : null;
+  return match ? new Date(parseInt(match[1], 16) * 1000 + parseInt(match[2], 16)) : undefined;
+}
+
+/**
+ * The webhooks a bus event makes. One each, of its type — except for entitlements: `entitlement.activated`
+ * is sent once per entitlement, when it is ACTIVE **and** its licence (and, for a CPPO, the partner's offer)
+ * is known, so a receiver can provision with the licence ARN at hand. AWS's licence and offer events may
+ * come after the agreement's: until then the entitlement's changes go out as `entitlement.updated`, and the
+ * first change that completes it (activated or updated on the bus) makes the one `entitlement.activated`
+ * (keyed by the entitlement: later ones are the same message).
+ */
+export function planWebhooks(envelope: MessageEnvelope): PlannedWebhook[] {
+  const type = WEBHOOK_TYPES[envelope.type as BusKey];
+  const at = new Date(envelope.occurredAt);
+  if (type !== 'entitlement.activated' && type !== 'entitlement.updated')
+    return [{ type, key: envelope.messageId, at }];
+  const p = envelope.payload as Record<string, unknown>;
+  const complete = p['status'] === 'ACTIVE' && !!p['licenseArn'] && (p['type'] !== 'CPPO' || !!p['offerId']);
+  const planned: PlannedWebhook[] = [];
+  if (type === 'entitlement.updated' || !complete)
+    planned.push({ type: 'entitlement.updated', key: envelope.messageId, at });
+  if (complete)
+    planned.push({
+      type: 'entitlement.activated',
+      key: `${String(p['entitlementId'])}:activated`,
+      at: createdAtOfId(p['entitlementId']) ?? new Date(0),
+    });
+  return planned;
 }
 
 /** The webhook body of a bus event: `{ type, timestamp, data }`, `data` carrying the entity's `version`. */

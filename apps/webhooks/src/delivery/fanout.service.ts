@@ -9,20 +9,20 @@ import {
 } from '@cppo/persistence';
 import { DeliveryService } from './delivery.service';
 import { EndpointDirectory } from './endpoint-directory';
-import { matches, TEST_EVENT_TYPE, webhookBody, WEBHOOK_TYPES, type BusKey } from './event-types';
+import { matches, planWebhooks, TEST_EVENT_TYPE, webhookBody } from './event-types';
 
 /**
  * `whm_` + the event's time (8 hex seconds, 3 hex ms, so an endpoint's messages list in time order) + 24 hex
- * of a hash of endpoint and event: the same event for the same endpoint is always the same message (and the
- * same `webhook-id`), however often the bus delivers it.
+ * of a hash of endpoint and key (the bus event's id, see planWebhooks): the same event for the same endpoint
+ * is always the same message (and the same `webhook-id`), however often the bus delivers it.
  */
-export function messageId(endpointId: string, eventId: string, occurredAt: Date): string {
+export function messageId(endpointId: string, key: string, occurredAt: Date): string {
   const ms = occurredAt.getTime();
   const seconds = Math.floor(ms / 1000)
     .toString(16)
     .padStart(8, '0');
   const millis = (ms % 1000).toString(16).padStart(3, '0');
-  const hash = createHash('sha256').update(`${endpointId}:${eventId}`).digest('hex').slice(0, 24);
+  const hash = createHash('sha256').update(`${endpointId}:${key}`).digest('hex').slice(0, 24);
   return `whm_${seconds}${millis}${hash}`;
 }
 
@@ -39,21 +39,18 @@ export class FanoutService {
   ) {}
 
   async event(envelope: MessageEnvelope): Promise<number> {
-    const type = WEBHOOK_TYPES[envelope.type as BusKey];
-    const endpoints = (await this.directory.forOrg(envelope.orgId)).filter(
-      (e) => e.enabled && e.eventTypes.some((filter) => matches(filter, type)),
-    );
-    if (!endpoints.length) return 0;
-    const body = webhookBody(envelope, type);
-    const occurredAt = new Date(envelope.occurredAt);
-    return this.store(
-      endpoints.map((endpoint) => ({
-        endpoint,
-        id: messageId(endpoint._id, envelope.messageId, occurredAt),
-      })),
-      type,
-      body,
-    );
+    const all = await this.directory.forOrg(envelope.orgId);
+    let stored = 0;
+    for (const { type, key, at } of planWebhooks(envelope)) {
+      const endpoints = all.filter((e) => e.enabled && e.eventTypes.some((filter) => matches(filter, type)));
+      if (!endpoints.length) continue;
+      stored += await this.store(
+        endpoints.map((endpoint) => ({ endpoint, id: messageId(endpoint._id, key, at) })),
+        type,
+        webhookBody(envelope, type),
+      );
+    }
+    return stored;
   }
 
   /** A `webhook.test` message to one endpoint, now (its id is new each time). */

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import type { RegistrationSettingsJson } from '@cppo/views/types';
 
 /** `PUT /v1/registrations/settings`. */
 export class RegistrationSettingsDto {
@@ -16,7 +17,7 @@ export class RegistrationSettingsDto {
   signupUrl: string;
 }
 
-export class RegistrationSettingsView {
+export class RegistrationSettingsView implements RegistrationSettingsJson {
   @ApiPropertyOptional({ description: "the ISV's signup page the buyer is sent on to" }) signupUrl?: string;
   @ApiProperty({
     description:

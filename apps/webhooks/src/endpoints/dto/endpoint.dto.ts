@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { WebhookMessageStatus, type WebhookEndpoint, type WebhookMessage } from '@cppo/persistence';
 import { PageQuery } from '@cppo/platform';
+import type { WebhookEndpointJson, WebhookMessageJson } from '@cppo/views/types';
 import { EVENT_TYPES, isKnownFilter } from '../../delivery/event-types';
 
 @ValidatorConstraint({ name: 'eventTypes' })
@@ -80,7 +81,7 @@ export class UpdateEndpointDto {
   enabled?: boolean;
 }
 
-export class EndpointView {
+export class EndpointView implements WebhookEndpointJson {
   @ApiProperty() id: string;
   @ApiProperty() url: string;
   @ApiProperty({ type: [String] }) eventTypes: string[];
@@ -130,7 +131,7 @@ export class AttemptView {
   @ApiPropertyOptional() error?: string;
 }
 
-export class MessageView {
+export class MessageView implements WebhookMessageJson {
   @ApiProperty({ description: 'the webhook-id header' }) id: string;
   @ApiProperty() type: string;
   @ApiProperty({ enum: WebhookMessageStatus }) status: WebhookMessageStatus;

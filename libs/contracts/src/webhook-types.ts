@@ -1,0 +1,23 @@
+/**
+ * The webhook event types the webhooks service sends (docs/api.md, "webhooks"): what an endpoint's filter
+ * names. Plain strings, for the service and the console alike.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'opportunity.created',
+  'opportunity.published',
+  'opportunity.failed',
+  'opportunity.restricted',
+  'opportunity.expired',
+  'offer.released',
+  'entitlement.created',
+  'entitlement.activated',
+  'entitlement.updated',
+  'entitlement.ended',
+  'registration.completed',
+  'metering.report.reported',
+  'metering.report.flagged',
+  'agreement.notice',
+  'webhook.test',
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -11,6 +11,17 @@ export class WebhooksEnv extends BaseEnv {
   override PORT = 3005;
 
   /**
+   * Bus events in flight (unacknowledged) at once: each mostly waits for the shared insert of the messages
+   * events make (a group commit), so more in flight means bigger batches (the webhooks bench: 816 deliveries/s
+   * at 200, about 540 at the common default of 20).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  override RABBITMQ_PREFETCH = 200;
+
+  /**
    * The key that encrypts endpoints' signing secrets at rest (AES-256-GCM): 32 bytes, base64 or hex.
    * Required: without it no secret could be read back. `npm start` makes one and keeps it.
    */

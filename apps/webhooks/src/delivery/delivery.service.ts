@@ -11,10 +11,11 @@ import {
   WebhookMessageStatus,
   WebhookRepository,
   type WebhookAttempt,
+  type WebhookAttemptOutcome,
   type WebhookEndpoint,
   type WebhookMessage,
 } from '@cppo/persistence';
-import { PeriodicTask } from '@cppo/runtime';
+import { GroupCommit, PeriodicTask } from '@cppo/runtime';
 import { WebhooksEnv } from '../config/webhooks.env';
 import { EndpointDirectory } from './endpoint-directory';
 import { nextAttemptDelay, parseDuration, parseSchedule } from './retry-schedule';
@@ -61,6 +62,11 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly sender: WebhookSender;
   private readonly poller: PeriodicTask;
   private stopping = false;
+  /** Attempt outcomes, written together when several finish while a write is in flight. */
+  private readonly outcomes: GroupCommit<
+    Parameters<WebhookRepository['recordAttempts']>[0][number],
+    undefined
+  >;
 
   constructor(
     private readonly messages: WebhookRepository,
@@ -73,6 +79,12 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     this.leaseMs = env.WEBHOOK_TIMEOUT_MS + 30_000;
     this.guard = new TargetGuard(env.WEBHOOK_ALLOWED_HOSTS);
     this.sender = new WebhookSender(this.guard, env.WEBHOOK_TIMEOUT_MS);
+    // At most 50 per update command: FerretDB (SQLite) keeps a pooled connection per statement of an update
+    // command until the command ends, and one of more statements than its pool (100) never ends.
+    this.outcomes = new GroupCommit(async (entries) => {
+      await this.messages.recordAttempts(entries);
+      return entries.map(() => undefined);
+    }, 50);
     this.poller = new PeriodicTask({
       name: 'webhook-retries',
       everyMs: env.WEBHOOK_POLL_MS,
@@ -141,27 +153,34 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     while (queue.running < this.env.WEBHOOK_ENDPOINT_CONCURRENCY && queue.waiting.length) {
       const message = queue.waiting.shift() as WebhookMessage;
       queue.running++;
-      const work = this.attempt(message)
+      let released = false;
+      // The slot is the endpoint's for the request only: writing the outcome happens after it is free.
+      const release = () => {
+        if (released) return;
+        released = true;
+        queue.running--;
+        if (!queue.running && !queue.waiting.length) this.queues.delete(endpointId);
+        else this.pump(endpointId, queue);
+      };
+      const work = this.attempt(message, release)
         .catch((error: Error) => this.logger.error(`message ${message._id}: ${error.message}`))
         .finally(() => {
           this.inFlight.delete(work);
-          queue.running--;
-          if (!queue.running && !queue.waiting.length) this.queues.delete(endpointId);
-          else this.pump(endpointId, queue);
+          release();
         });
       this.inFlight.add(work);
     }
   }
 
   /** One attempt of one message, its outcome written (and the endpoint's, when it must be disabled). */
-  private async attempt(message: WebhookMessage): Promise<void> {
+  private async attempt(message: WebhookMessage, sent: () => void): Promise<void> {
     const endpoint = await this.directory.byIdOf(message.endpointId);
     const at = new Date();
     if (!endpoint || !endpoint.enabled) {
       const why = endpoint
         ? `endpoint disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`
         : 'endpoint deleted';
-      await this.messages.recordAttempt(
+      await this.record(
         message._id,
         { at, durationMs: 0, error: `not sent: ${why}` },
         { status: WebhookMessageStatus.GAVE_UP, tries: message.tries },
@@ -169,6 +188,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     const result = await this.send(endpoint, message);
+    sent();
     if (this.stopping) return; // aborted, or answered as we stop: left to the lease
     const attempt: WebhookAttempt = {
       at,
@@ -180,7 +200,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
     attempts.inc({ outcome: ok ? 'delivered' : 'failed' });
     if (ok) {
-      await this.messages.recordAttempt(message._id, attempt, {
+      await this.record(message._id, attempt, {
         status: WebhookMessageStatus.DELIVERED,
         tries: message.tries,
       });
@@ -188,7 +208,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     if (result.statusCode === 410) {
-      await this.messages.recordAttempt(message._id, attempt, {
+      await this.record(message._id, attempt, {
         status: WebhookMessageStatus.GAVE_UP,
         tries: message.tries + 1,
       });
@@ -208,14 +228,14 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     const honoured = result.statusCode === 429 || result.statusCode === 503 ? result.retryAfterMs : undefined;
     const delay = nextAttemptDelay(this.schedule, tries, honoured);
     if (delay === undefined) {
-      await this.messages.recordAttempt(message._id, attempt, {
+      await this.record(message._id, attempt, {
         status: WebhookMessageStatus.GAVE_UP,
         tries,
       });
     } else {
       const nextAttemptAt = new Date(Date.now() + delay);
       const keep = delay <= IN_MEMORY_RETRY_MS && !this.stopping;
-      await this.messages.recordAttempt(message._id, attempt, {
+      await this.record(message._id, attempt, {
         status: WebhookMessageStatus.FAILING,
         tries,
         nextAttemptAt,
@@ -227,6 +247,14 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     if (!since) await this.failingSince(endpoint, attempt.at);
     else if (Date.now() - since.getTime() >= this.disableAfterMs)
       await this.disable(endpoint, `every attempt failed since ${since.toISOString()}`);
+  }
+
+  private async record(
+    id: string,
+    attempt: WebhookAttempt | undefined,
+    outcome: WebhookAttemptOutcome,
+  ): Promise<void> {
+    await this.outcomes.add([{ id, attempt, outcome }]);
   }
 
   private send(endpoint: WebhookEndpoint, message: WebhookMessage): Promise<AttemptResult> {

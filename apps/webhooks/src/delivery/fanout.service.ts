@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { MessageEnvelope } from '@cppo/contracts';
+import { GroupCommit } from '@cppo/runtime';
 import {
   WebhookMessageStatus,
   WebhookRepository,
@@ -32,11 +33,16 @@ export function messageId(endpointId: string, key: string, occurredAt: Date): st
  */
 @Injectable()
 export class FanoutService {
+  /** New messages of events handled at the same time, stored together (one insertMany). */
+  private readonly inserts: GroupCommit<Omit<WebhookMessage, 'createdAt'>, boolean>;
+
   constructor(
-    private readonly repository: WebhookRepository,
+    repository: WebhookRepository,
     private readonly directory: EndpointDirectory,
     private readonly delivery: DeliveryService,
-  ) {}
+  ) {
+    this.inserts = new GroupCommit((docs) => repository.insertMessages(docs));
+  }
 
   async event(envelope: MessageEnvelope): Promise<number> {
     const all = await this.directory.forOrg(envelope.orgId);
@@ -88,7 +94,8 @@ export class FanoutService {
         ...(held ? { leaseUntil: this.delivery.lease(now) } : {}),
       };
     });
-    const stored = await this.repository.insertMessages(docs);
+    const isNew = await this.inserts.add(docs);
+    const stored = docs.filter((_, i) => isNew[i]);
     this.delivery.enqueue(stored.filter((doc) => doc.leaseUntil) as WebhookMessage[]);
     return stored.length;
   }

@@ -29,9 +29,23 @@ export interface WebhookAttemptOutcome {
   leaseUntil?: Date;
 }
 
-/** The `webhook_endpoints` and `webhook_messages` collections (written by the webhooks service only). */
+/**
+ * The `webhook_endpoints` and `webhook_messages` collections (written by the webhooks service only). Batch
+ * writes of messages go one at a time per process (`serially`), and an update batch must stay small: FerretDB
+ * (SQLite) holds a pooled connection for every statement of an update command until the command ends, so
+ * update commands whose statements add up to its pool (100) wait for each other for ever (seen in the
+ * webhooks bench: every query of the server hung). The callers' group commits keep batches large enough.
+ */
 @Injectable()
 export class WebhookRepository {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(write, write);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
   constructor(
     @InjectModel(WebhookEndpoint.name) private readonly endpoints: Model<WebhookEndpoint>,
     @InjectModel(WebhookMessage.name) private readonly messages: Model<WebhookMessage>,
@@ -102,15 +116,19 @@ export class WebhookRepository {
     await this.endpoints.updateOne({ _id: str(id, 'id') }, update).exec();
   }
 
-  /** Stores new messages in one round trip; returns those that were new (a redelivered event's are not). */
-  async insertMessages(docs: Omit<WebhookMessage, 'createdAt'>[]): Promise<typeof docs> {
+  /**
+   * Stores messages in one round trip; says of each whether it was new (a redelivered event's are not).
+   */
+  async insertMessages(docs: Omit<WebhookMessage, 'createdAt'>[]): Promise<boolean[]> {
     if (!docs.length) return [];
     const now = new Date();
-    const taken = await insertNew(
-      this.messages,
-      docs.map((doc) => ({ ...doc, createdAt: now })),
+    const taken = await this.serially(() =>
+      insertNew(
+        this.messages,
+        docs.map((doc) => ({ ...doc, createdAt: now })),
+      ),
     );
-    return docs.filter((_, i) => !taken.has(i));
+    return docs.map((_, i) => !taken.has(i));
   }
 
   findMessage(orgId: string, id: string): Promise<WebhookMessage | null> {
@@ -126,24 +144,34 @@ export class WebhookRepository {
     return findOrgPage(this.messages, orgId, { endpointId, status }, page);
   }
 
-  /** Writes one attempt and what follows it (the lease holder's write: unconditional). */
-  async recordAttempt(id: string, attempt: WebhookAttempt | undefined, outcome: WebhookAttemptOutcome) {
-    const set: Record<string, unknown> = { status: outcome.status, tries: outcome.tries };
-    const unset: Record<string, ''> = {};
-    if (outcome.nextAttemptAt) set['nextAttemptAt'] = outcome.nextAttemptAt;
-    else unset['nextAttemptAt'] = '';
-    if (outcome.leaseUntil) set['leaseUntil'] = outcome.leaseUntil;
-    else unset['leaseUntil'] = '';
-    await this.messages
-      .updateOne(
-        { _id: str(id, 'id') },
-        {
-          $set: set,
-          ...(Object.keys(unset).length ? { $unset: unset } : {}),
-          ...(attempt ? { $push: { attempts: attempt } } : {}),
-        },
-      )
-      .exec();
+  /** Writes attempts and what follows each, in one round trip (the lease holder's writes: unconditional). */
+  async recordAttempts(
+    entries: { id: string; attempt?: WebhookAttempt; outcome: WebhookAttemptOutcome }[],
+  ): Promise<void> {
+    if (!entries.length) return;
+    await this.serially(() =>
+      this.messages.bulkWrite(
+        entries.map(({ id, attempt, outcome }) => {
+          const set: Record<string, unknown> = { status: outcome.status, tries: outcome.tries };
+          const unset: Record<string, ''> = {};
+          if (outcome.nextAttemptAt) set['nextAttemptAt'] = outcome.nextAttemptAt;
+          else unset['nextAttemptAt'] = '';
+          if (outcome.leaseUntil) set['leaseUntil'] = outcome.leaseUntil;
+          else unset['leaseUntil'] = '';
+          return {
+            updateOne: {
+              filter: { _id: str(id, 'id') },
+              update: {
+                $set: set,
+                ...(Object.keys(unset).length ? { $unset: unset } : {}),
+                ...(attempt ? { $push: { attempts: attempt } } : {}),
+              },
+            },
+          };
+        }),
+        { ordered: false },
+      ),
+    );
   }
 
   /**

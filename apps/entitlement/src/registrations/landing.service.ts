@@ -67,7 +67,12 @@ export class LandingService {
   }
 
   async setSignupUrl(orgId: string, signupUrl: string): Promise<void> {
-    const url = new URL(signupUrl); // the DTO checked it parses
+    let url: URL;
+    try {
+      url = new URL(signupUrl);
+    } catch {
+      throw new BadRequestException(['signupUrl must be an absolute http(s) URL']);
+    }
     if (
       url.protocol !== 'https:' &&
       !(url.protocol === 'http:' && this.httpHosts.has(url.hostname.toLowerCase()))

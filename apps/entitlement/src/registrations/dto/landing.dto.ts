@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
 import type { RegistrationSettingsJson } from '@cppo/views/types';
 
 /** `PUT /v1/registrations/settings`. */
@@ -10,10 +10,7 @@ export class RegistrationSettingsDto {
   })
   @IsString()
   @MaxLength(2048)
-  @IsUrl(
-    { require_tld: false, require_protocol: true, protocols: ['https', 'http'] },
-    { message: 'signupUrl must be an absolute http(s) URL' },
-  )
+  @Matches(/^https?:\/\/\S+$/, { message: 'signupUrl must be an absolute http(s) URL' })
   signupUrl: string;
 }
 

@@ -7,43 +7,51 @@ import {
   IsEnum,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
-  Validate,
-  ValidatorConstraint,
-  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { WebhookMessageStatus, type WebhookEndpoint, type WebhookMessage } from '@cppo/persistence';
 import { PageQuery } from '@cppo/platform';
 import type { WebhookEndpointJson, WebhookMessageJson } from '@cppo/views/types';
 import { EVENT_TYPES, isKnownFilter } from '../../delivery/event-types';
 
-@ValidatorConstraint({ name: 'eventTypes' })
-class EventTypeFilters implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return Array.isArray(value) && value.every((v) => typeof v === 'string' && isKnownFilter(v));
-  }
-  defaultMessage(): string {
-    return `eventTypes must be "*", event types or trailing wildcards ("entitlement.*") of: ${EVENT_TYPES.join(', ')}`;
-  }
+/** What an endpoint's filter may name: `*`, a type, or a trailing wildcard that matches one (as a pattern). */
+const FILTER = new RegExp(
+  `^(?:\\*|${[...EVENT_TYPES, ...EVENT_TYPES.flatMap((t) => prefixes(t).map((p) => `${p}.*`))]
+    .filter((f, i, all) => all.indexOf(f) === i && isKnownFilter(f))
+    .map((f) => f.replace(/[.*]/g, (c) => `\\${c}`))
+    .join('|')})$`,
+);
+
+/** `metering.report.flagged` → `metering`, `metering.report`. */
+function prefixes(type: string): string[] {
+  const parts = type.split('.');
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('.'));
 }
+
+const FILTER_MESSAGE = `eventTypes must be "*", event types or trailing wildcards ("entitlement.*") of: ${EVENT_TYPES.join(', ')}`;
+const URL_PATTERN = /^https?:\/\/\S+$/;
 
 /** `POST /v1/webhooks/endpoints`. */
 export class CreateEndpointDto {
   @ApiProperty({ example: 'https://hooks.example.com/cppo', description: 'https; public addresses only' })
   @IsString()
   @MaxLength(2048)
+  @Matches(URL_PATTERN, { message: 'url must be an absolute http(s) URL' })
   url: string;
 
   @ApiPropertyOptional({
     type: [String],
     default: ['*'],
     example: ['entitlement.*', 'registration.completed'],
+    minItems: 1,
+    maxItems: 50,
   })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @Validate(EventTypeFilters)
+  @Matches(FILTER, { each: true, message: FILTER_MESSAGE })
   eventTypes?: string[];
 
   @ApiPropertyOptional()
@@ -59,14 +67,15 @@ export class UpdateEndpointDto {
   @IsOptional()
   @IsString()
   @MaxLength(2048)
+  @Matches(URL_PATTERN, { message: 'url must be an absolute http(s) URL' })
   url?: string;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 50 })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @Validate(EventTypeFilters)
+  @Matches(FILTER, { each: true, message: FILTER_MESSAGE })
   eventTypes?: string[];
 
   @ApiPropertyOptional()

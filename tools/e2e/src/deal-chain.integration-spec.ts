@@ -12,18 +12,8 @@ describe('deal chain end to end (services as processes, simulator, SQS emulator,
 
   beforeAll(async () => {
     stack = await startStack();
-    const created = await stack.call('opportunity', '/v1/opportunities', {
-      json: minimalOpportunity('E2E via Partner X'),
-    });
-    expect(created.status).toBe(202);
-    opportunityId = created.body.id;
-    const active = await waitFor(
-      async () => {
-        const { body } = await stack.call('opportunity', `/v1/opportunities/${opportunityId}`);
-        return body.status === 'ACTIVE' ? body : undefined;
-      },
-      { timeoutMs: 20_000, what: 'the opportunity ACTIVE' },
-    );
+    const active = await stack.activeOpportunity('E2E via Partner X');
+    opportunityId = active.id;
     resaleAuthorizationId = active.marketplace.resaleAuthorizationId;
   }, 150_000);
 

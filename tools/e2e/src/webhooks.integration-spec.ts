@@ -1,12 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import {
-  BUYER,
-  minimalOpportunity,
-  PARTNER,
-  startWebhookReceiver,
-  waitFor,
-  type WebhookReceiver,
-} from '@cppo/testing';
+import { BUYER, PARTNER, startWebhookReceiver, waitFor, type WebhookReceiver } from '@cppo/testing';
 import { startStack, type Stack } from './testing/stack';
 
 /**
@@ -28,17 +21,8 @@ describe('webhooks and the registration landing end to end', () => {
     });
     expect(endpoint.status).toBe(201);
     secret = endpoint.body.secret;
-    const created = await stack.call('opportunity', '/v1/opportunities', {
-      json: minimalOpportunity('Webhooks via Partner X'),
-    });
-    opportunityId = created.body.id;
-    const active = await waitFor(
-      async () => {
-        const { body } = await stack.call('opportunity', `/v1/opportunities/${opportunityId}`);
-        return body.status === 'ACTIVE' ? body : undefined;
-      },
-      { timeoutMs: 20_000, what: 'the opportunity ACTIVE' },
-    );
+    const active = await stack.activeOpportunity('Webhooks via Partner X');
+    opportunityId = active.id;
     resaleAuthorizationId = active.marketplace.resaleAuthorizationId;
     const signup = await stack.call('entitlement', '/v1/registrations/settings', {
       method: 'PUT',

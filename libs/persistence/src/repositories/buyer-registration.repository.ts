@@ -50,22 +50,11 @@ export class BuyerRegistrationRepository {
 
   /** RESOLVED → PENDING with the tenant, once: null when it was redeemed already (or is another org's). */
   redeem(orgId: string, id: string, tenantId: string): Promise<BuyerRegistration | null> {
-    return updateWhere(
-      this.model,
-      str(id, 'id'),
-      when.all(
-        when.equals('orgId', str(orgId, 'orgId')),
-        when.equals('status', BuyerRegistrationStatus.RESOLVED),
-      ),
-      {
-        set: {
-          status: BuyerRegistrationStatus.PENDING,
-          tenantId: str(tenantId, 'tenantId'),
-          redeemedAt: new Date(),
-        },
-      },
-      [],
-    );
+    return this.transition(orgId, id, BuyerRegistrationStatus.RESOLVED, {
+      status: BuyerRegistrationStatus.PENDING,
+      tenantId: str(tenantId, 'tenantId'),
+      redeemedAt: new Date(),
+    });
   }
 
   /** PENDING → LINKED with the entitlement, and the event that says so (once: a second link is a no-op). */
@@ -75,29 +64,37 @@ export class BuyerRegistrationRepository {
     entitlementId: string,
     events: OutboxEvent[],
   ): Promise<BuyerRegistration | null> {
-    return updateWhere(
-      this.model,
-      str(id, 'id'),
-      when.all(
-        when.equals('orgId', str(orgId, 'orgId')),
-        when.equals('status', BuyerRegistrationStatus.PENDING),
-      ),
-      { set: { status: BuyerRegistrationStatus.LINKED, entitlementId } },
+    return this.transition(
+      orgId,
+      id,
+      BuyerRegistrationStatus.PENDING,
+      { status: BuyerRegistrationStatus.LINKED, entitlementId },
       events,
-      this.outbox,
     );
   }
 
   failed(orgId: string, id: string, reason: string): Promise<BuyerRegistration | null> {
+    return this.transition(orgId, id, BuyerRegistrationStatus.PENDING, {
+      status: BuyerRegistrationStatus.FAILED,
+      reason,
+    });
+  }
+
+  /** One of the org's registrations from `from` to what `set` says, with its events; null when not in `from`. */
+  private transition(
+    orgId: string,
+    id: string,
+    from: BuyerRegistrationStatus,
+    set: Record<string, unknown>,
+    events: OutboxEvent[] = [],
+  ): Promise<BuyerRegistration | null> {
     return updateWhere(
       this.model,
       str(id, 'id'),
-      when.all(
-        when.equals('orgId', str(orgId, 'orgId')),
-        when.equals('status', BuyerRegistrationStatus.PENDING),
-      ),
-      { set: { status: BuyerRegistrationStatus.FAILED, reason } },
-      [],
+      when.all(when.equals('orgId', str(orgId, 'orgId')), when.equals('status', from)),
+      { set },
+      events,
+      this.outbox,
     );
   }
 

@@ -16,7 +16,7 @@ import {
   type SqsEmulator,
 } from '@cppo/testing';
 
-import { ISV, OTHER_ISV, sendMessages } from '@cppo/testing';
+import { ISV, minimalOpportunity, OTHER_ISV, sendMessages, waitFor } from '@cppo/testing';
 import { createSqsClient } from '@cppo/marketplace';
 
 type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks';
@@ -36,6 +36,8 @@ export interface Stack {
     path: string,
     init?: { method?: string; json?: unknown; apiKey?: string },
   ): Promise<{ status: number; body: T }>;
+  /** Creates an opportunity (minimalOpportunity) and waits until it is ACTIVE; answers it as the API shows it. */
+  activeOpportunity(name: string): Promise<any>;
   /** Puts a notification body straight into the SQS queue offer-ingest reads (as AWS would deliver it). */
   notify(body: string): Promise<void>;
   /** SIGKILLs a service (no shutdown of any kind) and starts it again on the same port, ready. */
@@ -110,7 +112,7 @@ export async function startStack(): Promise<Stack> {
   const tap = await tapExchange(exchange, (envelope) => published.push(envelope), 'cppo.entitlement.#');
   const org = await createOrgInDatabase(database, ISV);
   const other = await createOrgInDatabase(database, OTHER_ISV);
-  return {
+  const stack: Stack = {
     sim,
     urls,
     org,
@@ -127,6 +129,19 @@ export async function startStack(): Promise<Stack> {
       });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async activeOpportunity(name) {
+      const created = await stack.call('opportunity', '/v1/opportunities', {
+        json: minimalOpportunity(name),
+      });
+      if (created.status !== 202) throw new Error(`opportunity not created: ${JSON.stringify(created.body)}`);
+      return waitFor(
+        async () => {
+          const { body } = await stack.call('opportunity', `/v1/opportunities/${created.body.id}`);
+          return body.status === 'ACTIVE' ? body : undefined;
+        },
+        { timeoutMs: 20_000, what: 'the opportunity ACTIVE' },
+      );
     },
     async notify(body) {
       const client = createSqsClient({
@@ -157,4 +172,5 @@ export async function startStack(): Promise<Stack> {
       await deleteTopology(exchange, serviceQueues(Object.values(prefixes)));
     },
   };
+  return stack;
 }

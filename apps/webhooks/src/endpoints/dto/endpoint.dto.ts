@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -62,28 +62,7 @@ export class CreateEndpointDto {
 }
 
 /** `PATCH /v1/webhooks/endpoints/{id}`: what is given changes. */
-export class UpdateEndpointDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  @Matches(URL_PATTERN, { message: 'url must be an absolute http(s) URL' })
-  url?: string;
-
-  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 50 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @Matches(FILTER, { each: true, message: FILTER_MESSAGE })
-  eventTypes?: string[];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  description?: string;
-
+export class UpdateEndpointDto extends PartialType(CreateEndpointDto) {
   @ApiPropertyOptional()
   @IsOptional()
   @IsBoolean()

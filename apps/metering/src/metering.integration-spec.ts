@@ -125,6 +125,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
   }
 
   it('5,000 records over 3 past hours for 20 entitlements, each sent twice: AWS holds one record per licence, dimension and hour with the exact overage; the API shows the same', async () => {
+    const now = Date.now(); // one clock for the whole test: it may cross an hour boundary
     const deals = await meteredDeals(sim, db, org.orgId, 20, {
       // deal 0: a grant far above its usage (0 overage); odd deals: 100 api_calls included per hour.
       grants: (i) =>
@@ -138,7 +139,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
       const i = deals.findIndex((d) => d.entitlementId === id);
       return dimension !== 'api_calls' ? 0 : i === 0 ? 1_000_000 : i % 2 ? 100 : 0;
     };
-    const { records, sums } = usageFor(deals, 5000, [1, 2, 3], 'big');
+    const { records, sums } = usageFor(deals, 5000, [1, 2, 3], 'big', now);
     expect(sums.size).toBe(20 * 2 * 3);
 
     expect(new Set(await postAll(records))).toEqual(new Set(['accepted']));
@@ -153,8 +154,8 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
       expect(held.get(key)).toMatchObject({ sends: 1, conflicts: 0, path: 'LicenseArn' });
     }
     // Included quantities: below the grant → 0 overage (sent as a zero record); above → the excess.
-    const d0 = `${deals[0].entitlementId}|api_calls|${hourStart(1)}`;
-    const d1 = `${deals[1].entitlementId}|api_calls|${hourStart(1)}`;
+    const d0 = `${deals[0].entitlementId}|api_calls|${hourStart(1, now)}`;
+    const d1 = `${deals[1].entitlementId}|api_calls|${hourStart(1, now)}`;
     expect(held.get(d0)!.quantity).toBe(0);
     expect(sums.get(d0)!).toBeGreaterThan(0);
     expect(held.get(d1)!.quantity).toBe(sums.get(d1)! - 100);
@@ -162,7 +163,7 @@ describe('metering (service in process, simulator, RabbitMQ, Mongo provider)', (
     // The API: per hour and dimension, usage, included, overage, status, AWS's record id, wholesale value.
     for (const deal of deals) {
       const usage = await sut.request(
-        `/v1/entitlements/${deal.entitlementId}/usage?from=${new Date(hourStart(3)).toISOString()}&to=${new Date(hourStart(0)).toISOString()}`,
+        `/v1/entitlements/${deal.entitlementId}/usage?from=${new Date(hourStart(3, now)).toISOString()}&to=${new Date(hourStart(0, now)).toISOString()}`,
         { apiKey: org.apiKey },
       );
       expect(usage.status).toBe(200);

@@ -356,6 +356,65 @@ describe('webhooks: signed deliveries, retries, filters, the SSRF guard (RabbitM
     expect(latest).toBeLessThan(1500);
   });
 
+  it('an endpoint failing for WEBHOOK_DISABLE_AFTER is disabled (audited); a redirect is a failure, not followed', async () => {
+    const strict = await startTestApp(
+      AppModule,
+      {
+        ...settings,
+        WEBHOOK_DISABLE_AFTER: '400ms',
+        WEBHOOK_RETRY_SCHEDULE: '0,300ms,300ms,300ms,300ms',
+        MONGO_URL: sut.env['MONGO_URL'],
+      },
+      [],
+    );
+    try {
+      const moved = { status: 302, location: `${receiver.url}/moved-here` };
+      receiver.answer('/moved', moved, moved, moved, moved, moved);
+      const created = await strict.request('/v1/webhooks/endpoints', {
+        method: 'POST',
+        apiKey: org.apiKey,
+        json: { url: `${receiver.url}/moved` },
+      });
+      await strict.request(`/v1/webhooks/endpoints/${created.body.id}/test`, {
+        method: 'POST',
+        apiKey: org.apiKey,
+      });
+      const disabled = await waitFor(
+        async () => {
+          const { body } = await strict.request(`/v1/webhooks/endpoints/${created.body.id}`, {
+            apiKey: org.apiKey,
+          });
+          return body.enabled === false ? body : undefined;
+        },
+        { what: 'disabled after failing for 400 ms' },
+      );
+      expect(disabled.disabledReason).toMatch(/every attempt failed since/);
+      const audit = await strict.app.get(AuditEventRepository).listForEntity(org.orgId, created.body.id);
+      expect(audit).toEqual([expect.objectContaining({ action: 'endpoint.disabled' })]);
+      const { body } = await strict.request(`/v1/webhooks/endpoints/${created.body.id}/messages`, {
+        apiKey: org.apiKey,
+      });
+      expect(body.items[0].attempts.slice(0, 2)).toEqual([
+        expect.objectContaining({ statusCode: 302 }),
+        expect.objectContaining({ statusCode: 302 }),
+      ]);
+      // the redirect's target was never asked
+      expect(receiver.received.filter((r) => r.path === '/moved').length).toBeGreaterThanOrEqual(2);
+      expect(receiver.received.filter((r) => r.path === '/moved-here')).toEqual([]);
+      // enabled again by a person: the streak and the reason are gone
+      const enabled = await strict.request(`/v1/webhooks/endpoints/${created.body.id}`, {
+        method: 'PATCH',
+        apiKey: org.apiKey,
+        json: { enabled: true },
+      });
+      expect(enabled.body).toMatchObject({ enabled: true });
+      expect(enabled.body.disabledReason).toBeUndefined();
+      expect(enabled.body.failingSince).toBeUndefined();
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('a name that resolves to loopback is refused at connect time once it is no longer allowed', async () => {
     const port = new URL(receiver.url).port;
     const allowing = await startTestApp(AppModule, {

@@ -8,12 +8,19 @@ export interface ReceivedWebhook {
   at: number;
 }
 
+/** An answer with headers: Retry-After, Location. */
+export interface Answer {
+  status: number;
+  retryAfter?: string;
+  location?: string;
+}
+
 export interface WebhookReceiver {
   /** `http://127.0.0.1:<port>`; a path after it names what the receiver saw in `received[].path`. */
   url: string;
   received: ReceivedWebhook[];
   /** How the next requests to `path` are answered (status, or never: the connection hangs). */
-  answer(path: string, ...answers: (number | 'hang' | { status: number; retryAfter?: string })[]): void;
+  answer(path: string, ...answers: (number | 'hang' | Answer)[]): void;
   close(): Promise<void>;
 }
 
@@ -23,7 +30,7 @@ export interface WebhookReceiver {
  */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
-  const queued = new Map<string, (number | 'hang' | { status: number; retryAfter?: string })[]>();
+  const queued = new Map<string, (number | 'hang' | Answer)[]>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -290,6 +290,11 @@ describe('console in Chromium (five services, simulator, SQS, RabbitMQ, Mongo)',
       await expectText(page.getByRole('table').last(), 'DELIVERED');
       await shot('webhooks');
       await page.getByRole('link', { name: 'Settings' }).click();
+      // the page has read the settings (the landing path names the org) before anything is typed
+      await expectText(
+        page.getByRole('region', { name: 'Buyer registration' }),
+        '/v1/registrations/landing/org_',
+      );
       const signup = page.getByRole('form', { name: 'Signup URL' });
       await signup.getByLabel('Signup URL').fill(`${receiver.url}/signup`);
       await signup.getByRole('button', { name: 'Save' }).click();

@@ -28,7 +28,7 @@ function SignupUrl() {
     api<RegistrationSettingsJson>('entitlement', '/v1/registrations/settings')
       .then((found) => {
         setSettings(found);
-        setUrl(found.signupUrl ?? '');
+        setUrl((typed) => typed || (found.signupUrl ?? '')); // what the user typed meanwhile stays
       })
       .catch((caught: Error) => setMessage(caught.message));
   }, []);

@@ -12,6 +12,7 @@ export * from './opportunity/created.v1';
 export * from './opportunity/published.v1';
 export * from './opportunity/failed.v1';
 export * from './opportunity/expired.v1';
+export * from './opportunity/expiring.v1';
 export * from './opportunity/restricted.v1';
 export * from './offer/released.v1';
 export * from './offer/linked.v1';

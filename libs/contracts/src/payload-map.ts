@@ -16,6 +16,7 @@ import { OfferLinkedV1 } from './offer/linked.v1';
 import { OfferReleasedV1 } from './offer/released.v1';
 import { OpportunityCreatedV1 } from './opportunity/created.v1';
 import { OpportunityExpiredV1 } from './opportunity/expired.v1';
+import { OpportunityExpiringV1 } from './opportunity/expiring.v1';
 import { OpportunityFailedV1 } from './opportunity/failed.v1';
 import { OpportunityPublishedV1 } from './opportunity/published.v1';
 import { OpportunityRestrictedV1 } from './opportunity/restricted.v1';
@@ -31,6 +32,7 @@ export const PayloadClasses = {
   [RoutingKeys.OpportunityPublished]: OpportunityPublishedV1,
   [RoutingKeys.OpportunityFailed]: OpportunityFailedV1,
   [RoutingKeys.OpportunityExpired]: OpportunityExpiredV1,
+  [RoutingKeys.OpportunityExpiring]: OpportunityExpiringV1,
   [RoutingKeys.OpportunityRestricted]: OpportunityRestrictedV1,
   [RoutingKeys.OfferReleased]: OfferReleasedV1,
   [RoutingKeys.OfferLinked]: OfferLinkedV1,

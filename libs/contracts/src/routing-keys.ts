@@ -9,6 +9,7 @@ export const RoutingKeys = {
   OpportunityPublished: 'cppo.opportunity.published.v1',
   OpportunityFailed: 'cppo.opportunity.failed.v1',
   OpportunityExpired: 'cppo.opportunity.expired.v1',
+  OpportunityExpiring: 'cppo.opportunity.expiring.v1',
   OpportunityRestricted: 'cppo.opportunity.restricted.v1',
   OfferReleased: 'cppo.offer.released.v1',
   OfferLinked: 'cppo.offer.linked.v1',

@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'opportunity.failed',
   'opportunity.restricted',
   'opportunity.expired',
+  'opportunity.expiring',
   'offer.released',
   'entitlement.created',
   'entitlement.activated',

@@ -1,13 +1,17 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { OfferStatus, today } from '@cppo/contracts';
+import { EXPIRY_NOTICE_DAYS, OfferStatus, RoutingKeys, today } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
 import { OpportunityRepository, type Offer } from '@cppo/persistence';
 import { PeriodicTask } from '@cppo/runtime';
 import { ChangeSetTracker } from '../change-sets/change-set.tracker';
 import { OpportunityEnv } from '../config/opportunity.env';
+import { OpportunityHistory } from '../history/opportunity.history';
+
+const DAY_MS = 86_400_000;
 
 /**
- * Marks ACTIVE opportunities whose expiry date has passed EXPIRED, and reconciles ACTIVE ones with
+ * Marks ACTIVE opportunities whose expiry date has passed EXPIRED, sends the notices of those that expire soon
+ * (`cppo.opportunity.expiring.v1`, 30, 7 and 1 days before, each once), and reconciles ACTIVE ones with
  * DescribeEntity (an authorization restricted outside CPPO Hub, e.g. in the AWS console, becomes RESTRICTED).
  */
 @Injectable()
@@ -21,6 +25,7 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly opportunities: OpportunityRepository,
     private readonly catalog: CatalogGateway,
     private readonly tracker: ChangeSetTracker,
+    private readonly history: OpportunityHistory,
   ) {
     this.everyMs = env.EXPIRY_CHECK_MS;
     this.task = new PeriodicTask({ name: 'expiry', everyMs: this.everyMs, run: () => this.runOnce() });
@@ -37,9 +42,38 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
   /** One pass, as of `now`. */
   async runOnce(now = new Date()): Promise<void> {
     for (const offer of await this.opportunities.findExpired(today(now), 100)) await this.check(offer, true);
+    await this.noticeExpiring(now);
     const stale = new Date(now.getTime() - this.everyMs * 10);
     for (const offer of await this.opportunities.findDueForReconcile(stale, 20))
       await this.check(offer, false);
+  }
+
+  /** The nearest notice each opportunity expiring within 30 days has not had yet: one event each. */
+  private async noticeExpiring(now: Date): Promise<void> {
+    const from = today(now);
+    const until = today(new Date(now.getTime() + Math.max(...EXPIRY_NOTICE_DAYS) * DAY_MS));
+    for (const offer of await this.opportunities.findExpiring(from, until, 500)) {
+      const daysLeft = Math.round((Date.parse(offer.expiryDate as string) - Date.parse(from)) / DAY_MS);
+      const due = EXPIRY_NOTICE_DAYS.filter((days) => days >= daysLeft); // e.g. 5 days left: 30 and 7
+      const threshold = Math.min(...due) as (typeof EXPIRY_NOTICE_DAYS)[number];
+      if (offer.marketplace?.expiryNotices?.includes(String(threshold))) continue;
+      await this.opportunities.markExpiryNotices(
+        offer,
+        [...due],
+        [
+          this.history.event(
+            RoutingKeys.OpportunityExpiring,
+            offer,
+            {
+              actor: 'service:opportunity',
+              action: 'expiring',
+              data: { expiryDate: offer.expiryDate, daysLeft, threshold },
+            },
+            { expiryDate: offer.expiryDate, daysLeft, threshold },
+          ),
+        ],
+      );
+    }
   }
 
   private async check(offer: Offer, expired: boolean): Promise<void> {

@@ -8,6 +8,7 @@ export type OpportunityKey =
   | typeof RoutingKeys.OpportunityPublished
   | typeof RoutingKeys.OpportunityFailed
   | typeof RoutingKeys.OpportunityExpired
+  | typeof RoutingKeys.OpportunityExpiring
   | typeof RoutingKeys.OpportunityRestricted;
 
 /** Who made a change and what it was, for the audit line its event carries. */
@@ -28,10 +29,11 @@ export class OpportunityHistory {
    * The event describing the opportunity as it is after the change, carrying the change's audit line: the
    * relay writes it when it publishes the event, so a crash right after the change loses neither.
    */
-  event(key: OpportunityKey, offer: Offer, change: Change): OutboxEvent {
+  event(key: OpportunityKey, offer: Offer, change: Change, more: Record<string, unknown> = {}): OutboxEvent {
     const event = buildEnvelope(
       key,
       {
+        ...more,
         opportunityId: offer._id,
         productId: offer.productId,
         resellerAccountId: offer.resellerAccountId,
@@ -40,7 +42,7 @@ export class OpportunityHistory {
         resaleAuthorizationId: offer.marketplace?.resaleAuthorizationId,
         changeSetId: offer.marketplace?.changeSetId,
         errors: offer.marketplace?.errors,
-      },
+      } as never,
       { orgId: offer.orgId, correlationId: offer._id },
     );
     return {

@@ -601,4 +601,56 @@ describe('opportunity service: following change sets', () => {
       await sut.close();
     }
   });
+
+  it('an ACTIVE opportunity expiring gets one notice per threshold (30, 7, 1 days), as the days pass', async () => {
+    const sut = await startTestApp(AppModule, env(sim));
+    const events: MessageEnvelope[] = [];
+    const tap = await tapExchange(
+      sut.env['RABBITMQ_EXCHANGE'],
+      (envelope) => events.push(envelope),
+      RoutingKeys.OpportunityExpiring,
+    );
+    try {
+      const org = await createTestOrg(sut.app, ISV);
+      const created = await sut.request('/v1/opportunities', {
+        method: 'POST',
+        apiKey: org.apiKey,
+        json: { ...minimalOpportunity('Expiring soon'), expiryDate: daysFromNow(20) },
+      });
+      await waitFor(async () => {
+        const { body } = await sut.request(`/v1/opportunities/${created.body.id}`, { apiKey: org.apiKey });
+        return body.status === 'ACTIVE' || undefined;
+      });
+      const job = sut.app.get(ExpiryJob);
+      const day = (n: number) => new Date(Date.now() + n * 86_400_000);
+      const notices = async (count: number) => {
+        await waitFor(() => events.length >= count || undefined, { what: `${count} notices` });
+        await new Promise((resolve) => setTimeout(resolve, 300)); // and no more
+        return events.map((e) => [e.payload['threshold'], e.payload['daysLeft']]);
+      };
+      await job.runOnce(day(0)); // 20 days left: the 30-day notice
+      await job.runOnce(day(0));
+      expect(await notices(1)).toEqual([[30, 20]]);
+      await job.runOnce(day(14)); // 6 days left
+      await job.runOnce(day(15));
+      expect(await notices(2)).toEqual([
+        [30, 20],
+        [7, 6],
+      ]);
+      await job.runOnce(day(19)); // the last day but one
+      await job.runOnce(day(20)); // the last day: already noticed
+      expect(await notices(3)).toEqual([
+        [30, 20],
+        [7, 6],
+        [1, 1],
+      ]);
+      expect(events[2]).toMatchObject({
+        orgId: org.orgId,
+        payload: { opportunityId: created.body.id, status: 'ACTIVE', expiryDate: daysFromNow(20) },
+      });
+    } finally {
+      await tap.close();
+      await sut.close();
+    }
+  });
 });

@@ -13,6 +13,7 @@ export const WEBHOOK_TYPES = {
   [RoutingKeys.OpportunityFailed]: 'opportunity.failed',
   [RoutingKeys.OpportunityRestricted]: 'opportunity.restricted',
   [RoutingKeys.OpportunityExpired]: 'opportunity.expired',
+  [RoutingKeys.OpportunityExpiring]: 'opportunity.expiring',
   [RoutingKeys.OfferReleased]: 'offer.released',
   [RoutingKeys.EntitlementCreated]: 'entitlement.created',
   [RoutingKeys.EntitlementActivated]: 'entitlement.activated',

@@ -138,6 +138,14 @@ export class OpportunityRepository {
     return this.work({ status: OfferStatus.ACTIVE, expiryDate: { $lt: today } }, limit);
   }
 
+  /** ACTIVE opportunities whose expiry date is between `from` and `until` (YYYY-MM-DD, both included). */
+  findExpiring(from: string, until: string, limit: number): Promise<Offer[]> {
+    return this.work(
+      { status: OfferStatus.ACTIVE, expiryDate: { $gte: str(from, 'from'), $lte: str(until, 'until') } },
+      limit,
+    );
+  }
+
   /** ACTIVE opportunities not compared with AWS since `before`. */
   findDueForReconcile(before: Date, limit: number): Promise<Offer[]> {
     return this.work(
@@ -280,6 +288,22 @@ export class OpportunityRepository {
       offer._id,
       when.equals('status', OfferStatus.ACTIVE),
       { set: { status } },
+      events,
+    );
+  }
+
+  /**
+   * The expiry notices `days` sent (all at or above the one due now), with its event: once — a notice
+   * already recorded leaves the opportunity as it is (null).
+   */
+  markExpiryNotices(offer: Offer, days: number[], events: OutboxEvent[]): Promise<Offer | null> {
+    const sent = offer.marketplace?.expiryNotices ?? [];
+    const due = String(Math.min(...days));
+    return this.transition(
+      offer.orgId,
+      offer._id,
+      when.all(when.equals('status', OfferStatus.ACTIVE), when.lacks('marketplace.expiryNotices', due)),
+      { set: { 'marketplace.expiryNotices': [...new Set([...sent, ...days.map(String)])] } },
       events,
     );
   }

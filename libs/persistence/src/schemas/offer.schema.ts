@@ -32,6 +32,8 @@ export class OfferMarketplaceState {
   reconciledAt?: Date;
   /** CPPO_OUT: what AWS says of the partner's use of the authorization (DescribeEntity OfferDetails). */
   offerDetails?: { offerExtendedStatus?: string; offerCreatedCount?: number };
+  /** CPPO_OUT: the expiry notices sent (days before the expiry date: "30", "7", "1"). */
+  expiryNotices?: string[];
 }
 
 /**

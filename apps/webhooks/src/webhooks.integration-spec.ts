@@ -401,6 +401,13 @@ describe('webhooks: signed deliveries, retries, filters, the SSRF guard (RabbitM
       // the redirect's target was never asked
       expect(receiver.received.filter((r) => r.path === '/moved').length).toBeGreaterThanOrEqual(2);
       expect(receiver.received.filter((r) => r.path === '/moved-here')).toEqual([]);
+      // null is "no change", never a stored null
+      const unchanged = await strict.request(`/v1/webhooks/endpoints/${created.body.id}`, {
+        method: 'PATCH',
+        apiKey: org.apiKey,
+        json: { enabled: null, url: null, description: null },
+      });
+      expect(unchanged.body).toMatchObject({ enabled: false, url: `${receiver.url}/moved` });
       // enabled again by a person: the streak and the reason are gone
       const enabled = await strict.request(`/v1/webhooks/endpoints/${created.body.id}`, {
         method: 'PATCH',

@@ -128,6 +128,16 @@ describe('console in Chromium (five services, simulator, SQS, RabbitMQ, Mongo)',
     await expectText(page.getByTestId('opportunity-status'), 'ACTIVE', 30_000);
   }, 90_000);
 
+  it('an opportunity expiring within 30 days stands out in the list, and can be listed alone', async () => {
+    await page.getByRole('link', { name: 'Opportunities', exact: true }).click();
+    await page.getByLabel('Expiring within 30 days').check();
+    const id = opportunityUrl.split('/').pop()!;
+    const row = page.getByRole('row').filter({ has: page.locator(`a[href="#/opportunities/${id}"]`) });
+    await expectText(row, `${daysFromNow(20)} (in 20 days)`);
+    await page.getByLabel('Expiring within 30 days').uncheck();
+    await page.goto(opportunityUrl);
+  });
+
   it('the chain page follows the partner offer, the entitlement, then usage and its overage, without reloading', async () => {
     const id = opportunityUrl.split('/').pop()!;
     const { body: opportunity } = await stack.call('opportunity', `/v1/opportunities/${id}`);

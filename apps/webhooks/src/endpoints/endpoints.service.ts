@@ -67,7 +67,7 @@ export class EndpointsService {
   }
 
   async update(orgId: string, id: string, dto: UpdateEndpointDto): Promise<WebhookEndpoint> {
-    if (dto.url !== undefined) await this.checkUrl(dto.url);
+    if (dto.url !== undefined && dto.url !== null) await this.checkUrl(dto.url);
     await this.get(orgId, id);
     const changed = await this.repository.changeEndpoint(orgId, id, dto);
     if (!changed) throw new NotFoundException(`webhook endpoint ${id} not found`);

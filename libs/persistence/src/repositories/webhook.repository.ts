@@ -79,7 +79,9 @@ export class WebhookRepository {
 
   changeEndpoint(orgId: string, id: string, change: WebhookEndpointChange): Promise<WebhookEndpoint | null> {
     const set: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(change)) if (value !== undefined) set[key] = value;
+    // absent and null both leave a field as it is (a PATCH may send null for "no change")
+    for (const [key, value] of Object.entries(change))
+      if (value !== undefined && value !== null) set[key] = value;
     // Enabled again by a person: the hub's reason and the failing streak are over.
     const unset = change.enabled === true ? ['disabledReason', 'failingSince'] : [];
     return updateWhere(this.endpoints, id, when.equals('orgId', str(orgId, 'orgId')), { set, unset }, []);

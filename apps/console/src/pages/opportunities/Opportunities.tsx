@@ -2,8 +2,27 @@ import { useState } from 'react';
 import type { Opportunity } from '../../api';
 import { Listing, StatusSelect, usePaged } from '../../components/Listing';
 
+const DAY_MS = 86_400_000;
+
+/** Whole days from today (UTC) to an expiry date (YYYY-MM-DD). */
+function daysLeft(expiryDate: string, now = Date.now()): number {
+  return Math.round((Date.parse(expiryDate) - Date.parse(new Date(now).toISOString().slice(0, 10))) / DAY_MS);
+}
+
+/** When the partner's authorization ends: soon (30 days or less) stands out; a used-up single use says so. */
+function expires(o: Opportunity) {
+  if (o.marketplace.offerExtendedStatus === 'Completed-Used') return 'used up (single use)';
+  if (!o.expiryDate) return '—';
+  const left = daysLeft(o.expiryDate);
+  if (o.status !== 'ACTIVE' || left > 30) return o.expiryDate;
+  return (
+    <strong>{`${o.expiryDate} (${left === 0 ? 'last day' : `in ${left} day${left === 1 ? '' : 's'}`})`}</strong>
+  );
+}
+
 /** The org's opportunities with the API's filters, newest first, a page at a time. */
 export function Opportunities() {
+  const [soon, setSoon] = useState(false);
   const [status, setStatus] = useState('');
   const [reseller, setReseller] = useState('');
   const list = usePaged<Opportunity>('opportunity', '/v1/opportunities', {
@@ -24,17 +43,24 @@ export function Opportunities() {
             Reseller account
             <input value={reseller} inputMode="numeric" onChange={(e) => setReseller(e.target.value)} />
           </label>
+          <label className="check">
+            <input type="checkbox" checked={soon} onChange={(e) => setSoon(e.target.checked)} /> Expiring
+            within 30 days
+          </label>
         </>
       }
-      headers={['Name', 'Status', 'Product', 'Reseller', 'Offers', 'Created']}
-      rows={list.items.map((o) => [
-        <a href={`#/opportunities/${o.id}`}>{o.name}</a>,
-        o.status,
-        o.productId,
-        o.resellerAccountId,
-        String(o.offerCount),
-        new Date(o.createdAt).toLocaleString(),
-      ])}
+      headers={['Name', 'Status', 'Product', 'Reseller', 'Offers', 'Expires', 'Created']}
+      rows={list.items
+        .filter((o) => !soon || (o.status === 'ACTIVE' && !!o.expiryDate && daysLeft(o.expiryDate) <= 30))
+        .map((o) => [
+          <a href={`#/opportunities/${o.id}`}>{o.name}</a>,
+          o.status,
+          o.productId,
+          o.resellerAccountId,
+          String(o.offerCount),
+          expires(o),
+          new Date(o.createdAt).toLocaleString(),
+        ])}
       error={list.error}
       more={list.more}
       empty="No opportunities yet: Create CPPO above."

@@ -6,7 +6,10 @@ import {
   Injectable,
   Logger,
   NotFoundException,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { RoutingKeys } from '@cppo/contracts';
 import { classifyAwsError, isPermissionError, type ResolvedCustomer } from '@cppo/marketplace';
 import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
@@ -18,6 +21,7 @@ import {
   type BuyerRegistration,
   type Entitlement,
 } from '@cppo/persistence';
+import { PeriodicTask } from '@cppo/runtime';
 import { EntitlementEnv } from '../config/entitlement.env';
 import { RegistrationService } from './registration.service';
 
@@ -48,8 +52,15 @@ export function registrationIdOf(token: string): string {
  * `cppo.registration.completed.v1` says so.
  */
 @Injectable()
-export class LandingService {
+export class LandingService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LandingService.name);
+  /**
+   * Orgs seen without a pending registration, for 5 s: most entitlement events then cost no query (the
+   * query scans on FerretDB). A redemption here forgets its org at once; one on another replica within those
+   * 5 s is linked by the sweep (`sweepPending`, every ENTITLEMENT_SWEEP_MS).
+   */
+  private readonly nonePending = new LRUCache<string, true>({ max: 10_000, ttl: 5000 });
+  private readonly sweep: PeriodicTask;
   private readonly httpHosts: Set<string>;
 
   constructor(
@@ -59,11 +70,25 @@ export class LandingService {
     private readonly entitlements: EntitlementRepository,
     private readonly env: EntitlementEnv,
   ) {
+    this.sweep = new PeriodicTask({
+      name: 'pending-registrations',
+      everyMs: env.ENTITLEMENT_SWEEP_MS,
+      jitter: 0.1,
+      run: () => this.sweepPending(),
+    });
     this.httpHosts = new Set(
       env.SIGNUP_URL_HTTP_HOSTS.split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     );
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweep.start(this.env.ENTITLEMENT_SWEEP_MS);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sweep.stop();
   }
 
   async setSignupUrl(orgId: string, signupUrl: string): Promise<void> {
@@ -138,6 +163,7 @@ export class LandingService {
     // consumer of its event, which runs after it was written and sees the claim.
     const claimed = await this.registrations.redeem(orgId, id, tenantId);
     if (!claimed) throw new ConflictException('registration token already redeemed');
+    this.nonePending.delete(orgId);
     const entitlement = await this.tryLink(claimed);
     const registration = entitlement ? ((await this.complete(claimed, entitlement)) ?? claimed) : claimed;
     return {
@@ -149,8 +175,12 @@ export class LandingService {
 
   /** An entitlement arrived or changed: the org's pending registrations it answers are linked. */
   async entitlementChanged(orgId: string, entitlementId: string): Promise<void> {
+    if (this.nonePending.has(orgId)) return;
     const pending = await this.registrations.pending(orgId);
-    if (!pending.length) return;
+    if (!pending.length) {
+      this.nonePending.set(orgId, true);
+      return;
+    }
     const entitlement = await this.entitlements.findById(orgId, entitlementId);
     if (!entitlement) return;
     for (const registration of pending) {
@@ -160,6 +190,20 @@ export class LandingService {
           registration.productCode === entitlement.productCode;
       if (!answers) continue;
       const linked = await this.tryLink(registration);
+      if (linked) await this.complete(registration, linked);
+    }
+  }
+
+  /**
+   * Every pending registration whose entitlement is there by now: what an entitlement event could not link
+   * (it was handled on a replica that had just seen none pending, or before a crash), within a sweep.
+   */
+  async sweepPending(): Promise<void> {
+    for (const registration of await this.registrations.pending(undefined, 100)) {
+      const linked = await this.tryLink(registration).catch((error: Error) => {
+        this.logger.warn(`registration ${registration._id} not linked: ${error.message}`);
+        return null;
+      });
       if (linked) await this.complete(registration, linked);
     }
   }

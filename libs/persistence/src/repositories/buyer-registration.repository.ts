@@ -98,10 +98,13 @@ export class BuyerRegistrationRepository {
     );
   }
 
-  /** An org's registrations redeemed and waiting for their entitlement. */
-  pending(orgId: string, limit = 100): Promise<BuyerRegistration[]> {
+  /** Registrations redeemed and waiting for their entitlement: one org's, or (no org) anyone's. */
+  pending(orgId?: string, limit = 100): Promise<BuyerRegistration[]> {
     return this.model
-      .find({ orgId: str(orgId, 'orgId'), status: BuyerRegistrationStatus.PENDING })
+      .find({
+        ...(orgId !== undefined ? { orgId: str(orgId, 'orgId') } : {}),
+        status: BuyerRegistrationStatus.PENDING,
+      })
       .limit(limit)
       .lean()
       .exec();

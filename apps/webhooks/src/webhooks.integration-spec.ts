@@ -160,6 +160,48 @@ describe('webhooks: signed deliveries, retries, filters, the SSRF guard (RabbitM
     ).toEqual([2, 3, 4, 5]);
   });
 
+  it('cancellation requests and refunds reach the entitlement.* types; every notice stays an agreement.notice', async () => {
+    await create('/lifecycle', {
+      eventTypes: [
+        'entitlement.cancellation_requested',
+        'entitlement.cancellation_resolved',
+        'entitlement.adjusted',
+      ],
+    });
+    await create('/notices', { eventTypes: ['agreement.notice'] });
+    const notice = (detailType: string, notice: string, stage?: string) => ({
+      eventId: `ev-${detailType}`,
+      eventTime: '2026-12-03T10:00:00.000Z',
+      agreementId: 'agmt-lifecycle',
+      detailType,
+      notice,
+      ...(stage ? { stage } : {}),
+    });
+    for (const [detailType, kind, stage] of [
+      [
+        'Agreement Cancellation Request Pending Approval - Manufacturer',
+        'cancellation-request',
+        'Pending Approval',
+      ],
+      ['Agreement Cancellation Request Rejected - Manufacturer', 'cancellation-request', 'Rejected'],
+      ['Purchase Agreement Billing Adjustment Completed - Manufacturer', 'billing-adjustment', 'Completed'],
+      ['Purchase Agreement Billing Adjustment Failed - Manufacturer', 'billing-adjustment', 'Failed'],
+      ['Purchase Agreement Advisory Issued - Manufacturer', 'advisory-issued', undefined],
+    ] as const)
+      await publish(RoutingKeys.AgreementNotice, notice(detailType, kind, stage));
+    await waitFor(() => (at('/notices').length >= 5 && at('/lifecycle').length >= 3 ? true : undefined), {
+      what: 'five notices and three lifecycle webhooks',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const got = at('/lifecycle').map((r) => JSON.parse(r.body) as { type: string; data: { stage: string } });
+    expect(got.map((g) => [g.type, g.data.stage]).sort()).toEqual([
+      ['entitlement.adjusted', 'Completed'],
+      ['entitlement.cancellation_requested', 'Pending Approval'],
+      ['entitlement.cancellation_resolved', 'Rejected'],
+    ]);
+    expect(at('/notices')).toHaveLength(5);
+  });
+
   it('503 twice, then 2xx: three attempts with the same webhook-id and new timestamps', async () => {
     // Retry-After: 1 is honoured (the schedule says 150 ms), so the timestamps (seconds) differ too
     receiver.answer('/flaky', { status: 503, retryAfter: '1' }, { status: 503, retryAfter: '1' });

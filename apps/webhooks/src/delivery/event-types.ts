@@ -73,6 +73,8 @@ function createdAtOfId(id: unknown): Date | undefined {
 export function planWebhooks(envelope: MessageEnvelope): PlannedWebhook[] {
   const type = WEBHOOK_TYPES[envelope.type as BusKey];
   const at = new Date(envelope.occurredAt);
+  if (type === 'agreement.notice')
+    return [{ type, key: envelope.messageId, at }, ...lifecycleOf(envelope, at)];
   if (type !== 'entitlement.activated' && type !== 'entitlement.updated')
     return [{ type, key: envelope.messageId, at }];
   const p = envelope.payload as Record<string, unknown>;
@@ -87,6 +89,25 @@ export function planWebhooks(envelope: MessageEnvelope): PlannedWebhook[] {
       at: createdAtOfId(p['entitlementId']) ?? new Date(0),
     });
   return planned;
+}
+
+/**
+ * What an agreement notice means for the buyer's entitlement, as its own webhook (besides `agreement.notice`):
+ * a cancellation request pending (`entitlement.cancellation_requested`) or ended — approved, rejected, withdrawn
+ * (AWS: Cancelled) or refused (Validation Failed) — (`entitlement.cancellation_resolved`, `stage` says how), a
+ * billing adjustment (refund) completed (`entitlement.adjusted`). On a CPPO the partner asks and the buyer
+ * answers; the ISV hears it (AWS withholds amounts and messages from it).
+ */
+function lifecycleOf(envelope: MessageEnvelope, at: Date): PlannedWebhook[] {
+  const { notice, stage } = envelope.payload as { notice?: string; stage?: string };
+  let type: WebhookEventType | undefined;
+  if (notice === 'cancellation-request')
+    type =
+      stage === 'Pending Approval'
+        ? 'entitlement.cancellation_requested'
+        : 'entitlement.cancellation_resolved';
+  else if (notice === 'billing-adjustment' && stage === 'Completed') type = 'entitlement.adjusted';
+  return type ? [{ type, key: `${envelope.messageId}:${type}`, at }] : [];
 }
 
 /** The webhook body of a bus event: `{ type, timestamp, data }`, `data` carrying the entity's `version`. */

@@ -14,9 +14,19 @@ export function newId(prefix: string): string {
   const now = Math.max(Date.now(), lastMs); // a clock stepped back keeps the order
   sequence = now === lastMs ? (sequence + 1) & 0xffff : 0;
   lastMs = now;
-  const seconds = Math.floor(now / 1000)
+  return `${prefix}_${idTime(now)}${sequence.toString(16).padStart(4, '0')}${randomBytes(10).toString('hex')}`;
+}
+
+/** An id's time part: 8 hex digits of the second, 3 of the millisecond (ids made from it sort in time order). */
+export function idTime(ms: number): string {
+  const seconds = Math.floor(ms / 1000)
     .toString(16)
     .padStart(8, '0');
-  const millis = (now % 1000).toString(16).padStart(3, '0');
-  return `${prefix}_${seconds}${millis}${sequence.toString(16).padStart(4, '0')}${randomBytes(10).toString('hex')}`;
+  return `${seconds}${(ms % 1000).toString(16).padStart(3, '0')}`;
+}
+
+/** When an id of ours (`<prefix>_<idTime>…`) was made; undefined for any other string. */
+export function timeOfId(id: string): Date | undefined {
+  const match = /^[a-z]+_([0-9a-f]{8})([0-9a-f]{3})/.exec(id);
+  return match ? new Date(parseInt(match[1], 16) * 1000 + parseInt(match[2], 16)) : undefined;
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EXPIRY_NOTICE_DAYS, OfferStatus, RoutingKeys, today } from '@cppo/contracts';
+import { daysUntil, EXPIRY_NOTICE_DAYS, OfferStatus, RoutingKeys, today } from '@cppo/contracts';
 import { CatalogGateway } from '@cppo/marketplace';
 import { OpportunityRepository, type Offer } from '@cppo/persistence';
 import { PeriodicTask } from '@cppo/runtime';
@@ -53,7 +53,7 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
     const from = today(now);
     const until = today(new Date(now.getTime() + Math.max(...EXPIRY_NOTICE_DAYS) * DAY_MS));
     for (const offer of await this.opportunities.findExpiring(from, until, 500)) {
-      const daysLeft = Math.round((Date.parse(offer.expiryDate as string) - Date.parse(from)) / DAY_MS);
+      const daysLeft = daysUntil(offer.expiryDate as string, now);
       const due = EXPIRY_NOTICE_DAYS.filter((days) => days >= daysLeft); // e.g. 5 days left: 30 and 7
       const threshold = Math.min(...due) as (typeof EXPIRY_NOTICE_DAYS)[number];
       if (offer.marketplace?.expiryNotices?.includes(String(threshold))) continue;

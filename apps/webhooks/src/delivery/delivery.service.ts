@@ -302,9 +302,4 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       if (claimed.length < 100) return;
     }
   }
-
-  /** One poll now (tests). */
-  pollNow(): Promise<void> {
-    return this.poller.runNow();
-  }
 }

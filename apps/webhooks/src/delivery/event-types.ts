@@ -5,6 +5,7 @@ import {
   type RoutingKey,
   type WebhookEventType,
 } from '@cppo/contracts';
+import { timeOfId } from '@cppo/persistence';
 
 /** The bus events that become webhooks, and the webhook type each becomes (docs/api.md lists their data). */
 export const WEBHOOK_TYPES = {
@@ -56,12 +57,6 @@ export interface PlannedWebhook {
   at: Date;
 }
 
-/** `ent_<8 hex seconds><3 hex ms>…` → when the entitlement was made; undefined for any other id. */
-function createdAtOfId(id: unknown): Date | undefined {
-  const match = typeof id === 'string' ? /^[a-z]+_([0-9a-f]{8})([0-9a-f]{3})/.exec(id) : null;
-  return match ? new Date(parseInt(match[1], 16) * 1000 + parseInt(match[2], 16)) : undefined;
-}
-
 /**
  * The webhooks a bus event makes. One each, of its type — except for entitlements: `entitlement.activated`
  * is sent once per entitlement, when it is ACTIVE **and** its licence (and, for a CPPO, the partner's offer)
@@ -86,7 +81,7 @@ export function planWebhooks(envelope: MessageEnvelope): PlannedWebhook[] {
     planned.push({
       type: 'entitlement.activated',
       key: `${String(p['entitlementId'])}:activated`,
-      at: createdAtOfId(p['entitlementId']) ?? new Date(0),
+      at: timeOfId(String(p['entitlementId'])) ?? new Date(0),
     });
   return planned;
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { MessageEnvelope } from '@cppo/contracts';
 import { GroupCommit } from '@cppo/runtime';
 import {
+  idTime,
   WebhookMessageStatus,
   WebhookRepository,
   type WebhookEndpoint,
@@ -18,13 +19,8 @@ import { matches, planWebhooks, TEST_EVENT_TYPE, webhookBody } from './event-typ
  * is always the same message (and the same `webhook-id`), however often the bus delivers it.
  */
 export function messageId(endpointId: string, key: string, occurredAt: Date): string {
-  const ms = occurredAt.getTime();
-  const seconds = Math.floor(ms / 1000)
-    .toString(16)
-    .padStart(8, '0');
-  const millis = (ms % 1000).toString(16).padStart(3, '0');
   const hash = createHash('sha256').update(`${endpointId}:${key}`).digest('hex').slice(0, 24);
-  return `whm_${seconds}${millis}${hash}`;
+  return `whm_${idTime(occurredAt.getTime())}${hash}`;
 }
 
 /**

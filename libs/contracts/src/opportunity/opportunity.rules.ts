@@ -15,6 +15,11 @@ export function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+/** Whole days from today (UTC) to `date` (YYYY-MM-DD): 0 on the day itself, negative once it has passed. */
+export function daysUntil(date: string, now = new Date()): number {
+  return Math.round((Date.parse(date) - Date.parse(today(now))) / 86_400_000);
+}
+
 /** Decimal string → integer micro-units, exact (amounts have at most 6 decimals). */
 export function toMicros(amount: string): bigint {
   const [whole, fraction = ''] = amount.split('.');

@@ -1,19 +1,13 @@
 import { useState } from 'react';
+import { daysUntil } from '@cppo/contracts/browser';
 import type { Opportunity } from '../../api';
 import { Listing, StatusSelect, usePaged } from '../../components/Listing';
-
-const DAY_MS = 86_400_000;
-
-/** Whole days from today (UTC) to an expiry date (YYYY-MM-DD). */
-function daysLeft(expiryDate: string, now = Date.now()): number {
-  return Math.round((Date.parse(expiryDate) - Date.parse(new Date(now).toISOString().slice(0, 10))) / DAY_MS);
-}
 
 /** When the partner's authorization ends: soon (30 days or less) stands out; a used-up single use says so. */
 function expires(o: Opportunity) {
   if (o.marketplace.offerExtendedStatus === 'Completed-Used') return 'used up (single use)';
   if (!o.expiryDate) return '—';
-  const left = daysLeft(o.expiryDate);
+  const left = daysUntil(o.expiryDate);
   if (o.status !== 'ACTIVE' || left > 30) return o.expiryDate;
   return (
     <strong>{`${o.expiryDate} (${left === 0 ? 'last day' : `in ${left} day${left === 1 ? '' : 's'}`})`}</strong>
@@ -51,7 +45,7 @@ export function Opportunities() {
       }
       headers={['Name', 'Status', 'Product', 'Reseller', 'Offers', 'Expires', 'Created']}
       rows={list.items
-        .filter((o) => !soon || (o.status === 'ACTIVE' && !!o.expiryDate && daysLeft(o.expiryDate) <= 30))
+        .filter((o) => !soon || (o.status === 'ACTIVE' && !!o.expiryDate && daysUntil(o.expiryDate) <= 30))
         .map((o) => [
           <a href={`#/opportunities/${o.id}`}>{o.name}</a>,
           o.status,

@@ -32,6 +32,8 @@ export function eventBridgeEvent(
   account: string,
   resources: string[],
   detail: Record<string, unknown>,
+  /** When it happened (the simulator's clock for what its clock causes); now by default. */
+  at: Date = new Date(),
 ): Record<string, unknown> {
   return {
     version: '0',
@@ -39,7 +41,7 @@ export function eventBridgeEvent(
     'detail-type': detailType,
     source,
     account,
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: REGION,
     resources,
     detail: { requestId: randomUUID(), catalog: 'AWSMarketplace', ...detail },

@@ -7,6 +7,7 @@ import { AgreementApi } from './agreement/agreement.api';
 import { EntitlementApi } from './entitlement/entitlement.api';
 import { MeteringApi } from './metering/metering.api';
 import { ScenarioError, ScenarioService } from './scenario/scenario.service';
+import { LifecycleService } from './scenario/lifecycle.service';
 import { EventBus, type DeliveryOptions } from './events';
 import { Faults, type FaultRule, type ServiceKind } from './faults';
 import { DEFAULT_CONFIG, SimState, type AgreementStatus, type SimConfig } from './state';
@@ -72,6 +73,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const catalog = new CatalogService(state, events);
   const entities = new CatalogEntities(state);
   const scenarios = new ScenarioService(state, events);
+  const lifecycle = new LifecycleService(state, events, scenarios);
   const agreementApi = new AgreementApi(state);
   const entitlementApi = new EntitlementApi(state);
   const meteringApi = new MeteringApi(state);
@@ -237,13 +239,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   app.get('/_sim/config', async () => state.config);
   app.put(
     '/_sim/config',
-    scenario((body) => {
+    scenario(async (body) => {
       const known = Object.keys(DEFAULT_CONFIG).concat(['sqsEndpoint', 'sqsQueueUrl', 'now']);
       const unknown = Object.keys(body).filter((k) => !known.includes(k));
       if (unknown.length) throw new ScenarioError(400, `unknown config keys: ${unknown.join(', ')}`);
       if (body['now'] != null && Number.isNaN(Date.parse(String(body['now']))))
         throw new ScenarioError(400, 'now must be an ISO-8601 instant or null');
       state.config = { ...state.config, ...(body as Partial<SimConfig>) };
+      // A clock moved forward may have passed a cancellation request's 7 days.
+      await lifecycle.autoApprove();
       return state.config;
     }),
   );
@@ -317,6 +321,34 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     '/_sim/agreements/:id/deprovision',
     scenario((body, p) => scenarios.deprovision(p['id'], delivery(body))),
   );
+  app.post(
+    '/_sim/agreements/:id/cancellation-requests',
+    scenario((body, p) => lifecycle.requestCancellation(p['id'], body, delivery(body))),
+  );
+  app.get('/_sim/cancellation-requests', async () => [...state.cancellationRequests.values()]);
+  app.post(
+    '/_sim/cancellation-requests/:id/:answer',
+    scenario((body, p) => {
+      const answer = p['answer'];
+      if (answer !== 'approve' && answer !== 'reject' && answer !== 'withdraw')
+        throw new ScenarioError(404, 'answer must be approve, reject or withdraw');
+      return lifecycle.answerCancellation(p['id'], answer, delivery(body));
+    }),
+  );
+  app.post(
+    '/_sim/cancellation-requests/auto-approve',
+    scenario(async () => ({ approved: await lifecycle.autoApprove() })),
+  );
+  app.post(
+    '/_sim/agreements/:id/billing-adjustments',
+    scenario((body, p) => lifecycle.adjustBilling(p['id'], body, delivery(body))),
+  );
+  app.get('/_sim/billing-adjustments', async () => [...state.billingAdjustments.values()]);
+  app.post(
+    '/_sim/partner/offer-sets',
+    scenario((body) => lifecycle.createOfferSet(body, delivery(body))),
+  );
+  app.get('/_sim/offer-sets', async () => [...state.offerSets.values()]);
   app.post(
     '/_sim/notifications/sns',
     scenario((body) => scenarios.snsNotification(body, delivery(body))),

@@ -40,6 +40,14 @@ export interface SimConfig {
    */
   fixedUpfrontRequiresSchedule: boolean;
   /**
+   * Which suffix the ISV's cancellation-request and billing-adjustment events carry. AWS prints only the
+   * Proposer examples and says the ISV of a CPPO is notified too (UNVERIFIED): `Manufacturer` by default,
+   * `Proposer` to exercise the other shape.
+   */
+  lifecycleNoticeSuffix: 'Manufacturer' | 'Proposer';
+  /** Days a buyer has to answer a cancellation request before AWS approves it (AWS: 7). */
+  cancellationAutoApprovalDays: number;
+  /**
    * The simulator's clock (an ISO-8601 instant) for the Catalog's date checks and the Metering API's
    * windows; unset or null: the real time.
    */
@@ -55,6 +63,8 @@ export const DEFAULT_CONFIG: SimConfig = {
   resolveCustomerLicenseArn: true,
   strictIntegers: false,
   fixedUpfrontRequiresSchedule: false,
+  lifecycleNoticeSuffix: 'Manufacturer',
+  cancellationAutoApprovalDays: 7,
 };
 
 export interface ChangeRecord {
@@ -98,6 +108,57 @@ export interface PartnerOffer {
   createdDate: string;
   /** For CreateReplacementOfferUsingResaleAuthorization: the agreement it replaces. */
   replacesAgreementId?: string;
+  /** The offer set (OfferSet@1.0) it was created in. */
+  offerSetId?: string;
+}
+
+export interface OfferSetRecord {
+  id: string;
+  name: string;
+  partnerAccountId: string;
+  offerIds: string[];
+  createdDate: string;
+}
+
+export const CANCELLATION_REASON_CODES = [
+  'INCORRECT_TERMS_ACCEPTED',
+  'REPLACING_AGREEMENT',
+  'TEST_AGREEMENT',
+  'ALTERNATIVE_PROCUREMENT_CHANNEL',
+  'PRODUCT_DISCONTINUED',
+  'UNINTENDED_RENEWAL',
+  'BUYER_DISSATISFACTION',
+  'OTHER',
+] as const;
+
+export type CancellationStatus =
+  | 'PENDING_APPROVAL'
+  | 'APPROVED'
+  | 'REJECTED'
+  | 'CANCELLED'
+  | 'VALIDATION_FAILED';
+
+export interface CancellationRequestRecord {
+  id: string;
+  agreementId: string;
+  reasonCode: (typeof CANCELLATION_REASON_CODES)[number];
+  description?: string;
+  statusCode: CancellationStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BillingAdjustmentRecord {
+  id: string;
+  agreementId: string;
+  originalInvoiceId: string;
+  adjustmentAmount: string;
+  currencyCode: string;
+  adjustmentReasonCode: string;
+  clientToken?: string;
+  statusCode: 'COMPLETED' | 'FAILED';
+  statusMessage?: string;
+  createdAt: string;
 }
 
 export type AgreementStatus =
@@ -126,6 +187,7 @@ export interface AgreementRecord {
   startTime: string;
   endTime?: string;
   previousAgreementId?: string;
+  offerSetId?: string;
   licenseArn: string;
   customerIdentifier: string;
   registrationToken: string;
@@ -180,6 +242,9 @@ export class SimState {
   offers = new Map<string, PartnerOffer>();
   agreements = new Map<string, AgreementRecord>();
   meteringRecords = new Map<string, MeteringRecord>();
+  offerSets = new Map<string, OfferSetRecord>();
+  cancellationRequests = new Map<string, CancellationRequestRecord>();
+  billingAdjustments = new Map<string, BillingAdjustmentRecord>();
   events: EmittedEvent[] = [];
   calls: Record<string, number> = {};
 
@@ -204,6 +269,9 @@ export class SimState {
     this.offers.clear();
     this.agreements.clear();
     this.meteringRecords.clear();
+    this.offerSets.clear();
+    this.cancellationRequests.clear();
+    this.billingAdjustments.clear();
     this.events = [];
     this.calls = {};
   }

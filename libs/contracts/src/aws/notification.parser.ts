@@ -18,6 +18,7 @@ import {
   type ChangeSetOutcome,
   type LicenseAction,
   type MarketplaceEvent,
+  type NoticeRequest,
   type ParsedNotification,
 } from './notification.types';
 
@@ -110,6 +111,7 @@ function parseDetail(
       manufacturerAccountId: d.manufacturer?.accountId,
       sellerOfRecordAccountId: d.sellerOfRecord.accountId,
       buyerAccountIds: d.targetedBuyerAccountIds ?? [],
+      offerSetId: d.offerSet?.id ?? undefined,
     };
   }
   if (source === CATALOG_SOURCE && detailType in CHANGE_SET_TYPES) {
@@ -196,12 +198,40 @@ function parseDetail(
       acceptorAccountId: d.acceptor?.accountId,
       proposerAccountId: d.proposer?.accountId,
       daysBeforeEndTime: Number.isInteger(days) ? days : undefined,
+      request: noticeRequest(detail),
     };
   }
   throw new NotificationParseError(
     'UNKNOWN_DETAIL_TYPE',
     `no handler for source "${source}" detail-type "${detailType}"`,
   );
+}
+
+/** Where AWS puts the request a notice is about; the billing adjustment's key is not printed (UNVERIFIED). */
+const REQUEST_KEYS = ['agreementCancellationRequest', 'billingAdjustmentRequest', 'billingAdjustment'];
+
+/** The request's identifying fields, read leniently: strings only, a missing id means no request. */
+function noticeRequest(detail: Record<string, unknown>): NoticeRequest | undefined {
+  for (const key of REQUEST_KEYS) {
+    const raw = detail[key];
+    if (!raw || typeof raw !== 'object') continue;
+    const r = raw as Record<string, unknown>;
+    const text = (name: string) => (typeof r[name] === 'string' && r[name] ? (r[name] as string) : undefined);
+    const id = text('id');
+    if (!id) continue;
+    const at = (name: string) => {
+      const value = text(name);
+      return value && !Number.isNaN(Date.parse(value)) ? value : undefined;
+    };
+    return {
+      id,
+      reasonCode: text('reasonCode') ?? text('adjustmentReasonCode'),
+      statusCode: text('statusCode') ?? text('status'),
+      createdAt: at('createdAt'),
+      updatedAt: at('updatedAt'),
+    };
+  }
+  return undefined;
 }
 
 function parseSnsControl(object: Record<string, unknown>): ParsedNotification {

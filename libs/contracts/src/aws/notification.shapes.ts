@@ -82,6 +82,9 @@ export class OfferReleasedDetailShape {
   @IsArray()
   @IsAwsAccountId({ each: true })
   targetedBuyerAccountIds?: string[];
+
+  @Nested(() => OptionalIdRef, { optional: true })
+  offerSet?: OptionalIdRef;
 }
 
 /** Change-set details come PascalCase from AWS; the parser lower-cases the first letter of each key. */

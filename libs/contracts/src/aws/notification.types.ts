@@ -26,6 +26,8 @@ export interface OfferReleasedEvent {
   manufacturerAccountId?: string;
   sellerOfRecordAccountId: string;
   buyerAccountIds: string[];
+  /** The offer set the offer was released in, when the event names one (AWS prints no example: UNVERIFIED). */
+  offerSetId?: string;
 }
 
 export interface ChangeSetEvent {
@@ -102,6 +104,20 @@ export interface AgreementNoticeEvent {
   acceptorAccountId?: string;
   proposerAccountId?: string;
   daysBeforeEndTime?: number;
+  /** The cancellation request or billing adjustment the notice is about (`agreementCancellationRequest`, …). */
+  request?: NoticeRequest;
+}
+
+/**
+ * A cancellation request's or billing adjustment's fields as AWS prints them for the Proposer; the
+ * Manufacturer of a CPPO gets no amounts and no description, so only these identifying fields are read.
+ */
+export interface NoticeRequest {
+  id: string;
+  reasonCode?: string;
+  statusCode?: string;
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 export interface OfferSetReleasedEvent {

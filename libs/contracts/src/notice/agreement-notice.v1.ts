@@ -1,5 +1,6 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import { AgreementScopedV1 } from '../aws-event.v1';
+import { Nested } from '../validation';
 
 export const AGREEMENT_NOTICES = [
   'cancellation-request',
@@ -16,6 +17,31 @@ export type AgreementNotice = (typeof AGREEMENT_NOTICES)[number];
  * advisory issued or resolved, the agreement ending soon. Informational: the entitlement follows the
  * lifecycle events (created, amended, ended).
  */
+/** The cancellation request or billing adjustment a notice is about, as AWS identifies it (no amounts). */
+export class NoticeRequestV1 {
+  @IsString()
+  @IsNotEmpty()
+  id: string;
+
+  /** A cancellation's reason code (INCORRECT_TERMS_ACCEPTED, …) or an adjustment's. */
+  @IsOptional()
+  @IsString()
+  reasonCode?: string;
+
+  /** PENDING_APPROVAL, APPROVED, REJECTED, CANCELLED, VALIDATION_FAILED; COMPLETED, FAILED. */
+  @IsOptional()
+  @IsString()
+  statusCode?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  createdAt?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  updatedAt?: string;
+}
+
 export class AgreementNoticeV1 extends AgreementScopedV1 {
   /** The AWS detail-type as received, e.g. `Agreement Cancellation Request Approved - Manufacturer`. */
   @IsString()
@@ -34,4 +60,7 @@ export class AgreementNoticeV1 extends AgreementScopedV1 {
   @IsOptional()
   @IsInt()
   daysBeforeEndTime?: number;
+
+  @Nested(() => NoticeRequestV1, { optional: true })
+  request?: NoticeRequestV1;
 }

@@ -76,7 +76,7 @@ export class AgreementApi {
     const checks: Record<string, (a: AgreementRecord, v: string) => boolean> = {
       AgreementType: (_a, v) => v === 'PurchaseAgreement',
       OfferId: (a, v) => a.offerId === v,
-      OfferSetId: () => false, // offer sets are not simulated
+      OfferSetId: (a, v) => a.offerSetId === v,
       Status: (a, v) => a.status === v,
       AcceptorAccountId: (a, v) => a.acceptorAccountId === v,
       ResourceIdentifier: (a, v) => a.productId === v,

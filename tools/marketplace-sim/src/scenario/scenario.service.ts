@@ -75,6 +75,8 @@ export class ScenarioService {
           `INCOMPATIBLE_RESALE_AUTHORIZATION: buyers ${outside.join(', ')} are not targeted by ${ra.id}`,
         );
     }
+    const replaces = input['replacesAgreementId'] as string | undefined;
+    if (replaces !== undefined) this.checkReplacement(replaces, partner, buyers, ra.productId);
     const offer: PartnerOffer = {
       id: `offer-${randomId(13)}`,
       name: String(input['name'] ?? `${ra.name} (CPPO)`),
@@ -89,13 +91,38 @@ export class ScenarioService {
       markupPercentage: input['markupPercentage'] as string | undefined,
       state: 'Released',
       createdDate: isoSeconds(),
-      replacesAgreementId: input['replacesAgreementId'] as string | undefined,
+      replacesAgreementId: replaces,
+      offerSetId: input['offerSetId'] as string | undefined,
     };
     this.state.offers.set(offer.id, offer);
     ra.offersCreated += 1;
     ra.revision += 1;
     await this.offerReleased(offer, buyers, delivery);
     return offer;
+  }
+
+  /**
+   * CreateReplacementOfferUsingResaleAuthorization's rules: the agreement exists and is active, and the
+   * replacement keeps its seller of record, buyer and product — another partner (or the ISV directly) makes
+   * a new agreement, never a replacement.
+   */
+  private checkReplacement(agreementId: string, partner: string, buyers: string[], productId: string): void {
+    const previous = this.activeAgreement(agreementId);
+    if (previous.proposerAccountId !== partner)
+      throw new ScenarioError(
+        409,
+        `agreement ${agreementId} was sold by ${previous.proposerAccountId}: a replacement keeps the seller of record (another partner makes a new agreement)`,
+      );
+    if (buyers.length !== 1 || buyers[0] !== previous.acceptorAccountId)
+      throw new ScenarioError(
+        409,
+        `a replacement offer targets the agreement's buyer ${previous.acceptorAccountId} only`,
+      );
+    if (previous.productId !== productId)
+      throw new ScenarioError(
+        409,
+        `agreement ${agreementId} is for product ${previous.productId}, not ${productId}`,
+      );
   }
 
   /** The ISV's own (direct) private offer on one of its products; AWS notifies it with Offer Released too. */
@@ -151,6 +178,8 @@ export class ScenarioService {
           manufacturer: { accountId: product.seller.accountId, name: product.seller.legalName },
           sellerOfRecord: { accountId: seller, name: legalName(this.state.world, seller) ?? 'Unknown' },
           targetedBuyerAccountIds: buyers,
+          // AWS prints no Offer Released of an offer in a set (UNVERIFIED): the set is named when there is one.
+          ...(offer.offerSetId ? { offerSet: { id: offer.offerSetId } } : {}),
         },
       ),
       delivery,
@@ -179,7 +208,9 @@ export class ScenarioService {
     if (previousId && !previous) throw new ScenarioError(404, `agreement ${previousId} not found`);
     const product = must(findProduct(this.state.world, offer.productId), offer.productId).product;
     const fixed = ra?.pricingTerms.find((t) => t.Type === 'ResaleFixedUpfrontPricingTerm');
-    const start = (input['startTime'] as string | undefined) ?? isoSeconds();
+    // Agreement times follow the simulator's clock (real time unless set).
+    const now = new Date(this.state.now());
+    const start = (input['startTime'] as string | undefined) ?? isoSeconds(now);
     const duration = String(
       fixed?.['Duration'] ?? (configurable(ra)?.['Selector'] as Doc | undefined)?.['Value'] ?? '',
     );
@@ -194,10 +225,11 @@ export class ScenarioService {
       acceptorAccountId: buyer,
       status: 'ACTIVE',
       intent: !previous ? 'NEW' : renews ? 'RENEW' : 'REPLACE',
-      acceptanceTime: isoSeconds(),
+      acceptanceTime: isoSeconds(now),
       startTime: start,
       endTime: (input['endTime'] as string | undefined) ?? addDuration(start, duration),
       previousAgreementId: previous?.id,
+      offerSetId: offer.offerSetId,
       licenseArn: `arn:aws:license-manager::${offer.manufacturerAccountId}:license:l-${randomBytes(16).toString('hex')}`,
       customerIdentifier: `cust-${randomId(11)}`,
       registrationToken: randomUUID(),
@@ -263,7 +295,7 @@ export class ScenarioService {
       throw new ScenarioError(400, 'status must be CANCELLED, EXPIRED or TERMINATED');
     const agreement = this.activeAgreement(agreementId);
     agreement.status = status;
-    agreement.endTime = isoSeconds();
+    agreement.endTime = isoSeconds(new Date(this.state.now()));
     await this.agreementEvent('Ended', agreement, delivery);
     return agreement;
   }
@@ -275,10 +307,11 @@ export class ScenarioService {
     return agreement;
   }
 
-  private async agreementEvent(
+  async agreementEvent(
     kind: 'Created' | 'Amended' | 'Ended',
     a: AgreementRecord,
     delivery?: DeliveryOptions,
+    at?: Date,
   ): Promise<void> {
     const detailType = `Purchase Agreement ${kind} - Manufacturer`;
     const agreement: Doc =
@@ -298,15 +331,17 @@ export class ScenarioService {
       a,
       { agreement, resaleAuthorization: { id: a.resaleAuthorizationId ?? null } },
       delivery,
+      at,
     );
   }
 
   /** An EventBridge event about an agreement: its ARN in `resources`, the parties and the offer in detail. */
-  private async manufacturerEvent(
+  async manufacturerEvent(
     detailType: string,
     a: AgreementRecord,
     detail: Doc,
     delivery?: DeliveryOptions,
+    at?: Date,
   ): Promise<void> {
     await this.events.emit(
       'eventbridge',
@@ -322,6 +357,7 @@ export class ScenarioService {
           proposer: { accountId: a.proposerAccountId },
           offer: { id: a.offerId },
         },
+        at ?? new Date(this.state.now()),
       ),
       delivery,
     );
@@ -382,13 +418,13 @@ export class ScenarioService {
     );
   }
 
-  private agreementOrThrow(agreementId: string): AgreementRecord {
+  agreementOrThrow(agreementId: string): AgreementRecord {
     const agreement = this.state.agreements.get(agreementId);
     if (!agreement) throw new ScenarioError(404, `agreement ${agreementId} not found`);
     return agreement;
   }
 
-  private activeAgreement(agreementId: string): AgreementRecord {
+  activeAgreement(agreementId: string): AgreementRecord {
     const agreement = this.agreementOrThrow(agreementId);
     if (agreement.status !== 'ACTIVE')
       throw new ScenarioError(409, `agreement ${agreementId} is ${agreement.status}`);

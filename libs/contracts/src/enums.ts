@@ -22,6 +22,8 @@ export enum EntitlementType {
 export enum EntitlementStatus {
   PENDING_START = 'PENDING_START',
   ACTIVE = 'ACTIVE',
+  /** Active, with a cancellation request pending the buyer's answer (approved by AWS after 7 days). */
+  PENDING_CANCELLATION = 'PENDING_CANCELLATION',
   CANCELLED = 'CANCELLED',
   EXPIRED = 'EXPIRED',
   TERMINATED = 'TERMINATED',

@@ -3,6 +3,8 @@ import { EntitlementStatus, EntitlementType } from '@cppo/contracts';
 import type { Entitlement } from '@cppo/persistence';
 import type {
   AgreementApiJson,
+  CancellationJson,
+  EntitlementChainJson,
   LicenceJson,
   EntitlementLinkJson,
   DimensionPriceJson,
@@ -63,6 +65,30 @@ export class LicenceView implements LicenceJson {
   changes: LicenceChangeView[];
 }
 
+export class EntitlementChainView implements EntitlementChainJson {
+  @ApiProperty({
+    enum: ['NEW', 'RENEWAL', 'REPLACEMENT', 'PARTNER_SWITCH'],
+    description:
+      'PARTNER_SWITCH: another seller of record started a new chain (AWS never replaces across sellers)',
+  })
+  kind: 'NEW' | 'RENEWAL' | 'REPLACEMENT' | 'PARTNER_SWITCH';
+  @ApiProperty() reason: string;
+  @ApiPropertyOptional({
+    description: 'the entitlement it follows (or, for a partner switch, the one before)',
+  })
+  relatedEntitlementId?: string;
+}
+
+export class CancellationView implements CancellationJson {
+  @ApiProperty() requestId: string;
+  @ApiPropertyOptional({ description: 'INCORRECT_TERMS_ACCEPTED, REPLACING_AGREEMENT, …' })
+  reasonCode?: string;
+  @ApiProperty({ enum: ['PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'CANCELLED', 'VALIDATION_FAILED'] })
+  status: string;
+  @ApiProperty({ description: 'when the partner asked' }) since: string;
+  @ApiPropertyOptional() resolvedAt?: string;
+}
+
 /** The public view of a buyer's entitlement (one per AWS agreement). */
 export class EntitlementView implements EntitlementJson {
   @ApiProperty() id: string;
@@ -83,6 +109,15 @@ export class EntitlementView implements EntitlementJson {
   @ApiPropertyOptional() previousAgreementId?: string;
   @ApiPropertyOptional({ description: 'the agreement that renewed or replaced this one' })
   nextAgreementId?: string;
+  @ApiPropertyOptional({ description: 'the entitlement this one renews or replaces' })
+  previousEntitlementId?: string;
+  @ApiPropertyOptional({ description: 'the entitlement that renewed or replaced this one' })
+  nextEntitlementId?: string;
+  @ApiPropertyOptional({ type: EntitlementChainView }) chain?: EntitlementChainView;
+  @ApiPropertyOptional({ type: CancellationView, description: 'the latest cancellation request' })
+  cancellation?: CancellationView;
+  @ApiPropertyOptional({ description: 'the offer set the partner offer was released in' })
+  offerSetId?: string;
   @ApiProperty({ type: [DimensionQuantityView], description: 'included quantity per dimension' })
   grants: DimensionQuantityView[];
   @ApiProperty({ type: [DimensionPriceView], description: 'usage prices the buyer pays' })
@@ -116,6 +151,17 @@ export class EntitlementView implements EntitlementJson {
       endTime: iso(e.endTime),
       previousAgreementId: e.previousAgreementId,
       nextAgreementId: e.nextAgreementId,
+      previousEntitlementId: e.previousEntitlementId,
+      nextEntitlementId: e.nextEntitlementId,
+      chain: e.chain,
+      cancellation: e.cancellation && {
+        requestId: e.cancellation.requestId,
+        reasonCode: e.cancellation.reasonCode,
+        status: e.cancellation.status,
+        since: new Date(e.cancellation.since).toISOString(),
+        resolvedAt: iso(e.cancellation.resolvedAt),
+      },
+      offerSetId: e.offerSetId,
       grants: e.grants ?? [],
       usagePrices: e.usagePrices ?? [],
       wholesalePrices: e.wholesalePrices ?? [],

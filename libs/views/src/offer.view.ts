@@ -71,6 +71,7 @@ export class OfferView implements OfferJson {
   @ApiProperty({ description: 'CPPO_OUT: linked CPPO offers' }) offerCount: number;
   @ApiPropertyOptional() awsOfferId?: string;
   @ApiPropertyOptional({ description: 'CPPO: its CPPO_OUT opportunity' }) cppoOutOfferId?: string;
+  @ApiPropertyOptional({ description: 'CPPO: the offer set it was released in' }) offerSetId?: string;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 
@@ -90,6 +91,7 @@ export class OfferView implements OfferJson {
       offerCount: offer.offerCount ?? 0,
       awsOfferId: offer.awsOfferId,
       cppoOutOfferId: offer.cppoOutOfferId,
+      offerSetId: offer.offerSetId,
       createdAt: (offer.createdAt ?? new Date(0)).toISOString(),
       updatedAt: (offer.updatedAt ?? new Date(0)).toISOString(),
     };

@@ -41,6 +41,7 @@ export interface OfferJson {
   offerCount: number;
   awsOfferId?: string;
   cppoOutOfferId?: string;
+  offerSetId?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -104,6 +105,11 @@ export interface EntitlementJson {
   endTime?: string;
   previousAgreementId?: string;
   nextAgreementId?: string;
+  previousEntitlementId?: string;
+  nextEntitlementId?: string;
+  chain?: EntitlementChainJson;
+  cancellation?: CancellationJson;
+  offerSetId?: string;
   grants: DimensionQuantityJson[];
   usagePrices: DimensionPriceJson[];
   wholesalePrices: DimensionPriceJson[];
@@ -114,6 +120,22 @@ export interface EntitlementJson {
   history: EntitlementHistoryJson[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** Where an entitlement stands in its buyer's chain of agreements. */
+export interface EntitlementChainJson {
+  kind: 'NEW' | 'RENEWAL' | 'REPLACEMENT' | 'PARTNER_SWITCH';
+  reason: string;
+  relatedEntitlementId?: string;
+}
+
+/** The latest cancellation request of an entitlement's agreement. */
+export interface CancellationJson {
+  requestId: string;
+  reasonCode?: string;
+  status: string;
+  since: string;
+  resolvedAt?: string;
 }
 
 /** One (entitlement, dimension, hour) of the metering ledger. */

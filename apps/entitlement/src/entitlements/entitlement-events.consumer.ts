@@ -3,11 +3,13 @@ import { MessageConsumer } from '@cppo/messaging';
 import {
   RoutingKeys,
   type AgreementEventV1,
+  type AgreementNoticeV1,
   type AgreementScopedV1,
   type LicenseEventV1,
   type MessageEnvelope,
   type OfferLinkedV1,
   type OfferReleasedV1,
+  type OfferSetReleasedV1,
   type OpportunityEventV1,
 } from '@cppo/contracts';
 import type { AgreementFact, AgreementFactKind } from '@cppo/persistence';
@@ -22,6 +24,8 @@ export const ENTITLEMENT_SUBSCRIPTIONS = [
   RoutingKeys.OfferReleased,
   RoutingKeys.OfferLinked,
   RoutingKeys.OpportunityPublished,
+  RoutingKeys.AgreementNotice,
+  RoutingKeys.OfferSetReleased,
 ] as const;
 
 const date = (iso?: string) => (iso ? new Date(iso) : undefined);
@@ -54,6 +58,25 @@ function agreementFact(kind: AgreementFactKind, p: AgreementEventV1): AgreementF
 
 function licenseFact(kind: AgreementFactKind, p: LicenseEventV1): AgreementFact {
   return { ...scopedFact(kind, p), licenseArn: p.licenseArn, productCode: p.productCode };
+}
+
+/** A stage of the event's detail-type as AWS's status code: `Pending Approval` → `PENDING_APPROVAL`. */
+const statusOfStage = (stage?: string) => stage?.trim().toUpperCase().replace(/\s+/g, '_');
+
+/**
+ * A cancellation request's or billing adjustment's notice as a fact (advisories and "ending" notices change
+ * nothing: they stay agreement notices for the webhooks). The status comes from the request when AWS gives
+ * it, else from the detail-type.
+ */
+export function noticeFact(p: AgreementNoticeV1): AgreementFact | undefined {
+  if (p.notice !== 'cancellation-request' && p.notice !== 'billing-adjustment') return undefined;
+  return {
+    ...scopedFact(p.notice, p),
+    requestId: p.request?.id,
+    requestStatus: p.request?.statusCode ?? statusOfStage(p.stage),
+    reasonCode: p.request?.reasonCode,
+    requestedAt: date(p.request?.createdAt),
+  };
 }
 
 /**
@@ -94,6 +117,18 @@ export class EntitlementEventsConsumer {
       e.payload.agreementId,
       licenseFact('license-deprovisioned', e.payload),
     );
+  }
+
+  @EventPattern(RoutingKeys.AgreementNotice)
+  async agreementNotice(@Payload() e: MessageEnvelope<AgreementNoticeV1>): Promise<void> {
+    const fact = noticeFact(e.payload);
+    if (fact) await this.entitlements.apply(e.orgId, e.payload.agreementId, fact);
+  }
+
+  /** Offer-ingest wrote the set onto the offers before this event: their entitlements read it again. */
+  @EventPattern(RoutingKeys.OfferSetReleased)
+  offerSetReleased(@Payload() e: MessageEnvelope<OfferSetReleasedV1>): Promise<void> {
+    return this.entitlements.refreshOffers(e.orgId, e.payload.awsOfferIds ?? []);
   }
 
   @EventPattern(RoutingKeys.OfferReleased)

@@ -12,7 +12,11 @@ import {
 /** Among a buyer's entitlements for one key, the one in force: active, else starting, else the newest. */
 export function current(candidates: Entitlement[]): Entitlement | undefined {
   const rank = (e: Entitlement) =>
-    e.status === EntitlementStatus.ACTIVE ? 0 : e.status === EntitlementStatus.PENDING_START ? 1 : 2;
+    e.status === EntitlementStatus.ACTIVE || e.status === EntitlementStatus.PENDING_CANCELLATION
+      ? 0
+      : e.status === EntitlementStatus.PENDING_START
+        ? 1
+        : 2;
   return [...candidates].sort((a, b) => rank(a) - rank(b) || b._id.localeCompare(a._id))[0];
 }
 

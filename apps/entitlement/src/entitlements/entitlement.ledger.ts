@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntitlementStatus, OfferType, RoutingKeys } from '@cppo/contracts';
+import { EntitlementStatus, EntitlementType, OfferType, RoutingKeys } from '@cppo/contracts';
 import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
 import {
   AuditEventRepository,
@@ -17,7 +17,7 @@ import {
   type OutboxEvent,
 } from '@cppo/persistence';
 import { LRUCache } from 'lru-cache';
-import { deriveState, TERMINAL } from './entitlement.state';
+import { deriveState, TERMINAL, type ChainLinks } from './entitlement.state';
 
 /** New answers of AWS's APIs to record with (or without) a fact. */
 export interface AwsAnswers {
@@ -45,8 +45,19 @@ const PUBLIC_FIELDS: (keyof EntitlementState)[] = [
   'startTime',
   'endTime',
   'nextAgreementId',
+  'previousEntitlementId',
+  'nextEntitlementId',
+  'chain',
+  'cancellation',
+  'offerSetId',
   'grants',
 ];
+
+/** Statuses in which the buyer holds the entitlement: going from one to the other is not an activation. */
+const HELD = new Set<EntitlementStatus | undefined>([
+  EntitlementStatus.ACTIVE,
+  EntitlementStatus.PENDING_CANCELLATION,
+]);
 
 /**
  * Keeps each agreement's entitlement: records a fact (an AWS event) once, derives the entitlement again
@@ -152,6 +163,11 @@ export class EntitlementLedger {
     return found;
   }
 
+  /** A partner offer changed (its offer set learnt): the next derivation reads it again. */
+  forgetOffer(orgId: string, awsOfferId: string): void {
+    this.deals.delete(`offer:${orgId}:${awsOfferId}`);
+  }
+
   /** Entitlements read from a list: later reads of them go by `_id`. */
   remember(entitlements: Pick<Entitlement, '_id' | 'orgId' | 'agreementId'>[]): void {
     for (const e of entitlements) this.ids.set(`${e.orgId}:${e.agreementId}`, e._id);
@@ -178,14 +194,96 @@ export class EntitlementLedger {
       : null;
     if (!opportunity && offer?.cppoOutOfferId)
       opportunity = await this.offers.findById(orgId, offer.cppoOutOfferId);
-    return deriveState(facts, {
-      now: new Date(),
-      offer,
-      opportunity,
-      agreementApi,
-      licence,
-      previousLink: current?.link,
-    });
+    const ctx = { now: new Date(), offer, opportunity, agreementApi, licence, previousLink: current?.link };
+    const first = deriveState(facts, ctx);
+    const chain = await this.chainLinks(orgId, facts, first, current, opportunity);
+    return deriveState(facts, { ...ctx, chain });
+  }
+
+  /**
+   * The entitlement's neighbours in its buyer's chain, looked up once and kept: the agreement it renews or
+   * replaces and the one that renewed or replaced it (by agreement id); for a first agreement, whether a
+   * renewal opportunity (buyers required) made it follow the buyer's earlier agreement for the product, or
+   * another seller of record started a new chain (AWS never replaces across sellers).
+   */
+  private async chainLinks(
+    orgId: string,
+    facts: AgreementFact[],
+    state: EntitlementState,
+    current: Entitlement | null,
+    opportunity: Offer | null,
+  ): Promise<ChainLinks> {
+    const links: ChainLinks = {
+      previousEntitlementId: current?.previousEntitlementId,
+      nextEntitlementId: current?.nextEntitlementId,
+      chain: current?.chain,
+    };
+    const agreementId = current?.agreementId;
+    if (!links.previousEntitlementId && state.previousAgreementId)
+      links.previousEntitlementId = (await this.find(orgId, state.previousAgreementId))?._id;
+    if (!links.nextEntitlementId && state.nextAgreementId)
+      links.nextEntitlementId = (await this.find(orgId, state.nextAgreementId))?._id;
+    if (state.previousAgreementId) {
+      const renewal = state.intent === 'RENEW';
+      links.chain = {
+        kind: renewal ? 'RENEWAL' : 'REPLACEMENT',
+        reason: `${renewal ? 'renews' : 'replaces'} agreement ${state.previousAgreementId} (named by AWS)`,
+        relatedEntitlementId: links.previousEntitlementId,
+      };
+    } else if (!links.chain && facts.some((f) => f.kind === 'created') && !state.link.missing.length)
+      links.chain = await this.firstInChain(orgId, agreementId, state, links, opportunity);
+    return links;
+  }
+
+  /** A first agreement: NEW, a renewal through a renewal opportunity, or a partner switch. */
+  private async firstInChain(
+    orgId: string,
+    agreementId: string | undefined,
+    state: EntitlementState,
+    links: ChainLinks,
+    opportunity: Offer | null,
+  ): Promise<ChainLinks['chain']> {
+    if (!state.buyerAccountId || !state.productId) return undefined;
+    const start = new Date(state.startTime ?? state.acceptanceTime ?? Date.now()).getTime();
+    const time = (date?: Date) => new Date(date ?? 0).getTime();
+    const before = (
+      await this.entitlements.findAllBy(orgId, {
+        buyerAccountId: state.buyerAccountId,
+        productId: state.productId,
+      })
+    ).filter((e) => e.agreementId !== agreementId && time(e.startTime) < start);
+    // the latest started one; a renewal renews the one in force that ends first
+    const earlier = [...before].sort((a, b) => time(b.startTime) - time(a.startTime))[0];
+    const renewed =
+      before
+        .filter((e) => !e.status || !TERMINAL.has(e.status))
+        .sort((a, b) => time(a.endTime ?? new Date(8.64e15)) - time(b.endTime ?? new Date(8.64e15)))[0] ??
+      earlier;
+    if (!earlier)
+      return { kind: 'NEW', reason: `the buyer's first agreement for product ${state.productId}` };
+    if (
+      state.type === EntitlementType.CPPO &&
+      (opportunity?.terms as { renewal?: unknown } | undefined)?.renewal
+    ) {
+      links.previousEntitlementId = renewed._id;
+      return {
+        kind: 'RENEWAL',
+        reason: `made from renewal opportunity ${state.opportunityId}: renews the buyer's agreement ${renewed.agreementId}, the one in force ending first (linked by buyer and product; AWS named no previous agreement)`,
+        relatedEntitlementId: renewed._id,
+      };
+    }
+    const otherSeller = (earlier.resellerAccountId ?? '') !== (state.resellerAccountId ?? '');
+    if (otherSeller)
+      return {
+        kind: 'PARTNER_SWITCH',
+        reason: `a new chain: the buyer held agreement ${earlier.agreementId} through ${earlier.type === EntitlementType.CPPO ? `partner ${earlier.resellerAccountId}` : 'the ISV directly'}; another seller of record makes a new agreement, never a replacement`,
+        relatedEntitlementId: earlier._id,
+      };
+    return {
+      kind: 'NEW',
+      reason: `a new agreement beside the buyer's agreement ${earlier.agreementId} from the same seller`,
+      relatedEntitlementId: earlier._id,
+    };
   }
 
   /** The event the change causes; its id is derived from the cause, so a retried write repeats it. */
@@ -201,7 +299,7 @@ export class EntitlementLedger {
     // not): consumers refuse an entitlement event without its type (the payload cast once hid this).
     if (after.status === undefined || after.type === undefined) return [];
     let key: EntitlementKey = RoutingKeys.EntitlementUpdated;
-    if (after.status === EntitlementStatus.ACTIVE && before?.status !== EntitlementStatus.ACTIVE)
+    if (after.status === EntitlementStatus.ACTIVE && !HELD.has(before?.status))
       key = RoutingKeys.EntitlementActivated;
     else if (TERMINAL.has(after.status) && !(before?.status && TERMINAL.has(before.status)))
       key = RoutingKeys.EntitlementEnded;
@@ -216,6 +314,12 @@ export class EntitlementLedger {
       buyerAccountId: after.buyerAccountId,
       licenseArn: after.licenseArn,
       productId: after.productId,
+      previousEntitlementId: after.previousEntitlementId,
+      nextEntitlementId: after.nextEntitlementId,
+      nextAgreementId: after.nextAgreementId,
+      cancellationReasonCode:
+        after.status === EntitlementStatus.PENDING_CANCELLATION ? after.cancellation?.reasonCode : undefined,
+      offerSetId: after.offerSetId,
       version: before ? before.version + 1 : 1, // what the write makes it (create: 1; replace: +1)
     };
     const envelope = (k: EntitlementKey | typeof RoutingKeys.EntitlementCreated) =>

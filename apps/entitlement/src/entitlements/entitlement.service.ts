@@ -29,7 +29,17 @@ export class EntitlementService {
 
   async apply(orgId: string, agreementId: string, fact: AgreementFact): Promise<Entitlement | null> {
     let entitlement = await this.ledger.record(orgId, agreementId, fact);
-    if (fact.kind === 'created' && fact.previousAgreementId) await this.supersede(orgId, agreementId, fact);
+    if (fact.kind === 'created' && fact.previousAgreementId) {
+      await this.supersede(orgId, agreementId, fact);
+      // Derived again now that the agreement it follows exists: it names that entitlement.
+      entitlement = (await this.ledger.record(orgId, agreementId)) ?? entitlement;
+    }
+    if (
+      entitlement?.chain?.kind === 'RENEWAL' &&
+      !entitlement.previousAgreementId &&
+      entitlement.previousEntitlementId
+    )
+      await this.entitlements.linkNext(orgId, entitlement.previousEntitlementId, entitlement._id);
     // Terms and quantities are set or changed by a creation, an amendment, a licence update: ask AWS now
     // (the sweeper asks again later if AWS could not answer).
     if (entitlement && ASK_AGAIN.has(fact.kind))
@@ -44,6 +54,16 @@ export class EntitlementService {
   ): Promise<void> {
     for (const waiting of await this.entitlements.findWaitingFor(orgId, key))
       await this.ledger.record(orgId, waiting.agreementId);
+  }
+
+  /** Every entitlement made from these partner offers, derived again with the offers as stored now. */
+  async refreshOffers(orgId: string, awsOfferIds: string[]): Promise<void> {
+    for (const awsOfferId of awsOfferIds) {
+      this.ledger.forgetOffer(orgId, awsOfferId);
+      const found = await this.entitlements.findAllBy(orgId, { awsOfferId });
+      this.ledger.remember(found);
+      for (const e of found) await this.ledger.record(orgId, e.agreementId);
+    }
   }
 
   /** One sweep of an entitlement with something missing or due: links, a start that came, the Agreement API. */
@@ -92,6 +112,8 @@ export class EntitlementService {
       kind: 'superseded',
       status: fact.intent === 'RENEW' ? 'RENEWED' : 'REPLACED',
       nextAgreementId: agreementId,
+      // It serves until its successor starts (a future-dated renewal leaves it in force until then).
+      endTime: fact.startTime,
     });
     const next = await this.entitlements.findByAgreement(orgId, agreementId);
     if (previous?.tenantId && next && !next.tenantId)

@@ -2,6 +2,8 @@ import { ENDED_ENTITLEMENT_STATUSES, EntitlementStatus, EntitlementType } from '
 import type {
   AgreementApiState,
   AgreementFact,
+  CancellationState,
+  ChainState,
   AgreementFactKind,
   DimensionPrice,
   DimensionQuantity,
@@ -24,6 +26,14 @@ export interface DeriveContext {
   licence: LicenceState;
   /** The link state before this derivation, to keep "unlinked since". */
   previousLink?: EntitlementLinkState;
+  /** The neighbours in the buyer's chain, found by the ledger (by agreement id, or by buyer and product). */
+  chain?: ChainLinks;
+}
+
+export interface ChainLinks {
+  previousEntitlementId?: string;
+  nextEntitlementId?: string;
+  chain?: ChainState;
 }
 
 export const TERMINAL = ENDED_ENTITLEMENT_STATUSES;
@@ -32,11 +42,26 @@ export const TERMINAL = ENDED_ENTITLEMENT_STATUSES;
 const RANK: Record<AgreementFactKind, number> = {
   created: 0,
   amended: 1,
+  'cancellation-request': 1.5,
   'license-updated': 2,
+  'billing-adjustment': 2.5,
   ended: 3,
   superseded: 3,
   'license-deprovisioned': 4,
 };
+
+/** A cancellation request's statuses after PENDING_APPROVAL; the entitlement goes back to active on all but APPROVED. */
+const REQUEST_RESOLVED = new Set(['APPROVED', 'REJECTED', 'CANCELLED', 'VALIDATION_FAILED']);
+const RESOLUTION_WORDS: Record<string, string> = {
+  APPROVED: 'approved',
+  REJECTED: 'rejected by the buyer',
+  CANCELLED: 'withdrawn by the partner',
+  VALIDATION_FAILED: 'refused by AWS (validation failed)',
+};
+
+/** Within a second, a request's resolution comes after its pending notice. */
+const rank = (f: AgreementFact) =>
+  RANK[f.kind] + (f.kind === 'cancellation-request' && f.requestStatus !== 'PENDING_APPROVAL' ? 0.25 : 0);
 
 /** AWS AgreementStatus → ours, for a status an agreement event carries. */
 function fromAgreementStatus(status: string | undefined): EntitlementStatus | undefined {
@@ -65,7 +90,7 @@ export function sortFacts(facts: AgreementFact[]): AgreementFact[] {
   return [...facts].sort(
     (a, b) =>
       new Date(a.eventTime).getTime() - new Date(b.eventTime).getTime() ||
-      RANK[a.kind] - RANK[b.kind] ||
+      rank(a) - rank(b) ||
       a.eventId.localeCompare(b.eventId),
   );
 }
@@ -83,6 +108,8 @@ export function deriveState(facts: AgreementFact[], ctx: DeriveContext): Entitle
   let status: EntitlementStatus | undefined;
   let type: EntitlementType | undefined;
   let nextAgreementId: string | undefined;
+  let cancellation: CancellationState | undefined;
+  const resolvedRequests = new Set<string>();
   const history: EntitlementHistoryEntry[] = [];
   const change = (next: EntitlementStatus, fact: AgreementFact, reason: string) => {
     if (next === status) return;
@@ -98,13 +125,30 @@ export function deriveState(facts: AgreementFact[], ctx: DeriveContext): Entitle
     if (AGREEMENT_KINDS.includes(fact.kind) && fact.kind !== 'superseded')
       type ??= fact.resaleAuthorizationId ? EntitlementType.CPPO : EntitlementType.DIRECT;
     if (fact.resaleAuthorizationId) type = EntitlementType.CPPO;
-    const terminal = status !== undefined && TERMINAL.has(status);
+    if (['cancellation-request', 'billing-adjustment'].includes(fact.kind)) {
+      if (fact.kind === 'cancellation-request') {
+        const next = cancellationStep(fact, cancellation, resolvedRequests, status, terminal(status));
+        cancellation = next.cancellation;
+        if (next.status) change(next.status, fact, next.reason);
+      } else if (status !== undefined) {
+        history.push({
+          status,
+          at: new Date(fact.eventTime),
+          eventId: fact.eventId,
+          reason: adjustmentText(fact),
+        });
+      }
+      continue;
+    }
+    const ended = terminal(status);
     switch (fact.kind) {
       case 'created':
       case 'amended': {
-        if (terminal) break;
+        if (ended) break;
         const named = fromAgreementStatus(fact.status);
         if (named) change(named, fact, `agreement ${fact.kind} with status ${fact.status}`);
+        else if (status === EntitlementStatus.PENDING_CANCELLATION)
+          break; // still pending the buyer's answer
         else {
           const start = fact.startTime ?? f.startTime;
           const pending = start !== undefined && new Date(start) > ctx.now;
@@ -115,18 +159,25 @@ export function deriveState(facts: AgreementFact[], ctx: DeriveContext): Entitle
               ? `agreement ${fact.kind}; starts ${new Date(start).toISOString()}`
               : `agreement ${fact.kind}`,
           );
+          // A request AWS stamped before this event (clocks differ) is pending still.
+          if (cancellation?.status === 'PENDING_APPROVAL')
+            change(
+              EntitlementStatus.PENDING_CANCELLATION,
+              fact,
+              `cancellation request ${cancellation.requestId} pending`,
+            );
         }
         break;
       }
       case 'ended':
-        if (!terminal) {
+        if (!ended) {
           const ended = fromAgreementStatus(fact.status) ?? EntitlementStatus.CANCELLED;
           change(ended, fact, `agreement ended (${fact.status ?? 'no status given'})`);
         }
         break;
       case 'superseded':
         nextAgreementId = fact.nextAgreementId;
-        if (!terminal) {
+        if (!ended) {
           const next = fact.status === 'RENEWED' ? EntitlementStatus.RENEWED : EntitlementStatus.REPLACED;
           change(
             next,
@@ -136,10 +187,12 @@ export function deriveState(facts: AgreementFact[], ctx: DeriveContext): Entitle
         }
         break;
       case 'license-deprovisioned':
-        if (!terminal || status !== EntitlementStatus.DEPROVISIONED)
+        if (!ended || status !== EntitlementStatus.DEPROVISIONED)
           change(EntitlementStatus.DEPROVISIONED, fact, 'licence deprovisioned');
         break;
       case 'license-updated':
+      case 'cancellation-request':
+      case 'billing-adjustment':
         break;
     }
   }
@@ -182,6 +235,11 @@ export function deriveState(facts: AgreementFact[], ctx: DeriveContext): Entitle
     endTime: f.endTime ?? agreementApi.endTime,
     previousAgreementId: f.previousAgreementId,
     nextAgreementId,
+    previousEntitlementId: ctx.chain?.previousEntitlementId,
+    nextEntitlementId: ctx.chain?.nextEntitlementId,
+    chain: ctx.chain?.chain,
+    cancellation,
+    offerSetId: offer?.offerSetId,
     grants,
     usagePrices: acceptedUsagePrices(agreementApi),
     wholesalePrices: opportunityPrices(opportunity),
@@ -196,6 +254,67 @@ export function deriveState(facts: AgreementFact[], ctx: DeriveContext): Entitle
       undefined,
     history,
   };
+}
+
+const terminal = (status: EntitlementStatus | undefined) => status !== undefined && TERMINAL.has(status);
+
+/**
+ * One cancellation-request fact applied: pending → PENDING_CANCELLATION (an active entitlement only);
+ * approved → CANCELLED; rejected, withdrawn or refused → back to ACTIVE. A request already resolved is never
+ * pending again, whatever order its notices came in (they are applied in event-time order; a resolution
+ * with the same time as its pending notice sorts after it).
+ */
+function cancellationStep(
+  fact: AgreementFact,
+  current: CancellationState | undefined,
+  resolved: Set<string>,
+  status: EntitlementStatus | undefined,
+  ended: boolean,
+): { cancellation: CancellationState | undefined; status?: EntitlementStatus; reason: string } {
+  const id = fact.requestId ?? fact.eventId;
+  const code = fact.requestStatus ?? 'PENDING_APPROVAL';
+  const since = fact.requestedAt ?? fact.eventTime;
+  const same = current?.requestId === id ? current : undefined;
+  const reason = fact.reasonCode ? ` (${fact.reasonCode})` : '';
+  if (code === 'PENDING_APPROVAL') {
+    if (resolved.has(id)) return { cancellation: current, reason: '' };
+    const next: CancellationState = {
+      requestId: id,
+      reasonCode: fact.reasonCode,
+      status: code,
+      since: new Date(since),
+    };
+    const pendable = status === EntitlementStatus.ACTIVE || status === EntitlementStatus.PENDING_START;
+    return {
+      cancellation: next,
+      status: !ended && pendable ? EntitlementStatus.PENDING_CANCELLATION : undefined,
+      reason: `the partner asked to cancel${reason}: request ${id}, answered by the buyer or approved by AWS after 7 days`,
+    };
+  }
+  if (!REQUEST_RESOLVED.has(code)) return { cancellation: current, reason: '' };
+  resolved.add(id);
+  const next: CancellationState = {
+    requestId: id,
+    reasonCode: fact.reasonCode ?? same?.reasonCode,
+    status: code,
+    since: same?.since ?? new Date(since),
+    resolvedAt: new Date(fact.eventTime),
+  };
+  const words = `cancellation request ${id} ${RESOLUTION_WORDS[code]}`;
+  if (code === 'APPROVED')
+    return { cancellation: next, status: ended ? undefined : EntitlementStatus.CANCELLED, reason: words };
+  return {
+    cancellation: next,
+    status: status === EntitlementStatus.PENDING_CANCELLATION && same ? EntitlementStatus.ACTIVE : undefined,
+    reason: words,
+  };
+}
+
+/** A billing adjustment's history line: what AWS told the manufacturer (no amount: AWS withholds it). */
+function adjustmentText(fact: AgreementFact): string {
+  const outcome = fact.requestStatus === 'FAILED' ? 'failed' : 'completed';
+  const reason = fact.reasonCode ? `, reason ${fact.reasonCode}` : '';
+  return `billing adjustment ${fact.requestId ?? fact.eventId} ${outcome}${reason} (the amount is not disclosed to the manufacturer)`;
 }
 
 /** Each change of the licence's quantities, as a history line with the status the entitlement had then. */

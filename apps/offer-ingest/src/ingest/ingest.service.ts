@@ -73,7 +73,8 @@ export class IngestService {
         continue;
       }
       const kind = notification.event.kind;
-      if (kind === 'sns-control' || kind === 'offer-released')
+      // An offer set is written onto its offers before its event goes out (the entitlement reads them then).
+      if (kind === 'sns-control' || kind === 'offer-released' || kind === 'offer-set-released')
         results[index].settle(this.ingestParsed(notification, body));
       else plain.push({ index, notification, body });
     }
@@ -223,6 +224,11 @@ export class IngestService {
     } else if (notification.event.kind === 'offer-released') {
       // The CPPO offer document carries the offer's events; this record only marks the event as done.
       await this.upsertCppoOffer(orgId, notification, notification.event);
+    } else if (notification.event.kind === 'offer-set-released') {
+      const { offerSetId, awsOfferIds = [] } = notification.event;
+      const found = await this.offers.setOfferSet(orgId, awsOfferIds, offerSetId);
+      this.logger.log(`offer set ${offerSetId}: ${found} of ${awsOfferIds.length} offers known`);
+      events = derived;
     } else {
       events = derived;
     }
@@ -283,6 +289,7 @@ export class IngestService {
       expiryDate: event.expirationDate,
       cppoOutOfferId: opportunityId,
       resaleAuthorizationId,
+      offerSetId: event.offerSetId,
     };
     if (existing) {
       await this.offers.applyRelease(orgId, existing._id, notification.eventId, fields, events);

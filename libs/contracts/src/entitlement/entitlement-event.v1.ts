@@ -37,6 +37,29 @@ export class EntitlementEventV1 {
   @IsString()
   productId?: string;
 
+  /** The entitlement this one renews or replaces, and the one that renewed or replaced it. */
+  @IsOptional()
+  @IsString()
+  previousEntitlementId?: string;
+
+  @IsOptional()
+  @IsString()
+  nextEntitlementId?: string;
+
+  @IsOptional()
+  @IsString()
+  nextAgreementId?: string;
+
+  /** PENDING_CANCELLATION: the pending request's reason code (INCORRECT_TERMS_ACCEPTED, …). */
+  @IsOptional()
+  @IsString()
+  cancellationReasonCode?: string;
+
+  /** The offer set the partner's offer was released in. */
+  @IsOptional()
+  @IsString()
+  offerSetId?: string;
+
   /** The entitlement's version after the change: a later change has a higher one (drop a lower one). */
   @IsOptional()
   @IsInt()

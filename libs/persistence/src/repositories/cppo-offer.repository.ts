@@ -18,6 +18,7 @@ export interface ReleasedOfferFields {
   expiryDate?: string;
   cppoOutOfferId?: string;
   resaleAuthorizationId?: string;
+  offerSetId?: string;
 }
 
 /** Partners' CPPO offers (`type = CPPO`), written by offer-ingest, unique per org and AWS offer id. */
@@ -80,6 +81,25 @@ export class CppoOfferRepository {
     const patch = { set, push: { sourceEventIds: eventId } };
     const once = when.lacks('sourceEventIds', str(eventId, 'eventId'));
     return this.update(orgId, id, once, patch, resaleAuthorizationId, events);
+  }
+
+  /**
+   * Records the offer set (from `OfferSet Released`) on the org's CPPO offers it lists that exist; returns
+   * how many did. One write whatever the set's size (2–7 offers).
+   */
+  async setOfferSet(orgId: string, awsOfferIds: string[], offerSetId: string): Promise<number> {
+    if (!awsOfferIds.length) return 0;
+    const result = await this.model
+      .updateMany(
+        {
+          orgId: str(orgId, 'orgId'),
+          dedupKey: { $in: awsOfferIds.map((id) => `aws:${str(id, 'awsOfferId')}`) },
+          type: OfferType.CPPO,
+        },
+        { $set: { offerSetId: str(offerSetId, 'offerSetId') } },
+      )
+      .exec();
+    return result.matchedCount;
   }
 
   /**

@@ -11,7 +11,14 @@ import { insertWithEvents, updateWhere } from './write';
 export type EntitlementFilter = Partial<
   Pick<
     Entitlement,
-    'type' | 'status' | 'offerId' | 'opportunityId' | 'buyerAccountId' | 'agreementId' | 'productId'
+    | 'type'
+    | 'status'
+    | 'offerId'
+    | 'opportunityId'
+    | 'buyerAccountId'
+    | 'agreementId'
+    | 'productId'
+    | 'offerSetId'
   >
 >;
 
@@ -37,7 +44,8 @@ export type EntitlementKey =
   | { licenseArn: string }
   | { buyerAccountId: string; productId: string }
   | { buyerAccountId: string; productCode: string }
-  | { tenantId: string };
+  | { tenantId: string }
+  | { awsOfferId: string };
 
 /** Entitlements, written by the entitlement service only. */
 @Injectable()
@@ -88,6 +96,19 @@ export class EntitlementRepository {
       .sort({ _id: -1 })
       .limit(limit)
       .lean()
+      .exec();
+  }
+
+  /**
+   * Names the entitlement that follows this one (a renewal made through a renewal opportunity, which AWS
+   * does not link); the version moves on, so a derivation written concurrently reads it again.
+   */
+  async linkNext(orgId: string, id: string, nextId: string): Promise<void> {
+    await this.model
+      .updateOne(
+        { _id: str(id, 'id'), orgId: str(orgId, 'orgId'), nextEntitlementId: { $ne: str(nextId, 'nextId') } },
+        { $set: { nextEntitlementId: nextId }, $inc: { version: 1 } },
+      )
       .exec();
   }
 

@@ -16,7 +16,9 @@ export type AgreementFactKind =
   | 'ended'
   | 'license-updated'
   | 'license-deprovisioned'
-  | 'superseded';
+  | 'superseded'
+  | 'cancellation-request'
+  | 'billing-adjustment';
 
 /**
  * One AWS notification about the agreement, as applied: the entitlement's state is derived from the set
@@ -42,6 +44,34 @@ export class AgreementFact {
   licenseArn?: string;
   /** `superseded`: the agreement that renewed or replaced this one. */
   nextAgreementId?: string;
+  /** `cancellation-request`, `billing-adjustment`: AWS's request id, its status code and reason code. */
+  requestId?: string;
+  requestStatus?: string;
+  reasonCode?: string;
+  /** `cancellation-request`: when the partner sent it (AWS's createdAt). */
+  requestedAt?: Date;
+}
+
+/** The latest cancellation request of the agreement, as its events say. */
+export class CancellationState {
+  requestId: string;
+  reasonCode?: string;
+  /** PENDING_APPROVAL, APPROVED, REJECTED, CANCELLED (withdrawn by the partner), VALIDATION_FAILED. */
+  status: string;
+  /** When the partner asked (AWS's createdAt, else the event's time). */
+  since: Date;
+  resolvedAt?: Date;
+}
+
+/**
+ * Where the entitlement stands in its buyer's chain of agreements: a first agreement (`NEW`), a renewal or a
+ * replacement of `previousEntitlementId`, or a new chain because another seller of record sold it
+ * (`PARTNER_SWITCH`: AWS never replaces across sellers), with the entitlement it follows in `relatedEntitlementId`.
+ */
+export class ChainState {
+  kind: 'NEW' | 'RENEWAL' | 'REPLACEMENT' | 'PARTNER_SWITCH';
+  reason: string;
+  relatedEntitlementId?: string;
 }
 
 export class DimensionQuantity {
@@ -173,6 +203,24 @@ export class Entitlement extends OutboxHolder {
   @Prop()
   nextAgreementId?: string;
 
+  /** The entitlement this one renews or replaces (its agreement's `previousAgreementId`, or a renewal opportunity's). */
+  @Prop()
+  previousEntitlementId?: string;
+
+  /** The entitlement that renewed or replaced this one. */
+  @Prop()
+  nextEntitlementId?: string;
+
+  @Prop({ type: Object })
+  chain?: ChainState;
+
+  @Prop({ type: Object })
+  cancellation?: CancellationState;
+
+  /** The offer set (2–7 private offers accepted together) the partner's offer belongs to. */
+  @Prop()
+  offerSetId?: string;
+
   /** Included quantities per dimension: the licence's (GetEntitlements); else the accepted terms'; else the opportunity's. */
   @Prop({ type: [Object], default: [] })
   grants: DimensionQuantity[];
@@ -230,6 +278,8 @@ EntitlementSchema.index({ orgId: 1, buyerAccountId: 1, productId: 1 });
 // registration without a licence ARN: the buyer's account and the product code ResolveCustomer answers.
 EntitlementSchema.index({ orgId: 1, buyerAccountId: 1, productCode: 1 });
 EntitlementSchema.index({ orgId: 1, tenantId: 1 });
+// entitlements grouped by offer set.
+EntitlementSchema.index({ orgId: 1, offerSetId: 1 }, { sparse: true });
 // the sweeper's work list.
 EntitlementSchema.index({ sweepDue: 1 }, { sparse: true });
 indexOutbox(EntitlementSchema);

@@ -105,6 +105,10 @@ export class Offer extends OutboxHolder {
   @Prop()
   cppoOutOfferId?: string;
 
+  /** CPPO: the offer set (OfferSet@1.0) it was released in, when AWS named one. */
+  @Prop()
+  offerSetId?: string;
+
   createdAt?: Date;
   updatedAt?: Date;
 }

@@ -35,6 +35,16 @@ export class EntitlementListQuery extends PageQuery {
   @IsOptional()
   @Matches(/^[\w-]{1,50}$/, { message: 'productId must be an AWS product id' })
   productId?: string;
+
+  @ApiPropertyOptional({ description: "the entitlement of one AWS agreement (a chain's previous or next)" })
+  @IsOptional()
+  @Matches(ID, { message: 'agreementId must be an agreement id' })
+  agreementId?: string;
+
+  @ApiPropertyOptional({ description: 'entitlements of one offer set' })
+  @IsOptional()
+  @Matches(ID, { message: 'offerSetId must be an offer set id' })
+  offerSetId?: string;
 }
 
 /** Exactly one way of asking: a licence, a buyer account with a product, or the ISV's tenant id. */

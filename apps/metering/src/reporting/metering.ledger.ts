@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MeteringReportStatus } from '@cppo/contracts';
+import { EntitlementStatus, MeteringReportStatus } from '@cppo/contracts';
 import {
   EntitlementRepository,
   MeteringReportRepository,
@@ -11,6 +11,18 @@ import {
 import { MeteringEnv } from '../config/metering.env';
 import { HOUR_MS, hourOf } from '../rules/usage.rules';
 import { customerOf, figures, meteringReportId } from '../rules/report.rules';
+
+/** Statuses of an entitlement another one took over from. */
+const SUCCEEDED = new Set<EntitlementStatus | undefined>([
+  EntitlementStatus.REPLACED,
+  EntitlementStatus.RENEWED,
+]);
+
+/** Whether the entitlement's licence started inside the hour, after its first instant. */
+function startsWithin(e: Entitlement, hour: number): boolean {
+  const start = e.startTime ? new Date(e.startTime).getTime() : NaN;
+  return start > hour && start < hour + HOUR_MS;
+}
 
 /**
  * Makes the ledger's reports: for every closed hour still in AWS's window, the usage summed per
@@ -47,24 +59,69 @@ export class MeteringLedger {
       this.reports.inRange(new Date(first), new Date(to)),
     ]);
     const known = new Map(existing.map((r) => [r._id, r]));
-    const fresh: { id: string; sum: HourlyUsage }[] = [];
-    let late = 0;
+    const idOf = (sum: HourlyUsage, entitlementId = sum.entitlementId) =>
+      meteringReportId(sum.orgId, entitlementId, sum.dimension, sum.hour.getTime());
+    const fresh = sums.filter((sum) => !known.has(idOf(sum)));
+    const entitlements = await this.entitlements.findOwned(fresh);
+    await this.addNeighbours(entitlements);
+    // Every report's usage: its own entitlement's, plus what a replacement's switch hour moves to it.
+    const groups = new Map<string, { sum: HourlyUsage; entitlementId: string }>();
     for (const sum of sums) {
-      const id = meteringReportId(sum.orgId, sum.entitlementId, sum.dimension, sum.hour.getTime());
+      const target = known.has(idOf(sum))
+        ? sum.entitlementId
+        : this.switchHourOwner(sum, entitlements, (id) => known.has(idOf(sum, id)));
+      const id = idOf(sum, target);
+      const group = groups.get(id);
+      if (group) group.sum = { ...group.sum, usage: group.sum.usage + sum.usage };
+      else groups.set(id, { sum: { ...sum, entitlementId: target }, entitlementId: target });
+    }
+    const made: { id: string; sum: HourlyUsage }[] = [];
+    let late = 0;
+    for (const [id, { sum }] of groups) {
       const report = known.get(id);
-      if (!report) fresh.push({ id, sum });
+      if (!report) made.push({ id, sum });
       else if (sum.usage !== report.usageQuantity + (report.lateQuantity ?? 0)) {
         await this.reports.flagLate(id, sum.usage - report.usageQuantity);
         late++;
       }
     }
-    const entitlements = await this.entitlements.findOwned(fresh.map((f) => f.sum));
     const created = await this.reports.createMany(
-      fresh.map(({ id, sum }) => this.report(id, sum, entitlements.get(sum.entitlementId), now)),
+      made.map(({ id, sum }) => this.report(id, sum, entitlements.get(sum.entitlementId), now)),
     );
     for (let hour = first; hour < to; hour += HOUR_MS) this.ledgered.add(hour);
     if (fullScan) this.lastFullScan = now;
     return { created, late };
+  }
+
+  /**
+   * The hour in which a replacement (or renewal) took over belongs to one licence only, never both: the new
+   * one, stamped at its start (AWS accepts usage from the licence's start); usage the old entitlement
+   * recorded earlier in that hour moves there. If the old licence's report of that hour was made before the
+   * replacement was known, the new entitlement's usage of the hour joins it instead (as late usage, flagged).
+   */
+  private switchHourOwner(
+    sum: HourlyUsage,
+    entitlements: Map<string, Entitlement>,
+    reported: (entitlementId: string) => boolean,
+  ): string {
+    const e = entitlements.get(sum.entitlementId);
+    const hour = sum.hour.getTime();
+    const next = e?.nextEntitlementId ? entitlements.get(e.nextEntitlementId) : undefined;
+    if (e && next && SUCCEEDED.has(e.status) && startsWithin(next, hour)) return next._id;
+    const previous = e?.previousEntitlementId ? entitlements.get(e.previousEntitlementId) : undefined;
+    if (e && previous && startsWithin(e, hour) && reported(previous._id)) return previous._id;
+    return sum.entitlementId;
+  }
+
+  /** The entitlements before and after those given, where a replacement or renewal links them. */
+  private async addNeighbours(entitlements: Map<string, Entitlement>): Promise<void> {
+    const wanted: { orgId: string; entitlementId: string }[] = [];
+    for (const e of entitlements.values()) {
+      for (const id of [e.nextEntitlementId, e.previousEntitlementId])
+        if (id && !entitlements.has(id)) wanted.push({ orgId: e.orgId, entitlementId: id });
+    }
+    if (!wanted.length) return;
+    for (const [id, e] of await this.entitlements.findOwned(wanted)) entitlements.set(id, e);
   }
 
   private report(

@@ -31,8 +31,18 @@ export function timestampProblem(ts: number, now: number, windowHours: number): 
   return undefined;
 }
 
-/** When the entitlement ended (the event time of its end), or its agreement's end date; else undefined. */
+/** Ended because another agreement took over: the new licence carries the usage from its start. */
+const SUCCEEDED = new Set<EntitlementStatus | undefined>([
+  EntitlementStatus.REPLACED,
+  EntitlementStatus.RENEWED,
+]);
+
+/**
+ * When the entitlement ended: for one replaced or renewed, when its successor starts (its end time); else
+ * the event time of its end, or its agreement's end date; else undefined.
+ */
 function endOf(e: Entitlement): number | undefined {
+  if (SUCCEEDED.has(e.status) && e.endTime) return new Date(e.endTime).getTime();
   if (e.status && ENDED_ENTITLEMENT_STATUSES.has(e.status)) {
     const ended = [...(e.history ?? [])].reverse().find((h) => h.status === e.status);
     if (ended) return new Date(ended.at).getTime();
@@ -42,7 +52,9 @@ function endOf(e: Entitlement): number | undefined {
 
 /**
  * Why the entitlement was not billable at `ts`, or undefined. Usage is accepted from its start to one hour
- * after it ended (AWS's final-usage window); after the licence was deprovisioned, never.
+ * after it ended (AWS's final-usage window); after the licence was deprovisioned, never; after another
+ * agreement replaced or renewed it, from the successor's start on the successor only (no final window:
+ * each hour is reported on one licence).
  */
 export function activityProblem(e: Entitlement, ts: number): string | undefined {
   if (!e.status) return `entitlement ${e._id} has no agreement yet`;
@@ -50,6 +62,8 @@ export function activityProblem(e: Entitlement, ts: number): string | undefined 
   if (!start || ts < new Date(start).getTime())
     return `entitlement ${e._id} was not active at ${iso(ts)}${start ? ` (it starts ${iso(new Date(start).getTime())})` : ''}`;
   const end = endOf(e);
+  if (end !== undefined && SUCCEEDED.has(e.status) && ts >= end)
+    return `entitlement ${e._id} was ${e.status === EntitlementStatus.RENEWED ? 'renewed' : 'replaced'} at ${iso(end)}: send usage from then on to ${e.nextEntitlementId ? `entitlement ${e.nextEntitlementId}` : `the entitlement of agreement ${e.nextAgreementId ?? '(unknown)'}`}`;
   const grace = e.status === EntitlementStatus.DEPROVISIONED ? 0 : HOUR_MS;
   if (end !== undefined && ts >= end + grace)
     return `entitlement ${e._id} ended at ${iso(end)}; usage is accepted until ${grace ? 'one hour after' : 'then'}`;

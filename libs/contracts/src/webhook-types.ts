@@ -17,6 +17,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'entitlement.cancellation_requested',
   'entitlement.cancellation_resolved',
   'entitlement.adjusted',
+  'entitlement.replaced',
   'registration.completed',
   'metering.report.reported',
   'metering.report.flagged',

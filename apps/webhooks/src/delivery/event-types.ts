@@ -70,6 +70,8 @@ export function planWebhooks(envelope: MessageEnvelope): PlannedWebhook[] {
   const at = new Date(envelope.occurredAt);
   if (type === 'agreement.notice')
     return [{ type, key: envelope.messageId, at }, ...lifecycleOf(envelope, at)];
+  if (type === 'entitlement.ended')
+    return [{ type, key: envelope.messageId, at }, ...replacedOf(envelope, at)];
   if (type !== 'entitlement.activated' && type !== 'entitlement.updated')
     return [{ type, key: envelope.messageId, at }];
   const p = envelope.payload as Record<string, unknown>;
@@ -103,6 +105,16 @@ function lifecycleOf(envelope: MessageEnvelope, at: Date): PlannedWebhook[] {
         : 'entitlement.cancellation_resolved';
   else if (notice === 'billing-adjustment' && stage === 'Completed') type = 'entitlement.adjusted';
   return type ? [{ type, key: `${envelope.messageId}:${type}`, at }] : [];
+}
+
+/**
+ * An entitlement ended because another agreement replaced or renewed it: `entitlement.replaced` too, once per
+ * entitlement, naming the successor (`nextAgreementId`, and `nextEntitlementId` once that one is known).
+ */
+function replacedOf(envelope: MessageEnvelope, at: Date): PlannedWebhook[] {
+  const p = envelope.payload as { status?: string; entitlementId?: string };
+  if (p.status !== 'REPLACED' && p.status !== 'RENEWED') return [];
+  return [{ type: 'entitlement.replaced', key: `${String(p.entitlementId)}:replaced`, at }];
 }
 
 /** The webhook body of a bus event: `{ type, timestamp, data }`, `data` carrying the entity's `version`. */

@@ -57,8 +57,8 @@ export function App() {
       <main>
         {route === '/opportunities/new' ? (
           <CreateOpportunity />
-        ) : route === '/entitlements' ? (
-          <Entitlements />
+        ) : route.split('?')[0] === '/entitlements' ? (
+          <Entitlements query={new URLSearchParams(route.split('?')[1] ?? '')} />
         ) : route === '/metering-reports' ? (
           <MeteringReports />
         ) : route === '/quarantine' ? (
@@ -68,7 +68,7 @@ export function App() {
         ) : route === '/settings' ? (
           <Settings />
         ) : opportunity ? (
-          <Chain id={opportunity} />
+          <Chain key={opportunity} id={opportunity} />
         ) : (
           <Opportunities />
         )}

@@ -180,6 +180,49 @@ describe('console in Chromium (five services, simulator, SQS, RabbitMQ, Mongo)',
     await shot('chain');
   }, 90_000);
 
+  it("the chain page's timeline: a cancellation request pending, then the partner's replacement, linked both ways (#27)", async () => {
+    const opportunity = await stack.activeOpportunity('Console lifecycle');
+    const ra = opportunity.marketplace.resaleAuthorizationId;
+    const buyer = '666677778888';
+    const accept = async (replacesAgreementId?: string) => {
+      const offer = await stack.sim.scenario('POST', '/_sim/partner/offers', {
+        resaleAuthorizationId: ra,
+        partnerAccountId: PARTNER,
+        buyerAccountIds: [buyer],
+        replacesAgreementId,
+      });
+      return (
+        await stack.sim.scenario('POST', '/_sim/buyer/accept', {
+          offerId: offer.body.id,
+          buyerAccountId: buyer,
+        })
+      ).body;
+    };
+    const first = await accept();
+    await page.goto(`${origin}/#/opportunities/${opportunity.id}`);
+    const oldId = await waitFor(
+      async () =>
+        (await stack.call('entitlement', `/v1/entitlements?agreementId=${first.id}`)).body.items[0]?.id,
+      { what: 'the entitlement' },
+    );
+    await expectText(page.getByRole('table', { name: 'Entitlements' }), oldId, 30_000);
+    await stack.sim.scenario('POST', `/_sim/agreements/${first.id}/cancellation-requests`, {
+      reasonCode: 'REPLACING_AGREEMENT',
+    });
+    const timeline = page.getByTestId(`timeline-${oldId}`);
+    await expectText(timeline.getByTestId('cancellation'), 'PENDING_APPROVAL (REPLACING_AGREEMENT)', 30_000);
+    await expectText(timeline.getByRole('listitem').last(), 'PENDING_CANCELLATION');
+    const replacement = await accept(first.id);
+    await expectText(timeline.getByTestId('chain-next'), 'ent_', 30_000);
+    const { body: next } = await stack.call('entitlement', `/v1/entitlements?agreementId=${replacement.id}`);
+    await expectText(timeline.getByTestId('chain-next'), next.items[0].id);
+    await expectText(timeline.getByRole('listitem').last(), 'REPLACED');
+    const newTimeline = page.getByTestId(`timeline-${next.items[0].id}`);
+    await expectText(newTimeline.getByTestId('chain-previous'), oldId, 30_000);
+    await expectText(newTimeline, 'replacement: replaces agreement');
+    await shot('timeline');
+  }, 90_000);
+
   it('operators follow entitlements and metering reports, and replay a quarantined notification', async () => {
     await page.getByRole('link', { name: 'Entitlements' }).click();
     const entitlements = page.getByRole('table', { name: 'Entitlements' });

@@ -127,13 +127,14 @@ export function Chain({ id }: { id: string }) {
       <h2>Partner offers</h2>
       <DataTable
         caption="Partner offers"
-        headers={['Offer', 'AWS offer', 'Status', 'Reseller', 'Buyers']}
+        headers={['Offer', 'AWS offer', 'Status', 'Reseller', 'Buyers', 'Offer set']}
         rows={offers.map((o) => [
           o.id,
           o.awsOfferId ?? '—',
           o.status,
           o.resellerAccountId ?? '—',
           (o.buyerAccountIds ?? []).join(', '),
+          o.offerSetId ? <OfferSetLink offerSetId={o.offerSetId} /> : '—',
         ])}
         empty="No offer from this opportunity yet."
       />
@@ -152,6 +153,10 @@ export function Chain({ id }: { id: string }) {
         ])}
         empty="No buyer has accepted an offer yet."
       />
+
+      {entitlements.map((e) => (
+        <Timeline key={`timeline-${e.id}`} entitlement={e} />
+      ))}
 
       {entitlements.map((e) => (
         <section key={e.id} aria-labelledby={`usage-${e.id}`}>
@@ -183,5 +188,70 @@ export function Chain({ id }: { id: string }) {
         </section>
       ))}
     </>
+  );
+}
+
+const CHAIN_WORDS: Record<string, string> = {
+  NEW: 'first agreement',
+  RENEWAL: 'renewal',
+  REPLACEMENT: 'replacement',
+  PARTNER_SWITCH: 'new chain (another seller of record)',
+};
+
+/** A link to the entitlements of an offer set (the Entitlements page filtered by it). */
+function OfferSetLink({ offerSetId }: { offerSetId: string }) {
+  return <a href={`#/entitlements?offerSetId=${encodeURIComponent(offerSetId)}`}>{offerSetId}</a>;
+}
+
+/**
+ * One entitlement's life as AWS told it: every transition with its time and cause (created → pending
+ * cancellation → …), where it stands in the buyer's chain (the agreement it renews or replaces, the one that
+ * followed it), a pending cancellation request and the offer set its offer belongs to.
+ */
+function Timeline({ entitlement: e }: { entitlement: Entitlement }) {
+  const chainLink = (id: string | undefined, agreementId: string | undefined) =>
+    id || agreementId ? (
+      <a href={`#/entitlements?agreementId=${encodeURIComponent(agreementId ?? '')}`}>{id ?? agreementId}</a>
+    ) : (
+      '—'
+    );
+  return (
+    <section aria-labelledby={`timeline-${e.id}`} data-testid={`timeline-${e.id}`}>
+      <h2 id={`timeline-${e.id}`}>Timeline — {e.id}</h2>
+      <dl>
+        <dt>Chain</dt>
+        <dd>{e.chain ? `${CHAIN_WORDS[e.chain.kind] ?? e.chain.kind}: ${e.chain.reason}` : '—'}</dd>
+        <dt>Follows</dt>
+        <dd data-testid="chain-previous">{chainLink(e.previousEntitlementId, e.previousAgreementId)}</dd>
+        <dt>Followed by</dt>
+        <dd data-testid="chain-next">{chainLink(e.nextEntitlementId, e.nextAgreementId)}</dd>
+        {e.offerSetId && (
+          <>
+            <dt>Offer set</dt>
+            <dd>
+              <OfferSetLink offerSetId={e.offerSetId} />
+            </dd>
+          </>
+        )}
+        {e.cancellation && (
+          <>
+            <dt>Cancellation request</dt>
+            <dd data-testid="cancellation">
+              {e.cancellation.status}
+              {e.cancellation.reasonCode ? ` (${e.cancellation.reasonCode})` : ''} since{' '}
+              {e.cancellation.since.slice(0, 16).replace('T', ' ')}
+            </dd>
+          </>
+        )}
+      </dl>
+      <ol className="timeline">
+        {e.history.map((h, i) => (
+          <li key={i}>
+            <time dateTime={h.at}>{h.at.slice(0, 19).replace('T', ' ')}</time>{' '}
+            <span className="status">{h.status}</span> — {h.reason ?? ''}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

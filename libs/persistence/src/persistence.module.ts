@@ -28,6 +28,8 @@ import { OrgRepository } from './repositories/org.repository';
 import { UsageRecordRepository } from './repositories/usage-record.repository';
 import { WebhookRepository } from './repositories/webhook.repository';
 import { BuyerRegistrationRepository } from './repositories/buyer-registration.repository';
+import { BuyerChainRepository } from './repositories/buyer-chain.repository';
+import { BuyerChain, BuyerChainSchema } from './schemas/buyer-chain.schema';
 import {
   BuyerRegistration,
   BuyerRegistrationSchema,
@@ -80,6 +82,7 @@ export const SCHEMAS = [
   { name: WebhookMessage.name, schema: WebhookMessageSchema },
   { name: BuyerRegistration.name, schema: BuyerRegistrationSchema },
   { name: RegistrationSettings.name, schema: RegistrationSettingsSchema },
+  { name: BuyerChain.name, schema: BuyerChainSchema },
 ];
 
 const REPOSITORIES = [
@@ -97,6 +100,7 @@ const REPOSITORIES = [
   InboxRepository,
   WebhookRepository,
   BuyerRegistrationRepository,
+  BuyerChainRepository,
 ];
 
 // Mongoose keeps a formatted stack trace of every query's caller (only to explain "Query was already

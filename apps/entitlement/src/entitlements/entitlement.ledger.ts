@@ -3,6 +3,7 @@ import { EntitlementStatus, EntitlementType, OfferType, RoutingKeys } from '@cpp
 import { buildEnvelope, deterministicMessageId } from '@cppo/messaging';
 import {
   AuditEventRepository,
+  BuyerChainRepository,
   EntitlementRepository,
   isDuplicateKeyError,
   newId,
@@ -85,6 +86,7 @@ export class EntitlementLedger {
     private readonly entitlements: EntitlementRepository,
     private readonly offers: OfferRepository,
     private readonly audit: AuditEventRepository,
+    private readonly chains: BuyerChainRepository,
   ) {}
 
   /**
@@ -246,25 +248,32 @@ export class EntitlementLedger {
     if (!state.buyerAccountId || !state.productId) return undefined;
     const start = new Date(state.startTime ?? state.acceptanceTime ?? Date.now()).getTime();
     const time = (date?: Date) => new Date(date ?? 0).getTime();
+    // One round trip by `_id`: this agreement joins its buyer's chain and learns the others.
     const before = (
-      await this.entitlements.findAllBy(orgId, {
-        buyerAccountId: state.buyerAccountId,
-        productId: state.productId,
+      await this.chains.join(orgId, state.buyerAccountId, state.productId, {
+        agreementId: agreementId as string,
+        type: state.type,
+        resellerAccountId: state.resellerAccountId,
+        startTime: state.startTime,
       })
-    ).filter((e) => e.agreementId !== agreementId && time(e.startTime) < start);
-    // the latest started one; a renewal renews the one in force that ends first
+    ).filter((m) => m.agreementId !== agreementId && time(m.startTime) < start);
     const earlier = [...before].sort((a, b) => time(b.startTime) - time(a.startTime))[0];
-    const renewed =
-      before
-        .filter((e) => !e.status || !TERMINAL.has(e.status))
-        .sort((a, b) => time(a.endTime ?? new Date(8.64e15)) - time(b.endTime ?? new Date(8.64e15)))[0] ??
-      earlier;
     if (!earlier)
       return { kind: 'NEW', reason: `the buyer's first agreement for product ${state.productId}` };
     if (
       state.type === EntitlementType.CPPO &&
       (opportunity?.terms as { renewal?: unknown } | undefined)?.renewal
     ) {
+      // a renewal renews the one in force that ends first (read now: their ends and statuses move on)
+      const current = (await Promise.all(before.map((m) => this.find(orgId, m.agreementId)))).filter(
+        (e): e is Entitlement => !!e,
+      );
+      const renewed =
+        current
+          .filter((e) => !e.status || !TERMINAL.has(e.status))
+          .sort((a, b) => time(a.endTime ?? new Date(8.64e15)) - time(b.endTime ?? new Date(8.64e15)))[0] ??
+        current.find((e) => e.agreementId === earlier.agreementId);
+      if (!renewed) return undefined;
       links.previousEntitlementId = renewed._id;
       return {
         kind: 'RENEWAL',
@@ -277,12 +286,11 @@ export class EntitlementLedger {
       return {
         kind: 'PARTNER_SWITCH',
         reason: `a new chain: the buyer held agreement ${earlier.agreementId} through ${earlier.type === EntitlementType.CPPO ? `partner ${earlier.resellerAccountId}` : 'the ISV directly'}; another seller of record makes a new agreement, never a replacement`,
-        relatedEntitlementId: earlier._id,
+        relatedEntitlementId: (await this.find(orgId, earlier.agreementId))?._id,
       };
     return {
       kind: 'NEW',
       reason: `a new agreement beside the buyer's agreement ${earlier.agreementId} from the same seller`,
-      relatedEntitlementId: earlier._id,
     };
   }
 

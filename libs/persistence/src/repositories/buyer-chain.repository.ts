@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { documentLock } from '../document-lock';
 import { BuyerChain, type BuyerChainMember } from '../schemas/buyer-chain.schema';
-import { str } from './query';
+import { isDuplicateKeyError, str } from './query';
+import { lockKey } from './write';
 
 /** The `_id` of an (org, buyer, product) chain: a hash, so that no input becomes part of a key's shape. */
 export function buyerChainId(orgId: string, buyerAccountId: string, productId: string): string {
@@ -26,23 +28,28 @@ export class BuyerChainRepository {
     productId: string,
     member: BuyerChainMember,
   ): Promise<BuyerChainMember[]> {
-    const before = await this.model
-      .findOneAndUpdate(
-        {
-          _id: buyerChainId(
-            str(orgId, 'orgId'),
-            str(buyerAccountId, 'buyerAccountId'),
-            str(productId, 'productId'),
-          ),
-        },
-        {
-          $setOnInsert: { orgId },
-          $addToSet: { members: member },
-        },
-        { upsert: true, new: false },
-      )
-      .lean()
-      .exec();
+    const id = buyerChainId(
+      str(orgId, 'orgId'),
+      str(buyerAccountId, 'buyerAccountId'),
+      str(productId, 'productId'),
+    );
+    // FerretDB rewrites a document to apply $addToSet: the process's lock keeps two joins from losing one.
+    const upsert = () =>
+      documentLock.run(lockKey(this.model, id), () =>
+        this.model
+          .findOneAndUpdate(
+            { _id: id },
+            { $setOnInsert: { orgId }, $addToSet: { members: member } },
+            { upsert: true, new: false },
+          )
+          .lean()
+          .exec(),
+      );
+    // Two processes creating the same chain at once: one insert wins, the other updates it.
+    const before = await upsert().catch((error: unknown) => {
+      if (isDuplicateKeyError(error)) return upsert();
+      throw error;
+    });
     return (before?.members ?? []).filter((m) => m.agreementId !== member.agreementId);
   }
 }

@@ -6,7 +6,8 @@ import { OutboxDispatcher } from '../outbox-dispatcher';
 import { Entitlement } from '../schemas/entitlement.schema';
 import type { OutboxEvent } from '../schemas/outbox-event.schema';
 import { findOrgDoc, findPage, findVisibleDoc, str, type Page, type PageRequest } from './query';
-import { insertWithEvents, updateWhere } from './write';
+import { insertWithEvents, lockKey, updateWhere } from './write';
+import { documentLock } from '../document-lock';
 
 export type EntitlementFilter = Partial<
   Pick<
@@ -104,12 +105,15 @@ export class EntitlementRepository {
    * does not link); the version moves on, so a derivation written concurrently reads it again.
    */
   async linkNext(orgId: string, id: string, nextId: string): Promise<void> {
-    await this.model
-      .updateOne(
-        { _id: str(id, 'id'), orgId: str(orgId, 'orgId'), nextEntitlementId: { $ne: str(nextId, 'nextId') } },
-        { $set: { nextEntitlementId: nextId }, $inc: { version: 1 } },
-      )
-      .exec();
+    const key = str(id, 'id');
+    await documentLock.run(lockKey(this.model, key), () =>
+      this.model
+        .updateOne(
+          { _id: key, orgId: str(orgId, 'orgId'), nextEntitlementId: { $ne: str(nextId, 'nextId') } },
+          { $set: { nextEntitlementId: nextId }, $inc: { version: 1 } },
+        )
+        .exec(),
+    );
   }
 
   /** Stores a new entitlement with its state; throws the duplicate-key error if the agreement exists. */

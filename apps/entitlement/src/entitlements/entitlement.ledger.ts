@@ -121,7 +121,7 @@ export class EntitlementLedger {
         : isNew && RE_READ_LICENCE.has(fact?.kind ?? '')
           ? { ...(current?.licence ?? {}), status: 'DUE' as const } // the licence may have changed: read it
           : (current?.licence ?? { status: 'DUE' as const });
-      const state = await this.derive(orgId, allFacts, api, licence, current);
+      const state = await this.derive(orgId, agreementId, allFacts, api, licence, current);
       if (current && !changed(current, state)) return current;
       const cause = fact?.eventId ?? `refresh:${current?.version ?? 0}`;
       const id = current?._id ?? newId('ent');
@@ -177,6 +177,7 @@ export class EntitlementLedger {
 
   private async derive(
     orgId: string,
+    agreementId: string,
     facts: AgreementFact[],
     agreementApi: AgreementApiState,
     licence: LicenceState,
@@ -198,7 +199,7 @@ export class EntitlementLedger {
       opportunity = await this.offers.findById(orgId, offer.cppoOutOfferId);
     const ctx = { now: new Date(), offer, opportunity, agreementApi, licence, previousLink: current?.link };
     const first = deriveState(facts, ctx);
-    const chain = await this.chainLinks(orgId, facts, first, current, opportunity);
+    const chain = await this.chainLinks(orgId, agreementId, facts, first, current, opportunity);
     return deriveState(facts, { ...ctx, chain });
   }
 
@@ -210,6 +211,7 @@ export class EntitlementLedger {
    */
   private async chainLinks(
     orgId: string,
+    agreementId: string,
     facts: AgreementFact[],
     state: EntitlementState,
     current: Entitlement | null,
@@ -220,7 +222,6 @@ export class EntitlementLedger {
       nextEntitlementId: current?.nextEntitlementId,
       chain: current?.chain,
     };
-    const agreementId = current?.agreementId;
     if (!links.previousEntitlementId && state.previousAgreementId)
       links.previousEntitlementId = (await this.find(orgId, state.previousAgreementId))?._id;
     if (!links.nextEntitlementId && state.nextAgreementId)
@@ -240,7 +241,7 @@ export class EntitlementLedger {
   /** A first agreement: NEW, a renewal through a renewal opportunity, or a partner switch. */
   private async firstInChain(
     orgId: string,
-    agreementId: string | undefined,
+    agreementId: string,
     state: EntitlementState,
     links: ChainLinks,
     opportunity: Offer | null,
@@ -251,7 +252,7 @@ export class EntitlementLedger {
     // One round trip by `_id`: this agreement joins its buyer's chain and learns the others.
     const before = (
       await this.chains.join(orgId, state.buyerAccountId, state.productId, {
-        agreementId: agreementId as string,
+        agreementId,
         type: state.type,
         resellerAccountId: state.resellerAccountId,
         startTime: state.startTime,

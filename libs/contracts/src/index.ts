@@ -31,6 +31,7 @@ export * from './entitlement/ended.v1';
 export * from './registration/completed.v1';
 export * from './notice/agreement-notice.v1';
 export * from './notice/offer-set-released.v1';
+export * from './finance/exception-opened.v1';
 export * from './usage/recorded.v1';
 export * from './metering/metering-event.v1';
 export * from './metering/reported.v1';

@@ -24,6 +24,7 @@ import { RoutingKeys, type RoutingKey } from './routing-keys';
 import { AgreementNoticeV1 } from './notice/agreement-notice.v1';
 import { OfferSetReleasedV1 } from './notice/offer-set-released.v1';
 import { RegistrationCompletedV1 } from './registration/completed.v1';
+import { FinanceExceptionOpenedV1 } from './finance/exception-opened.v1';
 import { UsageRecordedV1 } from './usage/recorded.v1';
 
 /** Routing key → payload class. The publisher is typed by it; consumers validate with it. */
@@ -48,6 +49,7 @@ export const PayloadClasses = {
   [RoutingKeys.EntitlementUpdated]: EntitlementUpdatedV1,
   [RoutingKeys.EntitlementEnded]: EntitlementEndedV1,
   [RoutingKeys.RegistrationCompleted]: RegistrationCompletedV1,
+  [RoutingKeys.FinanceExceptionOpened]: FinanceExceptionOpenedV1,
   [RoutingKeys.UsageRecorded]: UsageRecordedV1,
   [RoutingKeys.MeteringReported]: MeteringReportedV1,
   [RoutingKeys.MeteringFailed]: MeteringFailedV1,

@@ -31,6 +31,7 @@ export const RoutingKeys = {
   ChangeSetSucceeded: 'cppo.changeset.succeeded.v1',
   ChangeSetFailed: 'cppo.changeset.failed.v1',
   ChangeSetCancelled: 'cppo.changeset.cancelled.v1',
+  FinanceExceptionOpened: 'cppo.finance.exception.opened.v1',
 } as const;
 
 export type RoutingKey = (typeof RoutingKeys)[keyof typeof RoutingKeys];

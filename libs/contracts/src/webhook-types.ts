@@ -22,6 +22,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'metering.report.reported',
   'metering.report.flagged',
   'agreement.notice',
+  'finance.exception.opened',
   'webhook.test',
 ] as const;
 

@@ -19,3 +19,4 @@ export { MAX_USAGE_QUANTITY } from './metering/usage-records';
 export * from './metering/metering.gateway';
 export * from './marketplace.module';
 export * from './connection/aws-connection.check';
+export * from './sdds/sdds.gateway';

@@ -5,6 +5,7 @@ import { AwsConnectionCheck } from './connection/aws-connection.check';
 import { EntitlementGateway } from './entitlement/entitlement.gateway';
 import { MeteringGateway } from './metering/metering.gateway';
 import { OrgAwsAccess } from './org-aws-access';
+import { SddsGateway } from './sdds/sdds.gateway';
 
 const PROVIDERS = [
   OrgAwsAccess,
@@ -13,6 +14,7 @@ const PROVIDERS = [
   EntitlementGateway,
   MeteringGateway,
   AwsConnectionCheck,
+  SddsGateway,
 ];
 
 /**

@@ -30,6 +30,23 @@ import { WebhookRepository } from './repositories/webhook.repository';
 import { BuyerRegistrationRepository } from './repositories/buyer-registration.repository';
 import { BuyerChainRepository } from './repositories/buyer-chain.repository';
 import { BuyerChain, BuyerChainSchema } from './schemas/buyer-chain.schema';
+import { FinanceRepository } from './repositories/finance.repository';
+import {
+  FinanceDeal,
+  FinanceDealSchema,
+  FinanceException,
+  FinanceExceptionSchema,
+  FinanceFile,
+  FinanceFileSchema,
+  FinanceImport,
+  FinanceImportSchema,
+  FinanceParkedLine,
+  FinanceParkedLineSchema,
+  FinanceRow,
+  FinanceRowSchema,
+  FinanceSettings,
+  FinanceSettingsSchema,
+} from './schemas/finance.schema';
 import {
   BuyerRegistration,
   BuyerRegistrationSchema,
@@ -83,6 +100,13 @@ export const SCHEMAS = [
   { name: BuyerRegistration.name, schema: BuyerRegistrationSchema },
   { name: RegistrationSettings.name, schema: RegistrationSettingsSchema },
   { name: BuyerChain.name, schema: BuyerChainSchema },
+  { name: FinanceSettings.name, schema: FinanceSettingsSchema },
+  { name: FinanceImport.name, schema: FinanceImportSchema },
+  { name: FinanceFile.name, schema: FinanceFileSchema },
+  { name: FinanceRow.name, schema: FinanceRowSchema },
+  { name: FinanceParkedLine.name, schema: FinanceParkedLineSchema },
+  { name: FinanceDeal.name, schema: FinanceDealSchema },
+  { name: FinanceException.name, schema: FinanceExceptionSchema },
 ];
 
 const REPOSITORIES = [
@@ -101,6 +125,7 @@ const REPOSITORIES = [
   WebhookRepository,
   BuyerRegistrationRepository,
   BuyerChainRepository,
+  FinanceRepository,
 ];
 
 // Mongoose keeps a formatted stack trace of every query's caller (only to explain "Query was already

@@ -8,6 +8,7 @@ import { EntitlementApi } from './entitlement/entitlement.api';
 import { MeteringApi } from './metering/metering.api';
 import { ScenarioError, ScenarioService } from './scenario/scenario.service';
 import { LifecycleService } from './scenario/lifecycle.service';
+import { SddsWriter, type Feed } from './sdds/sdds.writer';
 import { EventBus, type DeliveryOptions } from './events';
 import { Faults, type FaultRule, type ServiceKind } from './faults';
 import { DEFAULT_CONFIG, SimState, type AgreementStatus, type SimConfig } from './state';
@@ -74,6 +75,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const entities = new CatalogEntities(state);
   const scenarios = new ScenarioService(state, events);
   const lifecycle = new LifecycleService(state, events, scenarios);
+  const sdds = new SddsWriter(state);
   const agreementApi = new AgreementApi(state);
   const entitlementApi = new EntitlementApi(state);
   const meteringApi = new MeteringApi(state);
@@ -203,12 +205,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   // ----- Scenario API: plays the partner and the buyer, controls the simulator
   const scenario =
-    (handler: (body: Doc, params: Record<string, string>) => unknown) =>
+    (handler: (body: Doc, params: Record<string, string>, query: Record<string, string>) => unknown) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
       try {
         const result = await handler(
           (request.body as Doc) ?? {},
           (request.params as Record<string, string>) ?? {},
+          (request.query as Record<string, string>) ?? {},
         );
         return reply.send(result ?? { ok: true });
       } catch (error) {
@@ -240,7 +243,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   app.put(
     '/_sim/config',
     scenario(async (body) => {
-      const known = Object.keys(DEFAULT_CONFIG).concat(['sqsEndpoint', 'sqsQueueUrl', 'now']);
+      const known = Object.keys(DEFAULT_CONFIG).concat(['sqsEndpoint', 'sqsQueueUrl', 'sddsEndpoint', 'now']);
       const unknown = Object.keys(body).filter((k) => !known.includes(k));
       if (unknown.length) throw new ScenarioError(400, `unknown config keys: ${unknown.join(', ')}`);
       if (body['now'] != null && Number.isNaN(Date.parse(String(body['now']))))
@@ -350,6 +353,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   app.get('/_sim/offer-sets', async () => [...state.offerSets.values()]);
   app.post(
+    '/_sim/sdds/deliver',
+    scenario((body, _p, query) => {
+      const through = String(
+        query['through'] ?? body['through'] ?? new Date(state.now()).toISOString().slice(0, 10),
+      );
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(through))
+        throw new ScenarioError(400, 'through must be a date (YYYY-MM-DD)');
+      return sdds.deliver(through);
+    }),
+  );
+  app.post(
+    '/_sim/sdds/rows',
+    scenario((body) => {
+      sdds.plant(
+        body['feed'] as Feed,
+        body['row'] as Record<string, string> | undefined,
+        body['raw'] as string | undefined,
+      );
+      return { planted: state.sdds.planted.length };
+    }),
+  );
+  app.get('/_sim/sdds', async () => ({
+    through: state.sdds.through,
+    files: Object.fromEntries([...state.sdds.files].map(([key, lines]) => [key, lines.length - 1])),
+  }));
+  app.post(
     '/_sim/notifications/sns',
     scenario((body) => scenarios.snsNotification(body, delivery(body))),
   );
@@ -377,6 +406,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     close: async () => {
       state.reset();
       events.close();
+      sdds.close();
       await app.close();
     },
   };

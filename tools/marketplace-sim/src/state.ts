@@ -1,3 +1,4 @@
+import type { Feed } from './sdds/sdds.writer';
 import type { ErrorDetail, ResaleAuthorization } from './catalog/resale-authorization';
 import type { World } from './world';
 
@@ -47,6 +48,16 @@ export interface SimConfig {
   lifecycleNoticeSuffix: 'Manufacturer' | 'Proposer';
   /** Days a buyer has to answer a cancellation request before AWS approves it (AWS: 7). */
   cancellationAutoApprovalDays: number;
+  /** Where SDDS delivers (`POST /_sim/sdds/deliver`): an S3 endpoint (default: the SQS emulator's), bucket, prefix. */
+  sddsEndpoint?: string;
+  sddsBucket: string;
+  sddsPrefix: string;
+  /** The listing fee AWS keeps (AWS_REV_SHARE), percent of the wholesale amount (a simulator's choice: 3). */
+  sddsListingFeePercent: number;
+  /** Days from an invoice to its disbursement (the buyer's payment and AWS's schedule; a choice: 7). */
+  sddsDisbursementDelayDays: number;
+  /** Fault switch: disbursements fail (DISBURSEMENT_FAILURE) instead of paying out — all, or these agreements'. */
+  sddsDisbursementFails: boolean | string[];
   /**
    * The simulator's clock (an ISO-8601 instant) for the Catalog's date checks and the Metering API's
    * windows; unset or null: the real time.
@@ -65,7 +76,19 @@ export const DEFAULT_CONFIG: SimConfig = {
   fixedUpfrontRequiresSchedule: false,
   lifecycleNoticeSuffix: 'Manufacturer',
   cancellationAutoApprovalDays: 7,
+  sddsBucket: 'cppo-sdds',
+  sddsPrefix: '',
+  sddsListingFeePercent: 3,
+  sddsDisbursementDelayDays: 7,
+  sddsDisbursementFails: false,
 };
+
+/** What SDDS has delivered: through which day, each file's lines, rows planted for the next day. */
+export interface SddsState {
+  through?: string;
+  files: Map<string, string[]>;
+  planted: { feed: Feed; row?: Partial<Record<string, string>>; raw?: string }[];
+}
 
 export interface ChangeRecord {
   ChangeType: string;
@@ -245,6 +268,7 @@ export class SimState {
   offerSets = new Map<string, OfferSetRecord>();
   cancellationRequests = new Map<string, CancellationRequestRecord>();
   billingAdjustments = new Map<string, BillingAdjustmentRecord>();
+  sdds: SddsState = { files: new Map(), planted: [] };
   events: EmittedEvent[] = [];
   calls: Record<string, number> = {};
 
@@ -262,6 +286,7 @@ export class SimState {
       ...DEFAULT_CONFIG,
       sqsEndpoint: this.config.sqsEndpoint,
       sqsQueueUrl: this.config.sqsQueueUrl,
+      sddsEndpoint: this.config.sddsEndpoint,
     };
     this.resaleAuthorizations.clear();
     this.changeSets.clear();
@@ -272,6 +297,7 @@ export class SimState {
     this.offerSets.clear();
     this.cancellationRequests.clear();
     this.billingAdjustments.clear();
+    this.sdds = { files: new Map(), planted: [] };
     this.events = [];
     this.calls = {};
   }

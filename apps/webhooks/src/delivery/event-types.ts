@@ -24,6 +24,7 @@ export const WEBHOOK_TYPES = {
   [RoutingKeys.MeteringReported]: 'metering.report.reported',
   [RoutingKeys.MeteringFailed]: 'metering.report.flagged',
   [RoutingKeys.AgreementNotice]: 'agreement.notice',
+  [RoutingKeys.FinanceExceptionOpened]: 'finance.exception.opened',
 } as const satisfies Partial<Record<RoutingKey, WebhookEventType>>;
 
 export type BusKey = keyof typeof WEBHOOK_TYPES;

@@ -181,6 +181,11 @@ export class AwsServiceEnv extends BaseEnv {
   @Matches(/^https?:\/\/\S+$/, { message: 'STS_ENDPOINT must be an http(s) URL' })
   STS_ENDPOINT?: string;
 
+  /** S3 endpoint override for reading the Seller Data Delivery Service bucket (a local S3); unset = real AWS. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'SDDS_S3_ENDPOINT must be an http(s) URL' })
+  SDDS_S3_ENDPOINT?: string;
+
   /** Retries of one AWS call on throttling, 5xx, ResourceInUse and network errors (exponential backoff). */
   @Type(() => Number)
   @IsInt()

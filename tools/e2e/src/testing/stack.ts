@@ -19,7 +19,7 @@ import {
 import { ISV, minimalOpportunity, OTHER_ISV, sendMessages, waitFor } from '@cppo/testing';
 import { createSqsClient } from '@cppo/marketplace';
 
-type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks';
+type ServiceName = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks' | 'finance';
 
 /** The services as processes, the simulator and the SQS emulator: only public interfaces in between. */
 export interface Stack {
@@ -47,7 +47,8 @@ export interface Stack {
 
 const QUEUE = 'marketplace-notifications';
 
-export async function startStack(): Promise<Stack> {
+/** `finance`: the finance service too (reading SDDS from the SQS emulator's S3), for the tests that need it. */
+export async function startStack(options: { finance?: boolean } = {}): Promise<Stack> {
   const sqs: SqsEmulator = await startSqsEmulator({
     queues: [{ name: QUEUE, attributes: { VisibilityTimeout: '30' } }],
   });
@@ -96,7 +97,9 @@ export async function startStack(): Promise<Stack> {
       WEBHOOK_RETRY_SCHEDULE: '0,200ms,200ms,200ms',
       WEBHOOK_POLL_MS: '500',
     },
+    finance: { SDDS_S3_ENDPOINT: sqs.endpoint, FINANCE_IMPORT_MS: '0' },
   };
+  if (!options.finance) delete (settings as Partial<typeof settings>).finance;
   const names = Object.keys(settings) as ServiceName[];
   const prefixes = Object.fromEntries(names.map((name) => [name, uniqueName(`e2e-${name}`)]));
   const start = (name: ServiceName, port = 0) =>

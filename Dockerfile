@@ -1,5 +1,5 @@
 # One image per service: docker build --build-arg APP=opportunity -t cppo-hub/opportunity .
-# APP is one of opportunity, offer-ingest, entitlement, metering, webhooks, marketplace-sim. The console: --target console.
+# APP is one of opportunity, offer-ingest, entitlement, metering, webhooks, finance, marketplace-sim. The console: --target console.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
@@ -15,7 +15,7 @@ RUN test -n "${APP}" && node tools/build/build-app.js "${APP}"
 
 # The console (apps/console): docker build --target console -t <registry>/cppo-hub-console .
 # nginx (unprivileged: uid 101, port 8080) serves the static bundle and proxies /api/<service>/ to the services
-# named by OPPORTUNITY_URL, OFFER_INGEST_URL, ENTITLEMENT_URL, METERING_URL and WEBHOOKS_URL (the defaults
+# named by OPPORTUNITY_URL, OFFER_INGEST_URL, ENTITLEMENT_URL, METERING_URL, WEBHOOKS_URL and FINANCE_URL (the defaults
 # fit compose).
 FROM deps AS console-build
 COPY . .
@@ -25,7 +25,8 @@ FROM nginxinc/nginx-unprivileged:1.27-alpine AS console
 ENV CONSOLE_PORT=8080 CONSOLE_ROOT=/usr/share/nginx/html \
     OPPORTUNITY_URL=http://opportunity:3001 OFFER_INGEST_URL=http://offer-ingest:3002 \
     ENTITLEMENT_URL=http://entitlement:3003 METERING_URL=http://metering:3004 \
-    WEBHOOKS_URL=http://webhooks:3005
+    WEBHOOKS_URL=http://webhooks:3005 \
+    FINANCE_URL=http://finance:3006
 COPY apps/console/nginx/default.conf.template /etc/nginx/templates/default.conf.template
 COPY --from=console-build /repo/dist/apps/console /usr/share/nginx/html
 EXPOSE 8080

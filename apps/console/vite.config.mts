@@ -22,6 +22,7 @@ const services = {
   entitlement: 3003,
   metering: 3004,
   webhooks: 3005,
+  finance: 3006,
 };
 const proxy = Object.fromEntries(
   Object.entries(services).map(([name, port]) => {

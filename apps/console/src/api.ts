@@ -1,7 +1,7 @@
 import type { EntitlementJson, HourlyUsageJson, OfferJson, PageJson } from '@cppo/views/types';
 
 /** The services' public HTTP APIs, through the console's origin (`/api/<service>/…`), with the signed-in key. */
-export type Service = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks';
+export type Service = 'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks' | 'finance';
 
 const KEY = 'cppo.apiKey';
 

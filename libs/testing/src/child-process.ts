@@ -87,7 +87,9 @@ export async function startServiceProcess(
 
 /** The console's dev server (its Vite configuration, as `npm start` runs it) proxying to these services. */
 export async function startConsoleDevServer(
-  apis: Partial<Record<'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks', string>>,
+  apis: Partial<
+    Record<'opportunity' | 'offer-ingest' | 'entitlement' | 'metering' | 'webhooks' | 'finance', string>
+  >,
 ): Promise<ManagedProcess & { origin: string }> {
   const root = join(__dirname, '../../..');
   const port = await freePort();

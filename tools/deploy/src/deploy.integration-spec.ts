@@ -64,6 +64,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     expect(manifests.filter((m) => m.kind === 'Deployment').map((m) => m.metadata.name)).toEqual([
       'cppo-hub-console',
       'cppo-hub-entitlement',
+      'cppo-hub-finance',
       'cppo-hub-metering',
       'cppo-hub-offer-ingest',
       'cppo-hub-opportunity',
@@ -118,7 +119,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
       'metering/metering: no memory limits',
     ]);
     expect(planted(['podSecurityContext.runAsNonRoot=false'])).toEqual(
-      ['console', 'entitlement', 'metering', 'offer-ingest', 'opportunity', 'webhooks'].map(
+      ['console', 'entitlement', 'finance', 'metering', 'offer-ingest', 'opportunity', 'webhooks'].map(
         (name) => `${name}/${name}: runAsNonRoot is not true`,
       ),
     );
@@ -131,7 +132,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     expect(planted(['services.entitlement.pdb.enabled=false'])).toEqual([
       'entitlement: no PodDisruptionBudget',
     ]);
-    expect(planted(['containerSecurityContext.readOnlyRootFilesystem=false'])).toHaveLength(6);
+    expect(planted(['containerSecurityContext.readOnlyRootFilesystem=false'])).toHaveLength(7);
   });
 
   it('the schema check catches a field Kubernetes does not know', () => {
@@ -151,6 +152,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
         { name: 'OPPORTUNITY_URL', value: 'http://cppo-hub-opportunity:3001' },
         { name: 'METERING_URL', value: 'http://cppo-hub-metering:3004' },
         { name: 'WEBHOOKS_URL', value: 'http://cppo-hub-webhooks:3005' },
+        { name: 'FINANCE_URL', value: 'http://cppo-hub-finance:3006' },
       ]),
     );
     expect(web.spec.template.spec.securityContext).toMatchObject({ runAsUser: 101, runAsNonRoot: true });
@@ -189,6 +191,7 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
           'entitlement',
           'metering',
           'webhooks',
+          'finance',
           'mongo',
           'rabbitmq',
         ]),

@@ -35,7 +35,7 @@ describe('service images, assembled as the Dockerfile does (no Docker engine nee
     await deleteTopology(exchange, serviceQueues(prefixes));
   });
 
-  it.each(['opportunity', 'offer-ingest', 'entitlement', 'metering', 'webhooks'])(
+  it.each(['opportunity', 'offer-ingest', 'entitlement', 'metering', 'webhooks', 'finance'])(
     '%s: installs only its own dependencies from the lockfile, boots to ready and serves /docs',
     async (app) => {
       const built = run(process.execPath, [join(ROOT, 'tools/build/build-app.js'), app]);

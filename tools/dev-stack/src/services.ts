@@ -5,4 +5,5 @@ export const SERVICES = [
   { name: 'entitlement', port: 3003 },
   { name: 'metering', port: 3004 },
   { name: 'webhooks', port: 3005 },
+  { name: 'finance', port: 3006 },
 ] as const;

@@ -4,7 +4,7 @@
  *   - MongoDB: MONGO_URL, else a local FerretDB whose data stays in .data/mongo between runs;
  *   - the SQS emulator with the notification queue and its DLQ;
  *   - the AWS Marketplace simulator (tools/marketplace-sim), delivering notifications to that queue;
- *   - the five services, run from source, pointed at the simulator; the webhooks service's secret key is
+ *   - the six services, run from source, pointed at the simulator; the webhooks service's secret key is
  *     made once and kept in .data/webhook-secret.key; a local receiver (127.0.0.1, localhost) may be a target.
  * DEV_STACK_PORT_OFFSET shifts every port (to run a second stack, or the stack's own test).
  */
@@ -103,6 +103,8 @@ async function main(): Promise<void> {
     WEBHOOK_ALLOWED_HOSTS: process.env['WEBHOOK_ALLOWED_HOSTS'] ?? '127.0.0.1,localhost',
     SIGNUP_URL_HTTP_HOSTS: process.env['SIGNUP_URL_HTTP_HOSTS'] ?? '127.0.0.1,localhost',
     WEBHOOK_SECRET_KEY: process.env['WEBHOOK_SECRET_KEY'] ?? webhookSecretKey(),
+    // finance reads the seller data feeds the simulator delivers to the emulator's S3 (bucket cppo-sdds)
+    SDDS_S3_ENDPOINT: process.env['SDDS_S3_ENDPOINT'] ?? sqs.endpoint,
   };
   SERVICES.forEach(({ name, port }, i) => {
     startChild(name, COLORS[i], join(root, 'apps', name, 'src/main.ts'), {

@@ -26,7 +26,7 @@ import {
   type ServiceProcess,
 } from '@cppo/testing';
 
-const SERVICES = ['opportunity', 'offer-ingest', 'entitlement', 'metering', 'webhooks'] as const;
+const SERVICES = ['opportunity', 'offer-ingest', 'entitlement', 'metering', 'webhooks', 'finance'] as const;
 const log = (line: string) => process.stderr.write(`[fuzz] ${line}\n`);
 
 /** The schemathesis CLI: $SCHEMATHESIS, else the pinned one `tools/infra/up.sh fuzzer` installs. */
@@ -73,6 +73,7 @@ async function main(): Promise<number> {
     SQS_QUEUE_URL: sqs.queueUrl('notifications'),
     SQS_ENDPOINT: sqs.endpoint,
     WEBHOOK_SECRET_KEY: 'f'.repeat(64),
+    SDDS_S3_ENDPOINT: sqs.endpoint,
   };
   const services: ServiceProcess[] = [];
   const prefixes = only.map((app) => uniqueName(`fuzz-${app}`));

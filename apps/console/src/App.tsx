@@ -3,6 +3,7 @@ import { session } from './api';
 import { Chain } from './pages/chain/Chain';
 import { CreateOpportunity } from './pages/create-opportunity/CreateOpportunity';
 import { Entitlements } from './pages/entitlements/Entitlements';
+import { Finance } from './pages/finance/Finance';
 import { MeteringReports } from './pages/metering-reports/MeteringReports';
 import { Opportunities } from './pages/opportunities/Opportunities';
 import { Quarantine } from './pages/quarantine/Quarantine';
@@ -42,6 +43,7 @@ export function App() {
           <a href="#/metering-reports">Metering reports</a>
           <a href="#/quarantine">Quarantine</a>
           <a href="#/webhooks">Webhooks</a>
+          <a href="#/finance">Finance</a>
           <a href="#/settings">Settings</a>
         </nav>
         <button
@@ -65,6 +67,8 @@ export function App() {
           <Quarantine />
         ) : route === '/webhooks' ? (
           <Webhooks />
+        ) : route === '/finance' ? (
+          <Finance />
         ) : route === '/settings' ? (
           <Settings />
         ) : opportunity ? (

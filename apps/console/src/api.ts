@@ -24,7 +24,7 @@ export class ApiError extends Error {
 export async function api<T>(
   service: Service,
   path: string,
-  init: { method?: string; body?: unknown; key?: string } = {},
+  init: { method?: string; body?: unknown; key?: string; text?: boolean } = {},
 ): Promise<T> {
   const key = init.key ?? session.key() ?? '';
   const response = await fetch(`/api/${service}${path}`, {
@@ -36,6 +36,7 @@ export async function api<T>(
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await response.text();
+  if (init.text && response.ok) return text as T; // a CSV export
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
     const message = (parsed as { message?: string | string[] } | undefined)?.message;

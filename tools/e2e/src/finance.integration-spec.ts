@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import {
+  CHROMIUM,
   daysFromNow,
   PARTNER,
   PRODUCT,
+  startConsoleDevServer,
   startWebhookReceiver,
   waitFor,
   type WebhookReceiver,
@@ -339,4 +343,34 @@ describe('finance: SDDS feeds imported and every deal reconciled', () => {
       (await stack.call('finance', `/v1/finance/deals/${deal.id}`, { apiKey: stack.other.apiKey })).status,
     ).toBe(404);
   });
+
+  it("the console's Finance page: the month chart, partners, exceptions and deals, an import with its progress", async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium`);
+    const vite = await startConsoleDevServer(stack.urls);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${vite.origin}/#/finance`);
+      await page.getByLabel('API key').fill(stack.org.apiKey);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Finance' }).waitFor();
+      const deals = page.getByRole('table', { name: 'Deals' });
+      await deals.getByRole('row').filter({ hasText: deal.id }).waitFor(); // loaded
+      expect(await page.getByLabel('SDDS bucket').inputValue()).toBe(BUCKET);
+      await page.locator('[role=img] svg .recharts-bar-rectangle').first().waitFor({ timeout: 15_000 });
+      expect(await deals.getByRole('row').filter({ hasText: deal.id }).textContent()).toContain('10012.00');
+      expect(await page.getByRole('table', { name: 'Open exceptions' }).textContent()).toContain(
+        'DISBURSEMENT_FAILURE',
+      );
+      expect(await page.getByRole('table', { name: 'Per partner' }).textContent()).toContain(PARTNER);
+      await page.getByRole('button', { name: 'Import now' }).click();
+      await page.getByTestId('import-status').filter({ hasText: 'Import DONE' }).waitFor({ timeout: 30_000 });
+      // the agreement leads to its chain
+      await deals.getByRole('link', { name: deal.id }).click();
+      await page.getByRole('table', { name: 'Entitlements' }).waitFor();
+    } finally {
+      await browser.close();
+      await vite.stop();
+    }
+  }, 120_000);
 });

@@ -3,7 +3,8 @@
  * `latency` (notification → entitlement ACTIVE next to raw RabbitMQ latency) and `metering` (usage intake
  * next to a raw insertMany; reporting 10,000 entitlement-hours next to raw BatchMeterUsage calls) and `hostile`
  * (refusing hostile bodies next to a small invalid one; health latency meanwhile) and `webhooks` (signed
- * deliveries/s and bus → receiver latency next to a raw signed fetch loop). Each figure is printed next
+ * deliveries/s and bus → receiver latency next to a raw signed fetch loop) and `finance` (a year of SDDS
+ * billing events imported and reconciled next to a raw csv-parse + insertMany). Each figure is printed next
  * to a baseline measured in the same run. `MONGO_URL=…` measures against another MongoDB-compatible server.
  */
 import os from 'node:os';
@@ -16,10 +17,11 @@ import { ingestSuite } from './ingest';
 import { latencySuite } from './latency';
 import { meteringSuite } from './metering';
 import { webhooksSuite } from './webhooks';
+import { financeSuite } from './finance';
 
-const SUITES = ['ingest', 'latency', 'metering', 'hostile', 'webhooks'];
+const SUITES = ['ingest', 'latency', 'metering', 'hostile', 'webhooks', 'finance'];
 const USAGE =
-  'usage: npm run bench                      (every suite, one table)\n       npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n       npm run bench -- hostile\n       npm run bench -- webhooks [--count 2000]\n';
+  'usage: npm run bench                      (every suite, one table)\n       npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n       npm run bench -- hostile\n       npm run bench -- webhooks [--count 2000]\n       npm run bench -- finance [--count 1000]\n';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -55,7 +57,9 @@ async function main(): Promise<void> {
           ? hostileSuite(ctx)
           : suite === 'webhooks'
             ? webhooksSuite(ctx, Number(values.count ?? 2000))
-            : latencySuite(ctx, Number(values.seconds), Number(values.rate));
+            : suite === 'finance'
+              ? financeSuite(ctx, Number(values.count ?? 1000))
+              : latencySuite(ctx, Number(values.seconds), Number(values.rate));
   try {
     const started = Date.now();
     const rows: Row[] = [];

@@ -24,6 +24,60 @@ async function answers(url: string, init?: RequestInit): Promise<number> {
   }
 }
 
+/**
+ * The deal's money: the simulator delivers AWS's seller data feeds through 40 days from now (the first
+ * installment, 30 days out, and its disbursement a week later), finance imports them, and the deal's line.
+ */
+async function printFinance(
+  financeUrl: string,
+  simUrl: string,
+  apiKey: string,
+  agreementId: string,
+): Promise<void> {
+  const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  const through = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+  await call('PUT', `${financeUrl}/v1/finance/settings`, { bucket: 'cppo-sdds' });
+  await call('POST', `${simUrl}/_sim/sdds/deliver?through=${through}`, {});
+  const started = await call<{ id: string }>('POST', `${financeUrl}/v1/finance/imports`);
+  let run = { status: 'RUNNING', rows: 0, parked: 0 };
+  for (let i = 0; i < 120 && run.status === 'RUNNING'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    run = await call('GET', `${financeUrl}/v1/finance/imports/${started.id}`);
+  }
+  const deal = await call<{
+    expected: string;
+    invoiced: string;
+    listingFee: string;
+    disbursed: string;
+    currency?: string;
+    status: string;
+    disbursements: { date: string; reference: string }[];
+  }>('GET', `${financeUrl}/v1/finance/deals/${agreementId}`);
+  const last = deal.disbursements.at(-1);
+  out();
+  out(
+    `Finance — AWS's seller data feeds delivered through ${through} (simulated), imported: ${run.rows} rows`,
+  );
+  out(
+    `  deal ${agreementId}: expected ${deal.expected} ${deal.currency ?? ''}, invoiced ${deal.invoiced}, ` +
+      `listing fee ${deal.listingFee}, disbursed ${deal.disbursed}` +
+      `${last ? ` (last on ${last.date}, ${last.reference})` : ''} — ${deal.status}`,
+  );
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const urls = Object.fromEntries(
@@ -73,6 +127,12 @@ async function main(): Promise<number> {
   );
   printChain(result);
   await hooks.print();
+  await printFinance(
+    (urls as Record<string, string>)['finance'],
+    simUrl,
+    apiKey,
+    result.entitlement.agreementId,
+  );
   out();
   out(`done in ${((Date.now() - started) / 1000).toFixed(0)} s. Every step above went through the services'`);
   out(

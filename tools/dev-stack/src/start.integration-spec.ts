@@ -108,6 +108,11 @@ describe('npm start (dev stack)', () => {
       ])
         expect(shown).toMatch(new RegExp(`${type.replace('.', '\\.')}\\s+whm_\\w+\\s+verified`));
       expect(shown).not.toContain('INVALID');
+      // the deal's money from AWS's seller data feeds: the first installment (6,000) and the overage invoiced
+      // as expected, the listing fee negative, the disbursement with its date and bank trace
+      expect(shown).toMatch(
+        /deal agmt-\w+: expected 6017\.50 USD, invoiced 6017\.50, listing fee -\d+\.\d\d, disbursed \d+\.\d\d \(last on \d{4}-\d{2}-\d{2}, trace-\w+\) — OK/,
+      );
 
       // A key sent where keys do not go (the query string) is refused, and the log never shows it (#25).
       const key = readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim();

@@ -482,6 +482,8 @@ async function startConsoleContainerConfig(
     ENTITLEMENT_URL: urls.entitlement,
     METERING_URL: urls.metering,
     WEBHOOKS_URL: urls.webhooks,
+    // this stack runs no finance service: its proxy points at a closed port
+    FINANCE_URL: urls.finance ?? 'http://127.0.0.1:9',
   };
   const template = readFileSync(join(ROOT, 'apps/console/nginx/default.conf.template'), 'utf8');
   const rendered = spawnSync(

@@ -87,6 +87,8 @@ export const DEFAULT_CONFIG: SimConfig = {
 export interface SddsState {
   through?: string;
   files: Map<string, string[]>;
+  /** Every row delivered (feed and line): a day delivered again adds only what is new. */
+  emitted: Set<string>;
   planted: { feed: Feed; row?: Partial<Record<string, string>>; raw?: string }[];
 }
 
@@ -268,7 +270,7 @@ export class SimState {
   offerSets = new Map<string, OfferSetRecord>();
   cancellationRequests = new Map<string, CancellationRequestRecord>();
   billingAdjustments = new Map<string, BillingAdjustmentRecord>();
-  sdds: SddsState = { files: new Map(), planted: [] };
+  sdds: SddsState = { files: new Map(), emitted: new Set(), planted: [] };
   events: EmittedEvent[] = [];
   calls: Record<string, number> = {};
 
@@ -297,7 +299,7 @@ export class SimState {
     this.offerSets.clear();
     this.cancellationRequests.clear();
     this.billingAdjustments.clear();
-    this.sdds = { files: new Map(), planted: [] };
+    this.sdds = { files: new Map(), emitted: new Set(), planted: [] };
     this.events = [];
     this.calls = {};
   }

@@ -96,9 +96,12 @@ export class ImportService {
         });
         await this.finance.countImport(importId, { filesImported: 1 });
       }
+      const before = settings.asOf ?? '';
       const through = await this.finance.advanceAsOf(orgId, asOf);
-      // the deals the new rows touch, and every known deal: a day more may make an invoice overdue
-      const known = (await this.finance.listDeals(orgId, {})).map((d) => d.agreementId);
+      // the deals the new rows touch, and — when the feeds cover a later day — every known deal (a day more
+      // may make an invoice overdue); nothing new: nothing to reconcile
+      const known =
+        through > before ? (await this.finance.listDeals(orgId, {})).map((d) => d.agreementId) : [];
       await this.reconciler.reconcile(orgId, [...new Set([...touched, ...known])], through);
       await this.finance.finishImport(importId, 'DONE');
     } catch (error) {

@@ -198,6 +198,18 @@ export class EntitlementRepository {
     return this.model.find({ sweepDue: true }).sort({ _id: 1 }).limit(limit).lean().exec();
   }
 
+  /** The org's entitlements of these agreements (finance: a chunk of deals at once). */
+  findByAgreements(orgId: string, agreementIds: string[]): Promise<Entitlement[]> {
+    if (!agreementIds.length) return Promise.resolve([]);
+    return this.model
+      .find({
+        orgId: str(orgId, 'orgId'),
+        agreementId: { $in: agreementIds.map((id) => str(id, 'agreementId')) },
+      })
+      .lean()
+      .exec();
+  }
+
   /** The org's entitlements with these ids or agreement ids (usage intake: one read per request). */
   findForUsage(orgId: string, ids: string[], agreementIds: string[]): Promise<Entitlement[]> {
     const or: Record<string, unknown>[] = [];

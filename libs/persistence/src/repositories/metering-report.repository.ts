@@ -62,6 +62,20 @@ export class MeteringReportRepository {
       .exec();
   }
 
+  /** Several entitlements' REPORTED reports up to `to` (finance: what AWS was sent, per deal), one query. */
+  reportedFor(orgId: string, entitlementIds: string[], to: Date): Promise<MeteringReport[]> {
+    if (!entitlementIds.length) return Promise.resolve([]);
+    return this.model
+      .find({
+        orgId: str(orgId, 'orgId'),
+        entitlementId: { $in: entitlementIds.map((id) => str(id, 'entitlementId')) },
+        status: MeteringReportStatus.REPORTED,
+        hour: { $lt: to },
+      })
+      .lean()
+      .exec();
+  }
+
   /** Across orgs: the reports of the hours in [from, to) (what the ledger compares usage with). */
   inRange(
     from: Date,

@@ -88,7 +88,7 @@ export class FinanceRow {
   @Prop({ type: Object, required: true }) data: Record<string, string>;
 }
 export const FinanceRowSchema = SchemaFactory.createForClass(FinanceRow);
-// reconciliation: an agreement's rows of a feed.
+// reconciliation: a chunk of deals' rows.
 FinanceRowSchema.index({ orgId: 1, agreementId: 1, feed: 1 });
 
 /** A line of a feed file that could not be read, kept with the file, line and reason (the rest is imported). */

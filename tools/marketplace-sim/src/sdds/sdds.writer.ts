@@ -135,30 +135,39 @@ export class SddsWriter {
 
   constructor(private readonly state: SimState) {}
 
-  /** Delivers every day from the day after the last delivered (or the first deal) through `through`. */
-  async deliver(throughDate: string): Promise<{ days: string[]; files: string[] }> {
+  /**
+   * Delivers every day through `through`: each row AWS would have recorded by then that was not delivered yet
+   * (so a deal made after an earlier delivery still gets its first days' rows, appended to their month's file,
+   * as AWS's late corrections are), and the planted rows, with the last day.
+   */
+  async deliver(throughDate: string): Promise<{ days: string[]; files: string[]; rows: number }> {
     const sdds = this.state.sdds;
     const through = Date.parse(`${throughDate}T00:00:00Z`);
     if (Number.isNaN(through)) throw new Error('through must be a date (YYYY-MM-DD)');
-    const first = sdds.through
-      ? Date.parse(`${sdds.through}T00:00:00Z`) + DAY_MS
-      : Math.min(
-          ...this.manufacturersAgreements().map((a) => Date.parse(a.acceptanceTime.slice(0, 10))),
-          through,
-        );
+    const starts = this.manufacturersAgreements().map((a) => Date.parse(a.acceptanceTime.slice(0, 10)));
+    const first = Math.min(...starts, through);
     const touched = new Set<string>();
     const days: string[] = [];
+    let rows = 0;
     for (let d = first; d <= through; d += DAY_MS) {
       days.push(day(d));
-      for (const [feed, row] of this.rowsOf(d)) touched.add(this.append(feed, row, d));
-      for (const planted of sdds.planted.splice(0)) {
-        const line = planted.raw ?? csvLine(FEEDS[planted.feed], planted.row ?? {});
-        touched.add(this.appendLine(planted.feed, line, d));
+      for (const [feed, row] of this.rowsOf(d)) {
+        const line = csvLine(FEEDS[feed], row);
+        const key = identity(feed, row, line);
+        if (sdds.emitted.has(key)) continue;
+        sdds.emitted.add(key);
+        touched.add(this.appendLine(feed, line, d));
+        rows++;
       }
     }
-    if (days.length) sdds.through = day(through);
+    for (const planted of sdds.planted.splice(0)) {
+      const line = planted.raw ?? csvLine(FEEDS[planted.feed], planted.row ?? {});
+      touched.add(this.appendLine(planted.feed, line, through));
+      rows++;
+    }
+    if (!sdds.through || day(through) > sdds.through) sdds.through = day(through);
     await this.write([...touched]);
-    return { days, files: [...touched] };
+    return { days, files: [...touched], rows };
   }
 
   /** A row (or a raw line) delivered with the next day: a correction, a soft delete, a malformed line. */
@@ -502,10 +511,6 @@ export class SddsWriter {
     return Math.round((amount * this.state.config.sddsListingFeePercent) / 100);
   }
 
-  private append(feed: Feed, row: Row, d: number): string {
-    return this.appendLine(feed, csvLine(FEEDS[feed], row), d);
-  }
-
   private appendLine(feed: Feed, line: string, d: number): string {
     const date = new Date(d);
     const key = `${this.state.config.sddsPrefix}${feed}_v1/year=${date.getUTCFullYear()}/month=${String(date.getUTCMonth() + 1).padStart(2, '0')}/data.csv`;
@@ -552,6 +557,29 @@ export class SddsWriter {
   close(): void {
     this.s3?.client.destroy();
   }
+}
+
+const IDENTITY = [
+  'billing_event_id',
+  'agreement_id',
+  'term_id',
+  'offer_id',
+  'offer_target_id',
+  'account_id',
+  'product_id',
+  'mapping_type',
+  'legacy_id',
+  'valid_from',
+  'update_date',
+];
+
+/**
+ * What makes a delivered row the same row: its key and version (a deal's acceptance-day row stays the one
+ * delivered even after the deal changed); a day's usage is its whole line (a late record is a new version).
+ */
+function identity(feed: Feed, row: Row, line: string): string {
+  if (feed === 'dailyusage') return `${feed}\n${line}`;
+  return `${feed}\n${IDENTITY.map((c) => row[c] ?? '').join('|')}`;
 }
 
 /** The authorization's wholesale usage price of a dimension, per unit. */

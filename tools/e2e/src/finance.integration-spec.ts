@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import {
   CHROMIUM,
   daysFromNow,
+  minimalOpportunity,
   PARTNER,
   PRODUCT,
   startConsoleDevServer,
@@ -105,21 +106,7 @@ describe('finance: SDDS feeds imported and every deal reconciled', () => {
         { dimensionKey: 'storage_gb', price: '0.1' },
       ],
     });
-    const upfront = await active({
-      name: 'Finance upfront',
-      productId: PRODUCT,
-      resellerAccountId: PARTNER,
-      commitAmount: {
-        amount: '1200.00',
-        currency: 'USD',
-        duration: 'P12M',
-        grants: [{ dimensionKey: 'users', quantity: 10 }],
-      },
-      usageDimensionPrices: [
-        { dimensionKey: 'api_calls', price: '0.002' },
-        { dimensionKey: 'storage_gb', price: '0.1' },
-      ],
-    });
+    const upfront = await active(minimalOpportunity('Finance upfront')); // 1,200 USD upfront
     const hour = (n: number) => Math.floor(Date.now() / HOUR) * HOUR - n * HOUR;
     deal = await accept(
       installments.marketplace.resaleAuthorizationId,

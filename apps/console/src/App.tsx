@@ -1,15 +1,17 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { session } from './api';
 import { Chain } from './pages/chain/Chain';
 import { CreateOpportunity } from './pages/create-opportunity/CreateOpportunity';
 import { Entitlements } from './pages/entitlements/Entitlements';
-import { Finance } from './pages/finance/Finance';
 import { MeteringReports } from './pages/metering-reports/MeteringReports';
 import { Opportunities } from './pages/opportunities/Opportunities';
 import { Quarantine } from './pages/quarantine/Quarantine';
 import { Settings } from './pages/settings/Settings';
 import { SignIn } from './pages/sign-in/SignIn';
 import { Webhooks } from './pages/webhooks/Webhooks';
+
+// Finance brings a chart library: loaded when its page is first opened, not with the console.
+const Finance = lazy(() => import('./pages/finance/Finance').then((m) => ({ default: m.Finance })));
 
 /** Hash routes, so the static bundle needs no server-side routing: #/opportunities, #/opportunities/<id>. */
 function useRoute(): string {
@@ -68,7 +70,9 @@ export function App() {
         ) : route === '/webhooks' ? (
           <Webhooks />
         ) : route === '/finance' ? (
-          <Finance />
+          <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+            <Finance />
+          </Suspense>
         ) : route === '/settings' ? (
           <Settings />
         ) : opportunity ? (

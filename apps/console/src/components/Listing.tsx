@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, type Page, type Service } from '../api';
 
 /** One page of a list endpoint with filters, and "More" for the next; `reload` after an action. */
@@ -8,13 +8,17 @@ export function usePaged<T>(service: Service, path: string, filters: Record<stri
   const [error, setError] = useState('');
   // the filters as the query string itself: a stable dependency, built once per render
   const query = new URLSearchParams(Object.entries(filters).filter(([, value]) => value)).toString();
+  // the filters of the last request made: an answer to earlier filters that comes later is dropped
+  const latest = useRef('');
   const load = useCallback(
     async (after?: string) => {
       const params = new URLSearchParams(query);
       params.set('limit', '50');
       if (after) params.set('cursor', after);
+      latest.current = query;
       try {
         const page = await api<Page<T>>(service, `${path}?${params}`);
+        if (latest.current !== query) return;
         setItems((current) => (after ? [...current, ...page.items] : page.items));
         setCursor(page.nextCursor ?? undefined);
         setError('');

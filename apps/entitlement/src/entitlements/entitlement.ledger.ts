@@ -139,6 +139,12 @@ export class EntitlementLedger {
         if (!written) continue;
       }
       this.ids.set(`${orgId}:${agreementId}`, written._id);
+      // A renewal opportunity's deal found the agreement it renews (AWS named none): that one learns its
+      // successor too — whichever derivation (event, relink, sweep) first placed this one in the chain.
+      const renews =
+        state.chain?.kind === 'RENEWAL' && !state.previousAgreementId && state.previousEntitlementId;
+      if (renews && current?.previousEntitlementId !== state.previousEntitlementId)
+        await this.entitlements.linkNext(orgId, state.previousEntitlementId as string, written._id);
       // A status change's audit line travels with its event (written by the relay: a crash loses neither);
       // one without an event (the entitlement's type not known yet) is written here, best effort.
       if (current?.status !== state.status && !events.length) await this.recordAudit(written, current, cause);

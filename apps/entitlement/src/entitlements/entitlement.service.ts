@@ -34,12 +34,6 @@ export class EntitlementService {
       // Derived again now that the agreement it follows exists: it names that entitlement.
       entitlement = (await this.ledger.record(orgId, agreementId)) ?? entitlement;
     }
-    if (
-      entitlement?.chain?.kind === 'RENEWAL' &&
-      !entitlement.previousAgreementId &&
-      entitlement.previousEntitlementId
-    )
-      await this.entitlements.linkNext(orgId, entitlement.previousEntitlementId, entitlement._id);
     // Terms and quantities are set or changed by a creation, an amendment, a licence update: ask AWS now
     // (the sweeper asks again later if AWS could not answer).
     if (entitlement && ASK_AGAIN.has(fact.kind))

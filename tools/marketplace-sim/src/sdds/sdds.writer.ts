@@ -286,24 +286,11 @@ export class SddsWriter {
       if (a.status !== 'ACTIVE' && a.endTime && day(Date.parse(a.endTime)) === day(d))
         rows.push(['agreement', agreementRow(Date.parse(a.endTime), a.status, a.endTime)]);
       if (!ra) continue;
-      // Wholesale invoices: each installment on its charge date, else the upfront price at acceptance.
-      for (const charge of this.charges(a, ra)) {
-        if (day(charge.at) !== day(d)) continue;
-        rows.push(
-          ...this.invoice(
-            base,
-            `${a.id}|${charge.id}`,
-            charge.amount,
-            charge.at,
-            charge.at,
-            charge.at,
-            insert,
-          ),
-        );
-      }
-      // Usage the Metering API accepted for the licence, priced at the authorization's wholesale rate.
-      for (const [dimension, quantity] of this.usageOn(a, d)) {
-        const price = usagePrice(ra, dimension);
+      // Wholesale invoices: installments, the upfront price, the day's usage (invoicesOn).
+      for (const inv of this.invoicesOn(a, ra, d))
+        rows.push(...this.invoice(base, inv.key, inv.amount, inv.at, inv.from, inv.to, insert));
+      // What the Metering API accepted for the licence that day.
+      for (const [dimension, quantity] of this.usageOn(a, d))
         rows.push([
           'dailyusage',
           {
@@ -317,19 +304,6 @@ export class SddsWriter {
             quantity: String(quantity),
           },
         ]);
-        if (price !== undefined)
-          rows.push(
-            ...this.invoice(
-              base,
-              `${a.id}|usage|${dimension}|${day(d)}`,
-              Math.round(quantity * price * 100),
-              d,
-              d,
-              d + DAY_MS - 1000,
-              insert,
-            ),
-          );
-      }
       // Refunds: completed billing adjustments, the listing fee returned in proportion.
       for (const b of this.state.billingAdjustments.values()) {
         if (b.agreementId !== a.id || b.statusCode !== 'COMPLETED' || day(Date.parse(b.createdAt)) !== day(d))
@@ -416,25 +390,49 @@ export class SddsWriter {
     ];
   }
 
-  /** The invoices (rev share and fee, in cents) a deal had on a day, by their billing event ids. */
+  /**
+   * A deal's wholesale invoices of day `d`, each with the key its billing event ids derive from: each
+   * installment on its charge date (else the upfront price at acceptance), and the day's accepted usage at the
+   * authorization's wholesale rate.
+   */
+  private invoicesOn(
+    a: AgreementRecord,
+    ra: ResaleAuthorization,
+    d: number,
+  ): { key: string; amount: number; at: number; from: number; to: number }[] {
+    const invoices = this.charges(a, ra)
+      .filter((charge) => day(charge.at) === day(d))
+      .map((charge) => ({
+        key: `${a.id}|${charge.id}`,
+        amount: charge.amount,
+        at: charge.at,
+        from: charge.at,
+        to: charge.at,
+      }));
+    for (const [dimension, quantity] of this.usageOn(a, d)) {
+      const price = usagePrice(ra, dimension);
+      if (price !== undefined)
+        invoices.push({
+          key: `${a.id}|usage|${dimension}|${day(d)}`,
+          amount: Math.round(quantity * price * 100),
+          at: d,
+          from: d,
+          to: d + DAY_MS - 1000,
+        });
+    }
+    return invoices;
+  }
+
+  /** The invoice lines (rev share and fee, in cents) a deal had on a day, by their billing event ids. */
   private invoicedOn(
     a: AgreementRecord,
     ra: ResaleAuthorization,
     d: number,
   ): { id: string; type: string; amount: number }[] {
-    const lines: { id: string; type: string; amount: number }[] = [];
-    const add = (key: string, amount: number) => {
-      lines.push({ id: eventId(key, 'rev'), type: 'SELLER_REV_SHARE', amount });
-      lines.push({ id: eventId(key, 'fee'), type: 'AWS_REV_SHARE', amount: -this.fee(amount) });
-    };
-    for (const charge of this.charges(a, ra))
-      if (day(charge.at) === day(d)) add(`${a.id}|${charge.id}`, charge.amount);
-    for (const [dimension, quantity] of this.usageOn(a, d)) {
-      const price = usagePrice(ra, dimension);
-      if (price !== undefined)
-        add(`${a.id}|usage|${dimension}|${day(d)}`, Math.round(quantity * price * 100));
-    }
-    return lines;
+    return this.invoicesOn(a, ra, d).flatMap(({ key, amount }) => [
+      { id: eventId(key, 'rev'), type: 'SELLER_REV_SHARE', amount },
+      { id: eventId(key, 'fee'), type: 'AWS_REV_SHARE', amount: -this.fee(amount) },
+    ]);
   }
 
   /** DISBURSED lines for each invoice line paid, and the DISBURSEMENT (or DISBURSEMENT_FAILURE) itself. */

@@ -143,6 +143,15 @@ describe('deployment (helm, Kubernetes schemas, compose-go; offline)', () => {
     expect(check.report).toContain("'runAsNonRot' was unexpected");
   });
 
+  it("finance's import spills to a /tmp sized for it; the other services keep a small one", () => {
+    const tmpOf = (name: string) =>
+      rendered([])
+        .find((m) => m.kind === 'Deployment' && m.metadata.name === `cppo-hub-${name}`)!
+        .spec.template.spec.volumes.find((v: { name: string }) => v.name === 'tmp').emptyDir.sizeLimit;
+    expect(tmpOf('finance')).toBe('2Gi');
+    expect(tmpOf('metering')).toBe('64Mi');
+  });
+
   it("the console gets the services' addresses and no connection strings", () => {
     const web = rendered([]).find((m) => m.kind === 'Deployment' && m.metadata.name === 'cppo-hub-console')!;
     const container = web.spec.template.spec.containers[0];

@@ -302,7 +302,7 @@ describe('finance: SDDS feeds imported and every deal reconciled', () => {
       },
     });
     await sim('POST', `/_sim/sdds/deliver?through=${daysFromNow(71)}`, {});
-    await runImport();
+    expect(await runImport()).toMatchObject({ status: 'DONE', filesImported: 1, rows: expect.any(Number) });
     const { body } = await stack.call('finance', '/v1/finance/exceptions?status=OPEN');
     const mismatch = body.items.filter((e: any) => e.kind === 'USAGE_MISMATCH');
     expect(mismatch).toEqual([

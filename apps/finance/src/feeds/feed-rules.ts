@@ -25,6 +25,8 @@ export function feedOfKey(key: string, prefix: string): string | undefined {
 
 const MONEY = /^-?\d+(\.\d+)?$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** AWS's agreement ids (`agmt-…`): letters, digits, dashes. */
+const AGREEMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const DATE_COLUMNS = /(_date|^valid_from|^time)$/;
 
 /**
@@ -46,6 +48,8 @@ export function toRow(
     if ((column === 'amount' || column === 'quantity') && !MONEY.test(value))
       return { problem: `${column}: "${value}" is not a decimal number` };
   }
+  if (record['agreement_id'] && !AGREEMENT_ID.test(record['agreement_id']))
+    return { problem: `agreement_id: "${record['agreement_id'].slice(0, 80)}" is not an agreement id` };
   if (record['amount'] && !(record['currency'] || record['currency_code']))
     return { problem: 'amount without its currency' };
   const key = keyColumns.map((c) => record[c]).join('|');
@@ -71,4 +75,59 @@ export function isoOf(value: string): string {
   if (!value) return '';
   const ms = Date.parse(/Z|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
+/**
+ * The feeds whose rows belong to one deal and are what reconciliation reads: kept in the deal's own document
+ * (its book), not one document per row, so that a deal is one read and one write (FerretDB reads a whole
+ * collection for any query but one by `_id`: reading a deal's rows back by agreement cost more than importing
+ * them). The other feeds are stored a row each.
+ */
+export const BOOK_FEEDS: ReadonlySet<string> = new Set(['billingevent', 'dailyusage', 'agreement']);
+
+/** A row as its deal's book keeps it: identity (feed, key, valid_from), version, deleted, columns. */
+export interface BookLine {
+  /** feed, key and valid_from: a later version of the same identity replaces it. */
+  id: string;
+  version: string;
+  deleted?: true;
+  feed: string;
+  data: Record<string, string>;
+}
+
+/** A stored row as a book line (one JSON text: the book is one string, which the database reads whole). */
+export function bookLineOf(row: FinanceRow): string {
+  const line: BookLine = {
+    id: `${row.feed}|${row.key}|${row.data['valid_from'] ?? ''}`,
+    version: row.version,
+    feed: row.feed,
+    data: row.data,
+  };
+  if (row.deleted) line.deleted = true;
+  return JSON.stringify(line);
+}
+
+/**
+ * A deal's book with lines added, collapsed bi-temporally: per identity the latest version (a deleted one
+ * included, so an older copy read again cannot bring the row back); the same line twice is one. Answers the
+ * book to store and its current lines (deleted ones left out).
+ */
+export function mergeBook(
+  stored: string | undefined,
+  added: readonly string[],
+): { book: string; lines: BookLine[] } {
+  const latest = new Map<string, { line: BookLine; text: string }>();
+  const take = (text: string) => {
+    if (!text) return;
+    const line = JSON.parse(text) as BookLine;
+    const held = latest.get(line.id);
+    if (!held || line.version > held.line.version) latest.set(line.id, { line, text });
+  };
+  for (const text of stored ? stored.split('\n') : []) take(text);
+  for (const text of added) take(text);
+  const kept = [...latest.values()];
+  return {
+    book: kept.map((k) => k.text).join('\n'),
+    lines: kept.filter((k) => !k.line.deleted).map((k) => k.line),
+  };
 }

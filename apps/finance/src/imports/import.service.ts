@@ -6,13 +6,15 @@ import {
   financeId,
   FinanceRepository,
   newId,
+  type FinanceFile,
   type FinanceParkedLine,
   type FinanceRow,
   type FinanceSettings,
 } from '@cppo/persistence';
 import { FinanceEnv } from '../config/finance.env';
-import { feedOfKey, isoOf, toRow } from '../feeds/feed-rules';
-import { ReconcileService } from '../reconciliation/reconcile.service';
+import { BOOK_FEEDS, bookLineOf, feedOfKey, isoOf, toRow } from '../feeds/feed-rules';
+import { ReconcileService, type DealWork } from '../reconciliation/reconcile.service';
+import { DealSpill } from './spill';
 
 const imported = new Counter({
   name: 'cppo_finance_rows_total',
@@ -20,16 +22,17 @@ const imported = new Counter({
   labelNames: ['outcome'],
 });
 
-/** Rows written per batch (FerretDB: at most 50 statements per update command; the repository splits). */
+/** Rows stored (and counted in the import's progress) per batch. */
 const FLUSH = 500;
 
 /**
  * Imports an org's Seller Data Delivery Service files: every feed file under its prefix that was not imported
- * at its current ETag is streamed through csv-parse (never held whole), each row stored as its latest version
- * (bi-temporal: a later `update_date` wins, a `delete_date` deletes), a line that cannot be read parked with
- * its file, line and reason while the rest goes on; then the deals the new rows touch are reconciled. One run
- * per org at a time in a process; a file is marked imported only after its rows are stored, so a crash
- * re-imports it, which changes nothing.
+ * at its current ETag is streamed through csv-parse (never held whole), each row kept as its latest version
+ * (bi-temporal: a later `update_date` wins, a `delete_date` deletes) — a deal's rows parked on local disk by
+ * deal and then merged into the deal's book as the deal is reconciled, other feeds' rows stored as they come;
+ * a line that cannot be read parked with its file, line and reason while the rest goes on. One run per org at
+ * a time in a process; a file is marked imported only after its deals are reconciled, so a crash re-imports
+ * it, which changes nothing.
  */
 @Injectable()
 export class ImportService {
@@ -67,9 +70,10 @@ export class ImportService {
 
   private async run(settings: FinanceSettings, importId: string): Promise<void> {
     const orgId = settings._id;
+    const spill = await DealSpill.open();
     try {
       const objects = await this.sdds.list(orgId, settings.bucket, settings.prefix);
-      const touched = new Set<string>();
+      const imported: FinanceFile[] = [];
       let asOf = '';
       for (const object of objects) {
         const feed = feedOfKey(object.key, settings.prefix);
@@ -80,43 +84,53 @@ export class ImportService {
           await this.finance.countImport(importId, { filesSkipped: 1 });
           continue;
         }
-        const counts = await this.importFile(orgId, settings.bucket, object, feed, importId, (row) => {
-          if (row.agreementId && (feed === 'billingevent' || feed === 'dailyusage' || feed === 'agreement'))
-            touched.add(row.agreementId);
+        const counts = await this.importFile(orgId, settings.bucket, object, feed, importId, spill, (row) => {
           const inserted = isoOf(row.data['insert_date'] ?? '').slice(0, 10);
           if (feed === 'billingevent' && inserted > asOf) asOf = inserted;
         });
-        await this.finance.markImported({
-          _id: fileId,
-          orgId,
-          key: object.key,
-          etag: object.etag,
-          feed,
-          ...counts,
-        });
-        await this.finance.countImport(importId, { filesImported: 1 });
+        imported.push({ _id: fileId, orgId, key: object.key, etag: object.etag, feed, ...counts });
       }
       const before = settings.asOf ?? '';
       const through = await this.finance.advanceAsOf(orgId, asOf);
-      // the deals the new rows touch, and — when the feeds cover a later day — every known deal (a day more
-      // may make an invoice overdue); nothing new: nothing to reconcile
-      const known =
-        through > before ? (await this.finance.listDeals(orgId, {})).map((d) => d.agreementId) : [];
-      await this.reconciler.reconcile(orgId, [...new Set([...touched, ...known])], through);
+      // the deals with new rows, and — when the feeds cover a later day — every other known one (a day more
+      // may make an invoice overdue)
+      await this.reconciler.reconcile(orgId, through, this.work(orgId, spill, through > before));
+      // marked only now: a crash before reads the files again, which merges to the same books
+      for (const file of imported) {
+        await this.finance.markImported(file);
+        await this.finance.countImport(importId, { filesImported: 1 });
+      }
       await this.finance.finishImport(importId, 'DONE');
     } catch (error) {
       this.logger.error(`import ${importId} of org ${orgId} failed: ${(error as Error).message}`);
       await this.finance.finishImport(importId, 'FAILED', (error as Error).message);
+    } finally {
+      await spill.close();
     }
   }
 
-  /** One file, streamed: rows stored in batches, unreadable lines parked. */
+  /** The deals to reconcile: the spill's, a partition at a time; then, if asked, the org's other books. */
+  private async *work(orgId: string, spill: DealSpill, everyKnown: boolean): AsyncGenerator<DealWork[]> {
+    for await (const partition of spill.partitions())
+      yield [...partition].map(([agreementId, added]) => ({ agreementId, added }));
+    if (!everyKnown) return;
+    for await (const agreements of this.finance.bookAgreements(orgId, 500)) {
+      const others = agreements.filter((agreementId) => !spill.deals.has(agreementId));
+      if (others.length) yield others.map((agreementId) => ({ agreementId, added: [] }));
+    }
+  }
+
+  /**
+   * One file, streamed: an agreement's rows of the billing-event, usage and agreement feeds to the spill (its
+   * book is written when the deal is reconciled), other rows stored in batches, unreadable lines parked.
+   */
   private async importFile(
     orgId: string,
     bucket: string,
     object: SddsObject,
     feed: string,
     importId: string,
+    spill: DealSpill,
     seen: (row: FinanceRow) => void,
   ): Promise<{ rows: number; parked: number }> {
     const body = await this.sdds.open(orgId, bucket, object);
@@ -145,12 +159,11 @@ export class ImportService {
     );
     let batch: FinanceRow[] = [];
     let rows = 0;
-    const flush = async () => {
-      await this.finance.upsertRows(batch);
-      rows += batch.length;
-      imported.inc({ outcome: 'stored' }, batch.length);
-      await this.finance.countImport(importId, { rows: batch.length });
-      batch = [];
+    let uncounted = 0;
+    const count = async () => {
+      imported.inc({ outcome: 'stored' }, uncounted);
+      await this.finance.countImport(importId, { rows: uncounted });
+      uncounted = 0;
     };
     for await (const item of parser as AsyncIterable<{
       record: Record<string, string>;
@@ -158,14 +171,24 @@ export class ImportService {
       info: { lines: number };
     }>) {
       const result = toRow(orgId, feed, item.record);
-      if ('problem' in result) park(item.info.lines, result.problem, item.raw);
-      else {
-        seen(result.row);
-        batch.push(result.row);
+      if ('problem' in result) {
+        park(item.info.lines, result.problem, item.raw);
+        continue;
       }
-      if (batch.length >= FLUSH) await flush();
+      seen(result.row);
+      rows++;
+      uncounted++;
+      if (result.row.agreementId && BOOK_FEEDS.has(feed))
+        await spill.add(result.row.agreementId, bookLineOf(result.row));
+      else batch.push(result.row);
+      if (batch.length >= FLUSH) {
+        await this.finance.upsertRows(batch);
+        batch = [];
+      }
+      if (uncounted >= FLUSH) await count();
     }
-    if (batch.length) await flush();
+    if (batch.length) await this.finance.upsertRows(batch);
+    if (uncounted) await count();
     await this.finance.park(parked);
     imported.inc({ outcome: 'parked' }, parked.length);
     if (parked.length) {

@@ -7,9 +7,8 @@ import {
   FinanceRepository,
   MeteringReportRepository,
   OfferRepository,
-  type Entitlement,
-  type FinanceRow,
 } from '@cppo/persistence';
+import { mergeBook, type BookLine } from '../feeds/feed-rules';
 import { money, reconcile, units, type BillingLine, type Expected, type UsageDay } from './reconcile.rules';
 
 interface OpportunityTerms {
@@ -32,29 +31,47 @@ export class ReconcileService {
     private readonly reports: MeteringReportRepository,
   ) {}
 
-  /** Reconciles the deals, 500 at a time: a handful of queries per chunk, whatever its size. */
-  async reconcile(orgId: string, agreementIds: string[], asOf: string): Promise<void> {
-    for (let i = 0; i < agreementIds.length; i += CHUNK)
-      await this.reconcileChunk(orgId, agreementIds.slice(i, i + CHUNK), asOf);
+  /**
+   * Reconciles deals as they come, a batch (at most 500) at a time: each deal's stored book (read by `_id`)
+   * merged with its new lines, the figures computed, the deal and its book stored
+   * (50 to a command), its exceptions opened or resolved. The org's entitlements are read once per run.
+   * Answers how many deals were reconciled.
+   */
+  async reconcile(orgId: string, asOf: string, batches: AsyncIterable<DealWork[]>): Promise<number> {
+    let links: Promise<Map<string, Linked>> | undefined;
+    let count = 0;
+    for await (const batch of batches)
+      for (let i = 0; i < batch.length; i += CHUNK) {
+        links ??= this.entitlements
+          .withAgreements(orgId)
+          .then((found) => new Map(found.map((e) => [e.agreementId as string, e])));
+        count += await this.reconcileChunk(orgId, batch.slice(i, i + CHUNK), asOf, await links);
+      }
+    return count;
   }
 
-  private async reconcileChunk(orgId: string, agreementIds: string[], asOf: string): Promise<void> {
-    const rows = await this.finance.agreementRows(orgId, agreementIds, [
-      'billingevent',
-      'dailyusage',
-      'agreement',
-    ]);
-    const rowsOf = groupBy(rows, (r) => r.agreementId as string);
-    const entitlements = new Map(
-      (await this.entitlements.findByAgreements(orgId, agreementIds)).map((e) => [e.agreementId, e]),
-    );
+  private async reconcileChunk(
+    orgId: string,
+    work: DealWork[],
+    asOf: string,
+    links: Map<string, Linked>,
+  ): Promise<number> {
+    const agreementIds = work.map((w) => w.agreementId);
+    const stored = await this.finance.readBooks(orgId, agreementIds);
+    const entitlements = new Map<string, Linked>();
+    for (const id of agreementIds) {
+      const found = links.get(id);
+      if (found) entitlements.set(id, found);
+    }
     const expected = await this.expected(orgId, [...entitlements.values()], asOf);
     const deals: FinanceDealDoc[] = [];
+    const books: { agreementId: string; book: string }[] = [];
     const stillOpen: string[] = [];
-    for (const agreementId of agreementIds) {
-      const own = rowsOf.get(agreementId) ?? [];
+    for (const { agreementId, added } of work) {
+      const { book, lines: own } = mergeBook(stored.get(agreementId), added);
+      if (added.length) books.push({ agreementId, book });
       const billing = own.filter((r) => r.feed === 'billingevent').map(lineOf);
-      if (!billing.length) continue; // nothing billed yet: not a deal of the feeds
+      if (!billing.length) continue; // nothing billed yet: not a deal of the feeds (its book waits for it)
       const usage: UsageDay[] = own
         .filter((r) => r.feed === 'dailyusage')
         .map((r) => ({
@@ -127,12 +144,15 @@ export class ReconcileService {
     }
     await this.finance.resolveAllBut(orgId, agreementIds, stillOpen);
     await this.finance.saveDeals(deals);
+    // the books last: a crash before leaves the files unmarked, so they are read again and merged again
+    await this.finance.saveBooks(orgId, books);
+    return deals.length;
   }
 
   /** Per entitlement: its wholesale charges (from its opportunity) and reported overage (from the ledger). */
   private async expected(
     orgId: string,
-    entitlements: Entitlement[],
+    entitlements: Linked[],
     asOf: string,
   ): Promise<Map<string, Expected>> {
     const to = new Date(Date.parse(`${asOf || '9999-12-31'}T00:00:00Z`) + 86_400_000);
@@ -173,6 +193,14 @@ export class ReconcileService {
 }
 
 const CHUNK = 500;
+
+/** A deal to reconcile and its new lines (none: its stored book looked at again). */
+export interface DealWork {
+  agreementId: string;
+  added: string[];
+}
+
+type Linked = Awaited<ReturnType<EntitlementRepository['withAgreements']>>[number];
 type FinanceDealDoc = Parameters<FinanceRepository['saveDeals']>[0][number];
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -186,7 +214,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-function lineOf(r: FinanceRow): BillingLine {
+function lineOf(r: BookLine): BillingLine {
   const d = r.data;
   return {
     id: d['billing_event_id'],

@@ -198,14 +198,40 @@ export class EntitlementRepository {
     return this.model.find({ sweepDue: true }).sort({ _id: 1 }).limit(limit).lean().exec();
   }
 
-  /** The org's entitlements of these agreements (finance: a chunk of deals at once). */
-  findByAgreements(orgId: string, agreementIds: string[]): Promise<Entitlement[]> {
-    if (!agreementIds.length) return Promise.resolve([]);
+  /**
+   * The org's entitlements that have an agreement, with what finance links a deal to (one pass per
+   * reconciliation, however many deals: on FerretDB a query of any agreements reads the whole collection).
+   */
+  withAgreements(
+    orgId: string,
+  ): Promise<
+    Pick<
+      Entitlement,
+      | '_id'
+      | 'agreementId'
+      | 'opportunityId'
+      | 'offerId'
+      | 'resellerAccountId'
+      | 'buyerAccountId'
+      | 'productId'
+      | 'acceptanceTime'
+      | 'startTime'
+    >[]
+  > {
     return this.model
-      .find({
-        orgId: str(orgId, 'orgId'),
-        agreementId: { $in: agreementIds.map((id) => str(id, 'agreementId')) },
-      })
+      .find(
+        { orgId: str(orgId, 'orgId'), agreementId: { $exists: true } },
+        {
+          agreementId: 1,
+          opportunityId: 1,
+          offerId: 1,
+          resellerAccountId: 1,
+          buyerAccountId: 1,
+          productId: 1,
+          acceptanceTime: 1,
+          startTime: 1,
+        },
+      )
       .lean()
       .exec();
   }

@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, FilterQuery, Model } from 'mongoose';
 import { OutboxDispatcher } from '../outbox-dispatcher';
 import {
+  FinanceBook,
   FinanceDeal,
   FinanceException,
   FinanceFile,
@@ -37,6 +38,7 @@ export class FinanceRepository {
     @InjectModel(FinanceImport.name) private readonly imports: Model<FinanceImport>,
     @InjectModel(FinanceFile.name) private readonly files: Model<FinanceFile>,
     @InjectModel(FinanceRow.name) private readonly rows: Model<FinanceRow>,
+    @InjectModel(FinanceBook.name) private readonly books: Model<FinanceBook>,
     @InjectModel(FinanceParkedLine.name) private readonly parked: Model<FinanceParkedLine>,
     @InjectModel(FinanceDeal.name) private readonly deals: Model<FinanceDeal>,
     @InjectModel(FinanceException.name) private readonly exceptions: Model<FinanceException>,
@@ -144,22 +146,6 @@ export class FinanceRepository {
     return { inserted, replaced };
   }
 
-  /**
-   * The agreements' rows (not deleted) of the feeds asked for: one query for a chunk of deals (FerretDB reads
-   * the collection for it; the range of `_id`s per deal it was measured against was far slower there).
-   */
-  agreementRows(orgId: string, agreementIds: string[], feeds: string[]): Promise<FinanceRow[]> {
-    return this.rows
-      .find({
-        orgId: str(orgId, 'orgId'),
-        agreementId: { $in: agreementIds.map((id) => str(id, 'agreementId')) },
-        feed: { $in: feeds.map((f) => str(f, 'feed')) },
-        deleted: false,
-      })
-      .lean()
-      .exec();
-  }
-
   findRow(orgId: string, id: string): Promise<FinanceRow | null> {
     return findOrgDoc(this.rows, orgId, id);
   }
@@ -175,8 +161,6 @@ export class FinanceRepository {
     return findPage(this.parked, { orgId: str(orgId, 'orgId') }, page);
   }
 
-  // ------------------------------------------------------------------ deals
-
   /** Stores deals as reconciled (50 replacements a command). */
   async saveDeals(deals: Omit<FinanceDeal, 'createdAt' | 'updatedAt'>[]): Promise<void> {
     const now = new Date();
@@ -185,9 +169,71 @@ export class FinanceRepository {
         deals.slice(i, i + BATCH).map((deal) => ({
           replaceOne: { filter: { _id: deal._id }, replacement: { ...deal, updatedAt: now }, upsert: true },
         })),
-        { ordered: false },
+        { ordered: false, throwOnValidationError: true },
       );
   }
+
+  // ------------------------------------------------------------------ books
+
+  /**
+   * The stored books of these agreements (none for one not stored yet): a read by `_id` each, 16 at a time —
+   * the one query FerretDB answers from an index; an agreement new to the feeds costs a miss.
+   */
+  async readBooks(orgId: string, agreementIds: string[]): Promise<Map<string, string>> {
+    const books = new Map<string, string>();
+    let next = 0;
+    const worker = async () => {
+      while (next < agreementIds.length) {
+        const agreementId = agreementIds[next++];
+        const found = await this.books
+          .findById(financeId('fbk', str(orgId, 'orgId'), str(agreementId, 'agreementId')), { book: 1 })
+          .lean()
+          .exec();
+        if (found) books.set(agreementId, found.book ?? '');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, agreementIds.length) }, worker));
+    return books;
+  }
+
+  /** Stores books (50 replacements a command). */
+  async saveBooks(orgId: string, books: { agreementId: string; book: string }[]): Promise<void> {
+    const now = new Date();
+    for (let i = 0; i < books.length; i += BATCH)
+      await this.books.bulkWrite(
+        books.slice(i, i + BATCH).map(({ agreementId, book }) => {
+          const _id = financeId('fbk', orgId, agreementId);
+          return {
+            replaceOne: {
+              filter: { _id },
+              replacement: { _id, orgId, agreementId, book, updatedAt: now },
+              upsert: true,
+            },
+          };
+        }),
+        // a replacement mongoose finds invalid would be left out silently: fail instead
+        { ordered: false, throwOnValidationError: true },
+      );
+  }
+
+  /** The agreements of an org's books, `size` at a time, through one cursor (the books themselves stay). */
+  async *bookAgreements(orgId: string, size: number): AsyncGenerator<string[]> {
+    let batch: string[] = [];
+    const cursor = this.books
+      .find({ orgId: str(orgId, 'orgId') }, { agreementId: 1 })
+      .lean()
+      .cursor({ batchSize: size });
+    for await (const found of cursor) {
+      batch.push(found.agreementId);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  }
+
+  // ------------------------------------------------------------------ deals
 
   findDeal(orgId: string, agreementId: string): Promise<FinanceDeal | null> {
     return findOrgDoc(this.deals, orgId, financeId('fdl', orgId, agreementId));

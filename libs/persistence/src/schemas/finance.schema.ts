@@ -68,7 +68,28 @@ export class FinanceFile {
 export const FinanceFileSchema = SchemaFactory.createForClass(FinanceFile);
 
 /**
- * One row of a feed as it stands: `_id` = org, feed, the row's key and `valid_from` hashed, so a later
+ * An agreement's rows of the billing-event, daily-usage and agreement feeds, each in its latest version (a
+ * deleted one kept as deleted), as JSON lines in one string: what reconciling the deal reads, in one read by
+ * `_id` (FerretDB answers any other query by reading the whole collection, and decodes a document field by
+ * field: one string is the cheapest shape it reads). `_id` = org and agreement hashed.
+ */
+@Schema({ collection: 'finance_books', timestamps: true })
+export class FinanceBook {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true }) orgId: string;
+  @Prop({ required: true }) agreementId: string;
+  @Prop({ type: String, default: '' }) book: string;
+
+  updatedAt?: Date;
+}
+export const FinanceBookSchema = SchemaFactory.createForClass(FinanceBook);
+// the deals to look at again when the feeds cover a later day: an org's books.
+FinanceBookSchema.index({ orgId: 1, _id: 1 });
+
+/**
+ * One row of a feed that is not kept in an agreement's book (offers, products, accounts, …) as it stands: `_id` = org, feed, the row's key and `valid_from` hashed, so a later
  * version (a later `update_date`) replaces it and an older one never does; `deleted` when AWS soft-deleted it
  * (`delete_date`). The columns are kept as AWS wrote them.
  */
@@ -88,8 +109,6 @@ export class FinanceRow {
   @Prop({ type: Object, required: true }) data: Record<string, string>;
 }
 export const FinanceRowSchema = SchemaFactory.createForClass(FinanceRow);
-// reconciliation: a chunk of deals' rows.
-FinanceRowSchema.index({ orgId: 1, agreementId: 1, feed: 1 });
 
 /** A line of a feed file that could not be read, kept with the file, line and reason (the rest is imported). */
 @Schema({ collection: 'finance_parked', timestamps: true })

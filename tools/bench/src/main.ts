@@ -8,7 +8,7 @@
  * to a baseline measured in the same run. `MONGO_URL=…` measures against another MongoDB-compatible server.
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
 import { createSqsClient } from '@cppo/marketplace';
 import { ensureInfrastructure, startMongoServer, startSqsEmulator } from '@cppo/testing';
 import { printRows, type BenchContext, type Row } from './bench';
@@ -20,24 +20,55 @@ import { webhooksSuite } from './webhooks';
 import { financeSuite } from './finance';
 
 const SUITES = ['ingest', 'latency', 'metering', 'hostile', 'webhooks', 'finance'];
-const USAGE =
-  'usage: npm run bench                      (every suite, one table)\n       npm run bench -- ingest [--count N] [--replicas 1,3]\n       npm run bench -- latency [--seconds 60] [--rate 100]\n       npm run bench -- metering [--count 20000]\n       npm run bench -- hostile\n       npm run bench -- webhooks [--count 2000]\n       npm run bench -- finance [--count 1000]\n';
+
+/** A positive whole number option, or commander's one-line error. */
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+  return n;
+}
+
+interface Options {
+  count?: number;
+  replicas: number[];
+  seconds: number;
+  rate: number;
+}
+
+function parse(argv: string[]): { suites: string[]; options: Options } {
+  const cli = new Command('bench')
+    .description('Measure CPPO Hub next to a raw baseline in the same run; every suite, or the ones named.')
+    .argument('[suites...]', `any of: ${SUITES.join(', ')} (default: all, one table)`)
+    .option(
+      '--count <n>',
+      'work per suite: ingest 1000 notifications, metering 20000 records, webhooks 2000 deliveries, finance 1000 agreements',
+      count,
+    )
+    .option(
+      '--replicas <list>',
+      'ingest: offer-ingest replica counts, comma-separated',
+      (v) => v.split(',').map(count),
+      [1, 3],
+    )
+    .option('--seconds <n>', 'latency: how long to publish', count, 60)
+    .option('--rate <n>', 'latency: notifications per second', count, 100)
+    .addHelpText(
+      'after',
+      '\nMONGO_URL=… measures against another MongoDB-compatible server. Figures: docs/benchmarks.md.',
+    )
+    .configureOutput({
+      outputError: (text, write) => write(`${text.split('\n')[0]} (npm run bench -- --help)\n`),
+    })
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+    .parse(argv, { from: 'user' });
+  const suites = cli.args.length ? cli.args : SUITES;
+  const unknown = suites.find((suite) => !SUITES.includes(suite));
+  if (unknown) cli.error(`error: unknown suite '${unknown}' (one of ${SUITES.join(', ')})`, { exitCode: 2 });
+  return { suites, options: cli.opts<Options>() };
+}
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: {
-      count: { type: 'string' },
-      replicas: { type: 'string', default: '1,3' },
-      seconds: { type: 'string', default: '60' },
-      rate: { type: 'string', default: '100' },
-    },
-  });
-  const chosen = positionals.length ? positionals : SUITES;
-  if (chosen.some((suite) => !SUITES.includes(suite))) {
-    process.stderr.write(USAGE);
-    process.exit(2);
-  }
+  const { suites: chosen, options: values } = parse(process.argv.slice(2));
   // The AWS SDK must never look for instance credentials on the network during a local benchmark.
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
   await ensureInfrastructure({ rabbitUrl: process.env['RABBITMQ_URL'], mongoUrl: process.env['MONGO_URL'] });
@@ -50,20 +81,27 @@ async function main(): Promise<void> {
   const ctx: BenchContext = { mongoUrl: mongo.url, emulator, sqs };
   const run = (suite: string): Promise<Row[]> =>
     suite === 'ingest'
-      ? ingestSuite(ctx, Number(values.count ?? 1000), values.replicas.split(',').map(Number))
+      ? ingestSuite(ctx, values.count ?? 1000, values.replicas)
       : suite === 'metering'
-        ? meteringSuite(ctx, Number(values.count ?? 20_000))
+        ? meteringSuite(ctx, values.count ?? 20_000)
         : suite === 'hostile'
           ? hostileSuite(ctx)
           : suite === 'webhooks'
-            ? webhooksSuite(ctx, Number(values.count ?? 2000))
+            ? webhooksSuite(ctx, values.count ?? 2000)
             : suite === 'finance'
-              ? financeSuite(ctx, Number(values.count ?? 1000))
-              : latencySuite(ctx, Number(values.seconds), Number(values.rate));
+              ? financeSuite(ctx, values.count ?? 1000)
+              : latencySuite(ctx, values.seconds, values.rate);
   try {
     const started = Date.now();
     const rows: Row[] = [];
-    for (const suite of chosen) rows.push(...(await run(suite)));
+    for (const [i, suite] of chosen.entries()) {
+      process.stderr.write(`[${i + 1}/${chosen.length}] ${suite}…\n`);
+      const suiteStarted = Date.now();
+      rows.push(...(await run(suite)));
+      process.stderr.write(
+        `[${i + 1}/${chosen.length}] ${suite} done in ${Math.round((Date.now() - suiteStarted) / 1000)} s\n`,
+      );
+    }
     printRows(
       rows,
       `Mongo: ${mongo.kind}; ${os.cpus().length} cores; ${new Date().toISOString()}; ${Math.round((Date.now() - started) / 1000)} s`,

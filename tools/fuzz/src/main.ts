@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --examples N] [--only opportunity,metering]`: the five services as processes (against
+ * `npm run fuzz [-- --examples N] [--only opportunity,metering]`: the six services as processes (against
  * the simulator, the SQS emulator and the Mongo provider), each fuzzed by schemathesis from its own OpenAPI
  * document with a valid API key. A service fails on any 5xx, any response that breaks its documented
  * schema, and any schema-valid request refused (tools/fuzz/schemathesis.toml lists the operations whose
@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
 import { createOrgInDatabase } from '@cppo/platform/testing';
 import {
   ensureInfrastructure,
@@ -46,11 +46,41 @@ function run(command: string, args: string[]): Promise<number> {
   });
 }
 
+function options(argv: string[]): { examples: number; only: string[] } {
+  return new Command('fuzz')
+    .description("Fuzz every service's HTTP API from its OpenAPI document (schemathesis), as processes.")
+    .option(
+      '--examples <n>',
+      'examples per operation',
+      (value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+        return n;
+      },
+      25,
+    )
+    .option(
+      '--only <services>',
+      `comma-separated, of: ${SERVICES.join(', ')} (default: all)`,
+      (value) => {
+        const names = value.split(',');
+        const unknown = names.find((name) => !(SERVICES as readonly string[]).includes(name));
+        if (unknown) throw new InvalidArgumentError(`no service '${unknown}'`);
+        return names;
+      },
+      [...SERVICES],
+    )
+    .configureOutput({
+      outputError: (text, write) => write(`${text.split('\n')[0]} (npm run fuzz -- --help)\n`),
+    })
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+    .parse(argv, { from: 'user' })
+    .opts();
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { examples: { type: 'string', default: '25' }, only: { type: 'string' } },
-  });
-  const only = values.only?.split(',') ?? [...SERVICES];
+  const values = options(process.argv.slice(2));
+  const only = values.only;
   const cli = schemathesis();
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
   await ensureInfrastructure({ rabbitUrl: process.env['RABBITMQ_URL'], mongoUrl: process.env['MONGO_URL'] });
@@ -102,7 +132,7 @@ async function main(): Promise<number> {
         '--checks',
         'not_a_server_error,response_schema_conformance,positive_data_acceptance',
         '--max-examples',
-        values.examples,
+        String(values.examples),
         '--seed',
         '1',
         '--no-color',

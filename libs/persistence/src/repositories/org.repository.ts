@@ -39,6 +39,24 @@ export class OrgRepository {
       .exec();
   }
 
+  /** Sets (or, with none, removes) the IAM role the org is reached through; null when there is no such org. */
+  setAwsRole(orgId: string, awsRole: OrgAwsRole | undefined): Promise<Org | null> {
+    const role = awsRole && {
+      roleArn: str(awsRole.roleArn, 'roleArn'),
+      externalId: str(awsRole.externalId, 'externalId'),
+    };
+    return this.model
+      .findByIdAndUpdate(
+        str(orgId, 'orgId'),
+        role ? { $set: { awsRole: role } } : { $unset: { awsRole: '' } },
+        {
+          new: true,
+        },
+      )
+      .lean()
+      .exec();
+  }
+
   findById(orgId: string): Promise<Org | null> {
     return this.model.findById(str(orgId, 'orgId')).lean().exec();
   }

@@ -5,6 +5,7 @@ import { Offer, PersistenceModule } from '@cppo/persistence';
 import { PlatformModule } from '@cppo/platform';
 import { OpportunityEnv } from './config/opportunity.env';
 import { AwsConnectionModule } from './aws-connection/aws-connection.module';
+import { PartnersModule } from './partners/partners.module';
 import { ChangeSetsModule } from './change-sets/change-sets.module';
 import { ExpiryModule } from './expiry/expiry.module';
 import { OffersModule } from './offers/offers.module';
@@ -23,6 +24,7 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
     ChangeSetsModule,
     ExpiryModule,
     AwsConnectionModule,
+    PartnersModule,
   ],
 })
 export class AppModule {}

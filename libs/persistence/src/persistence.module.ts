@@ -31,6 +31,8 @@ import { BuyerRegistrationRepository } from './repositories/buyer-registration.r
 import { BuyerChainRepository } from './repositories/buyer-chain.repository';
 import { BuyerChain, BuyerChainSchema } from './schemas/buyer-chain.schema';
 import { FinanceRepository } from './repositories/finance.repository';
+import { PartnerRepository } from './repositories/partner.repository';
+import { Partner, PartnerSchema } from './schemas/partner.schema';
 import {
   FinanceDeal,
   FinanceDealSchema,
@@ -110,6 +112,7 @@ export const SCHEMAS = [
   { name: FinanceParkedLine.name, schema: FinanceParkedLineSchema },
   { name: FinanceDeal.name, schema: FinanceDealSchema },
   { name: FinanceException.name, schema: FinanceExceptionSchema },
+  { name: Partner.name, schema: PartnerSchema },
 ];
 
 const REPOSITORIES = [
@@ -129,6 +132,7 @@ const REPOSITORIES = [
   BuyerRegistrationRepository,
   BuyerChainRepository,
   FinanceRepository,
+  PartnerRepository,
 ];
 
 // Mongoose keeps a formatted stack trace of every query's caller (only to explain "Query was already

@@ -6,6 +6,7 @@ import { PlatformModule } from '@cppo/platform';
 import { OpportunityEnv } from './config/opportunity.env';
 import { AwsConnectionModule } from './aws-connection/aws-connection.module';
 import { PartnersModule } from './partners/partners.module';
+import { ProductsModule } from './products/products.module';
 import { ChangeSetsModule } from './change-sets/change-sets.module';
 import { ExpiryModule } from './expiry/expiry.module';
 import { OffersModule } from './offers/offers.module';
@@ -25,6 +26,7 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
     ExpiryModule,
     AwsConnectionModule,
     PartnersModule,
+    ProductsModule,
   ],
 })
 export class AppModule {}

@@ -79,6 +79,53 @@ describe('opportunity: each org acts only on its own AWS products (simulator wit
       manufacturerAccountId: string;
     }[];
 
+  it("GET /v1/products: each org's own SaaS products, dimensions by name and unit; cached, refreshable", async () => {
+    const listed = await sut.request('/v1/products', { apiKey: acme.apiKey });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((p: { title: string }) => p.title)).toEqual([
+      'Acme Analytics',
+      'Acme Draft',
+      'Acme Seats',
+    ]);
+    expect(listed.body.items[0]).toEqual({
+      id: PRODUCT,
+      title: 'Acme Analytics',
+      productCode: 'acmeanalytics0000000000001',
+      visibility: 'Public',
+      dimensions: expect.arrayContaining([
+        expect.objectContaining({
+          key: 'users',
+          name: 'Users',
+          unit: 'Users',
+          entitled: true,
+          metered: false,
+        }),
+        expect.objectContaining({
+          key: 'api_calls',
+          name: 'API calls',
+          unit: 'Requests',
+          entitled: false,
+          metered: true,
+        }),
+      ]),
+    });
+    const theirs = await sut.request('/v1/products', { apiKey: other.apiKey });
+    expect(theirs.body.items.map((p: { id: string }) => p.id)).toEqual([OTHER_PRODUCT]);
+    // the deployment's credentials reach Acme's account, but none of its products is this org's
+    expect((await sut.request('/v1/products', { apiKey: plain.apiKey })).body.items).toEqual([]);
+
+    const calls = async () =>
+      ((await sim.scenario('GET', '/_sim/calls')).body as Record<string, number>)['ListEntities'];
+    const before = await calls();
+    const cached = await sut.request('/v1/products', { apiKey: acme.apiKey });
+    expect(cached.body.fetchedAt).toBe(listed.body.fetchedAt);
+    expect(await calls()).toBe(before);
+    const fresh = await sut.request('/v1/products?refresh=true', { apiKey: acme.apiKey });
+    expect(fresh.body.items).toHaveLength(3);
+    expect(await calls()).toBe(before + 1);
+    expect((await sut.request('/v1/products?refresh=yes', { apiKey: acme.apiKey })).status).toBe(400);
+  });
+
   it("refuses another org's product with 404, and AWS never hears of it", async () => {
     const before = await authorizations();
     const refused = await create(other.apiKey, PRODUCT);

@@ -15,10 +15,12 @@ import { accountOfArn, AwsGateway } from '../aws-gateway';
 import { createCatalogClient } from '../clients';
 import { OrgAwsAccess } from '../org-aws-access';
 import { changeSetOutcomeOf, type ChangeSetOutcome } from './change-set.outcome';
-import { productDimensionsOf, type ProductInfo } from './product';
+import { catalogProductOf, productDimensionsOf, type CatalogProduct, type ProductInfo } from './product';
 import { publishChangeSet, restrictChangeSet } from './resale-authorization.change-set';
 
 const CATALOG = 'AWSMarketplace';
+/** ListEntities pages of 50 read for an org's products (2,500 products: far more than a seller lists). */
+const MAX_PRODUCT_PAGES = 50;
 
 /** What AWS says of a resale authorization now (DescribeEntity). */
 export interface ResaleAuthorizationState {
@@ -40,10 +42,59 @@ export interface SubmittedChangeSet {
 @Injectable()
 export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
   private readonly products: LRUCache<string, { value: ProductInfo | null }>;
+  private readonly catalogs: LRUCache<string, { fetchedAt: Date; products: CatalogProduct[] }>;
 
   constructor(env: AwsServiceEnv, access: OrgAwsAccess) {
     super(env, access, createCatalogClient);
     this.products = new LRUCache({ max: 1000, ttl: Math.max(1, env.PRODUCT_CACHE_TTL_MS) });
+    this.catalogs = new LRUCache({ max: 500, ttl: Math.max(1, env.PRODUCT_CACHE_TTL_MS) });
+  }
+
+  /**
+   * The org's SaaS products with their dimensions by name (ListEntities, every page, kept to the org's own
+   * seller accounts; then DescribeEntity of each, four at a time), cached per org like `product`; `refresh`
+   * reads AWS again.
+   */
+  async listProducts(
+    orgId: string,
+    refresh = false,
+  ): Promise<{ fetchedAt: Date; products: CatalogProduct[] }> {
+    const cached = refresh ? undefined : this.catalogs.get(orgId);
+    if (cached) return cached;
+    const summaries: { id: string; name?: string }[] = [];
+    // as `ownedProduct`: what the account sees, kept to the org's own seller accounts
+    const accounts = await this.access.accountsOf(orgId);
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_PRODUCT_PAGES; page++) {
+      const listed = await this.call(orgId, 'ListEntities', (client) =>
+        client.send(
+          new ListEntitiesCommand({
+            Catalog: CATALOG,
+            EntityType: 'SaaSProduct',
+            MaxResults: 50,
+            NextToken: nextToken,
+          }),
+        ),
+      );
+      for (const e of listed.EntitySummaryList ?? [])
+        if (e.EntityId && accounts.includes(accountOfArn(e.EntityArn) ?? ''))
+          summaries.push({ id: e.EntityId, name: e.Name });
+      nextToken = listed.NextToken;
+      if (!nextToken) break;
+    }
+    const products: CatalogProduct[] = new Array(summaries.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < summaries.length) {
+        const i = next++;
+        const entity = await this.describeEntity(orgId, summaries[i].id);
+        products[i] = catalogProductOf(summaries[i].id, summaries[i].name, entity.DetailsDocument);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, summaries.length) }, worker));
+    const answer = { fetchedAt: new Date(), products };
+    this.catalogs.set(orgId, answer);
+    return answer;
   }
 
   /**

@@ -25,3 +25,51 @@ export function productDimensionsOf(details: unknown): ProductDimensions {
       .map((d) => d.Key),
   };
 }
+
+/** One dimension of a product as a person picks it: its key, the name and unit AWS shows, how it is sold. */
+export interface CatalogDimension {
+  key: string;
+  name?: string;
+  unit?: string;
+  description?: string;
+  /** A contract (Entitled) dimension. */
+  entitled: boolean;
+  /** A usage dimension (Metered / ExternallyMetered). */
+  metered: boolean;
+}
+
+/** One of the org's SaaS products as the Catalog describes it. */
+export interface CatalogProduct {
+  id: string;
+  title?: string;
+  productCode?: string;
+  /** AWS's visibility: Public, Limited, Restricted, Draft. */
+  visibility?: string;
+  dimensions: CatalogDimension[];
+}
+
+/** A SaaS product's DescribeEntity details, as a person reads them. */
+export function catalogProductOf(
+  id: string,
+  summaryName: string | undefined,
+  details: unknown,
+): CatalogProduct {
+  const d = (details ?? {}) as {
+    Description?: { ProductTitle?: string; ProductCode?: string; Visibility?: string };
+    Dimensions?: { Key: string; Name?: string; Unit?: string; Description?: string; Types?: string[] }[];
+  };
+  return {
+    id,
+    title: d.Description?.ProductTitle ?? summaryName,
+    productCode: d.Description?.ProductCode,
+    visibility: d.Description?.Visibility,
+    dimensions: (d.Dimensions ?? []).map((dim) => ({
+      key: dim.Key,
+      name: dim.Name,
+      unit: dim.Unit,
+      description: dim.Description,
+      entitled: !!dim.Types?.includes('Entitled'),
+      metered: !!dim.Types?.some((t) => t === 'Metered' || t === 'ExternallyMetered'),
+    })),
+  };
+}

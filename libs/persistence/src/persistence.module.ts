@@ -32,6 +32,8 @@ import { BuyerChainRepository } from './repositories/buyer-chain.repository';
 import { BuyerChain, BuyerChainSchema } from './schemas/buyer-chain.schema';
 import { FinanceRepository } from './repositories/finance.repository';
 import { PartnerRepository } from './repositories/partner.repository';
+import { OpportunityBatchRepository } from './repositories/opportunity-batch.repository';
+import { OpportunityBatch, OpportunityBatchSchema } from './schemas/opportunity-batch.schema';
 import { Partner, PartnerSchema } from './schemas/partner.schema';
 import {
   FinanceDeal,
@@ -113,6 +115,7 @@ export const SCHEMAS = [
   { name: FinanceDeal.name, schema: FinanceDealSchema },
   { name: FinanceException.name, schema: FinanceExceptionSchema },
   { name: Partner.name, schema: PartnerSchema },
+  { name: OpportunityBatch.name, schema: OpportunityBatchSchema },
 ];
 
 const REPOSITORIES = [
@@ -133,6 +136,7 @@ const REPOSITORIES = [
   BuyerChainRepository,
   FinanceRepository,
   PartnerRepository,
+  OpportunityBatchRepository,
 ];
 
 // Mongoose keeps a formatted stack trace of every query's caller (only to explain "Query was already

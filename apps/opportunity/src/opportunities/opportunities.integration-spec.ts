@@ -654,3 +654,90 @@ describe('opportunity service: following change sets', () => {
     }
   });
 });
+
+/** The simulator's second channel partner; the third account is no channel partner at all. */
+const SECOND_PARTNER = '777788889999';
+const NOT_A_PARTNER = '999900001111';
+
+describe('POST /v1/opportunities/bulk: one set of terms, an authorization per partner (simulator)', () => {
+  let sim: RunningSimulator;
+  let sut: TestApp;
+  let org: { orgId: string; apiKey: string };
+
+  beforeAll(async () => {
+    sim = await startMarketplaceSim({ changeSetDelayMs: 100 });
+    sut = await startTestApp(AppModule, env(sim));
+    org = await createTestOrg(sut.app, ISV);
+  });
+
+  afterAll(async () => {
+    await sut.close();
+    await sim.stop();
+  });
+
+  const call = (path: string, json?: unknown) =>
+    sut.request(path, { method: json === undefined ? 'GET' : 'POST', apiKey: org.apiKey, json });
+  const terms = () => {
+    const { resellerAccountId: _r, ...rest } = minimalOpportunity('FY27 channel push');
+    return rest;
+  };
+
+  it('each partner gets its own authorization; the one AWS refuses fails with its reason; sent again, nothing new', async () => {
+    await call('/v1/partners', { name: 'Partner One', awsAccountId: PARTNER });
+    const body = { terms: terms(), resellerAccountIds: [PARTNER, SECOND_PARTNER, NOT_A_PARTNER] };
+    const started = await call('/v1/opportunities/bulk', body);
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ id: expect.stringMatching(/^bat_/), name: 'FY27 channel push' });
+    expect(started.body.items.map((i: { resellerAccountId: string }) => i.resellerAccountId)).toEqual(
+      body.resellerAccountIds,
+    );
+    expect(started.body.items[0].partnerName).toBe('Partner One');
+
+    const done = await waitFor(
+      async () => {
+        const { body: batch } = await call(`/v1/opportunities/bulk/${started.body.id}`);
+        return batch.status === 'DONE' ? batch : undefined;
+      },
+      { timeoutMs: 30_000, what: 'every opportunity of the batch settled' },
+    );
+    expect(done.counts).toEqual({ ACTIVE: 2, FAILED: 1 });
+    const failed = done.items.find((i: { status: string }) => i.status === 'FAILED');
+    expect(failed.resellerAccountId).toBe(NOT_A_PARTNER);
+    expect(failed.errors.join(' ')).toContain('INVALID_RESELLER_ACCOUNT');
+
+    // each is an ordinary opportunity for its partner
+    const mine = await call(`/v1/opportunities/${done.items[1].opportunityId}`);
+    expect(mine.body).toMatchObject({ resellerAccountId: SECOND_PARTNER, status: 'ACTIVE' });
+
+    const authorizations = async () =>
+      ((await sim.scenario('GET', '/_sim/resale-authorizations')).body as unknown[]).length;
+    const before = await authorizations();
+    const again = await call('/v1/opportunities/bulk', body);
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(started.body.id);
+    expect(again.body.items.map((i: { opportunityId: string }) => i.opportunityId)).toEqual(
+      done.items.map((i: { opportunityId: string }) => i.opportunityId),
+    );
+    const listed = await call('/v1/opportunities?limit=200');
+    expect(listed.body.items.filter((o: { name: string }) => o.name === 'FY27 channel push')).toHaveLength(3);
+    expect(await authorizations()).toBe(before);
+  });
+
+  it('terms AWS would refuse are refused for the whole batch before anything is stored', async () => {
+    const bad = await call('/v1/opportunities/bulk', {
+      terms: { ...terms(), expiryDate: '2020-01-01' },
+      resellerAccountIds: [PARTNER],
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.message)).toContain('expiryDate must be in the future');
+    const dupes = await call('/v1/opportunities/bulk', {
+      terms: terms(),
+      resellerAccountIds: [PARTNER, PARTNER],
+    });
+    expect(dupes.status).toBe(400);
+    expect(JSON.stringify(dupes.body.message)).toContain('resellerAccountIds');
+    const none = await call('/v1/opportunities/bulk', { terms: terms(), resellerAccountIds: [] });
+    expect(none.status).toBe(400);
+    expect((await call('/v1/opportunities/bulk/bat_0000000000000000000000000')).status).toBe(404);
+  });
+});

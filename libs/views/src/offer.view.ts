@@ -61,6 +61,7 @@ export class OfferView implements OfferJson {
   @ApiProperty({ enum: OfferStatus }) status: OfferStatus;
   @ApiPropertyOptional() name?: string;
   @ApiPropertyOptional() description?: string;
+  @ApiPropertyOptional({ description: 'CPPO_OUT: its key, when kept as code (`cppo apply`)' }) key?: string;
   @ApiProperty() productId: string;
   @ApiProperty({ description: 'CPPO_OUT: the authorized reseller; CPPO: the partner (seller of record)' })
   resellerAccountId: string;
@@ -82,6 +83,7 @@ export class OfferView implements OfferJson {
       status: offer.status,
       name: offer.name,
       description: offer.description,
+      key: offer.key,
       productId: offer.productId,
       resellerAccountId: offer.resellerAccountId,
       buyerAccountIds: offer.buyerAccountIds,

@@ -32,6 +32,7 @@ export interface OfferJson {
   status: string;
   name?: string;
   description?: string;
+  key?: string;
   productId: string;
   resellerAccountId: string;
   buyerAccountIds: string[];

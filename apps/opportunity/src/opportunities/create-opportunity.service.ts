@@ -99,6 +99,7 @@ export class CreateOpportunity {
       orgId,
       name: dto.name,
       description: dto.description,
+      key: dto.key,
       productId: dto.productId,
       resellerAccountId: dto.resellerAccountId,
       buyerAccountIds: dto.buyerAccountIds ?? [],

@@ -28,7 +28,12 @@ export class OpportunityQueries {
   list(orgId: string, query: OpportunityListQuery): Promise<Page<Offer>> {
     return this.opportunities.list(
       orgId,
-      { status: query.status, productId: query.productId, resellerAccountId: query.resellerAccountId },
+      {
+        status: query.status,
+        productId: query.productId,
+        resellerAccountId: query.resellerAccountId,
+        key: query.key,
+      },
       { limit: query.limit, cursor: query.cursor },
     );
   }

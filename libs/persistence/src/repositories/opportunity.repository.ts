@@ -18,6 +18,7 @@ export interface OpportunityFilter {
   status?: OfferStatus;
   productId?: string;
   resellerAccountId?: string;
+  key?: string;
 }
 
 /** Where a change set stands when it ended: what the opportunity becomes. */

@@ -65,6 +65,10 @@ export class Offer extends OutboxHolder {
   @Prop()
   description?: string;
 
+  /** CPPO_OUT: the stable name an authorization kept as code has (`cppo plan` / `apply`). */
+  @Prop()
+  key?: string;
+
   @Prop({ required: true })
   productId: string;
 
@@ -118,6 +122,8 @@ export const OfferSchema = SchemaFactory.createForClass(Offer);
 OfferSchema.index({ orgId: 1, dedupKey: 1 }, { unique: true });
 // GET /v1/offers?type=&status= and /v1/opportunities lists, newest first by _id cursor.
 OfferSchema.index({ orgId: 1, type: 1, _id: -1 });
+// `cppo plan`: an org's opportunities of a key.
+OfferSchema.index({ orgId: 1, key: 1 }, { sparse: true });
 // linking a CPPO offer or an agreement to its opportunity by resale authorization id.
 OfferSchema.index({ orgId: 1, 'marketplace.resaleAuthorizationId': 1 });
 // following a submitted change set (notification or poll) back to its opportunity.

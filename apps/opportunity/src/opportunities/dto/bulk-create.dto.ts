@@ -4,7 +4,7 @@ import { IsAwsAccountId, Nested } from '@cppo/contracts';
 import { CreateOpportunityDto } from './create-opportunity.dto';
 
 /** The terms every partner of a bulk create gets: an opportunity's, without its reseller. */
-export class BulkTermsDto extends OmitType(CreateOpportunityDto, ['resellerAccountId'] as const) {}
+export class BulkTermsDto extends OmitType(CreateOpportunityDto, ['resellerAccountId', 'key'] as const) {}
 
 /** `POST /v1/opportunities/bulk`. */
 export class BulkCreateOpportunitiesDto {

@@ -158,6 +158,18 @@ export class CreateOpportunityDto implements OpportunityTerms {
   @MaxLength(255)
   description?: string;
 
+  @ApiPropertyOptional({
+    pattern: '^[a-z0-9][a-z0-9._-]{0,62}$',
+    example: 'northwind-fy27',
+    description: 'a stable name for an authorization kept as code (`cppo apply`); listed with ?key=',
+  })
+  @Omittable()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
+    message: 'key must be 1-63 lowercase letters, digits or ._- (starting with a letter or digit)',
+  })
+  key?: string;
+
   @ApiProperty({ example: 'prod-abc123' })
   @IsString()
   @Matches(/^[\w-]{1,50}$/, { message: 'productId must be an AWS product id (1-50 letters, digits, - or _)' })

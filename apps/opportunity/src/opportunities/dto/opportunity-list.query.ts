@@ -18,4 +18,9 @@ export class OpportunityListQuery extends PageQuery {
   @IsOptional()
   @IsAwsAccountId()
   resellerAccountId?: string;
+
+  @ApiPropertyOptional({ description: 'the opportunities made under this key (`cppo apply`)' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/, { message: 'key must be a key as cppo apply gives them' })
+  key?: string;
 }

@@ -5,6 +5,7 @@ import { CreateOpportunity } from './pages/create-opportunity/CreateOpportunity'
 import { Entitlements } from './pages/entitlements/Entitlements';
 import { MeteringReports } from './pages/metering-reports/MeteringReports';
 import { Opportunities } from './pages/opportunities/Opportunities';
+import { Partners } from './pages/partners/Partners';
 import { Quarantine } from './pages/quarantine/Quarantine';
 import { Settings } from './pages/settings/Settings';
 import { SignIn } from './pages/sign-in/SignIn';
@@ -41,6 +42,7 @@ export function App() {
         <nav aria-label="Main">
           <a href="#/opportunities">Opportunities</a>
           <a href="#/opportunities/new">Create CPPO</a>
+          <a href="#/partners">Partners</a>
           <a href="#/entitlements">Entitlements</a>
           <a href="#/metering-reports">Metering reports</a>
           <a href="#/quarantine">Quarantine</a>
@@ -63,6 +65,8 @@ export function App() {
           <CreateOpportunity />
         ) : route.split('?')[0] === '/entitlements' ? (
           <Entitlements query={new URLSearchParams(route.split('?')[1] ?? '')} />
+        ) : route === '/partners' ? (
+          <Partners />
         ) : route === '/metering-reports' ? (
           <MeteringReports />
         ) : route === '/quarantine' ? (

@@ -138,6 +138,49 @@ describe('console in Chromium (five services, simulator, SQS, RabbitMQ, Mongo)',
     await page.goto(opportunityUrl);
   });
 
+  it('names, not ids (#29): the partner directory page; products, dimensions and partners offered by name; lists show names', async () => {
+    await page.goto(`${origin}/#/partners`);
+    const form = page.getByRole('form', { name: 'Add a partner' });
+    await form.getByLabel('Partner name').fill('Partner X Cloud');
+    await form.getByLabel('Partner AWS account').fill('1234');
+    await form.getByRole('button', { name: 'Add partner' }).click();
+    await expectText(form.locator('.error'), 'awsAccountId must be a 12-digit AWS account id');
+    await form.getByLabel('Partner AWS account').fill(PARTNER);
+    await form.getByLabel('Tags (comma-separated)').fill('emea, tier-1');
+    await form.getByRole('button', { name: 'Add partner' }).click();
+    await expectText(page.getByRole('row').filter({ hasText: PARTNER }), 'Partner X Cloud');
+
+    await page.getByRole('link', { name: 'Create CPPO' }).click();
+    const options = (list: string) =>
+      page
+        .locator(`datalist#${list} option`)
+        .evaluateAll((found) => found.map((o) => `${o.getAttribute('value')}=${o.getAttribute('label')}`));
+    // the form reads the products and the directory as it opens: both answers, in either order
+    await waitFor(
+      async () =>
+        (await options('cppo-products')).length && (await options('cppo-partners')).length ? true : undefined,
+      { what: 'the products and partners offered' },
+    );
+    expect(await options('cppo-products')).toContain(`${PRODUCT}=Acme Analytics — Public`);
+    expect(await options('cppo-partners')).toEqual([`${PARTNER}=Partner X Cloud`]);
+    await page.getByLabel('Product id (AWS Marketplace)').fill(PRODUCT);
+    await expectText(page.getByTestId('chosen-product'), 'Acme Analytics (acmeanalytics0000000000001)');
+    expect(await options('cppo-entitled')).toEqual(['users=Users (Users)', 'admins=Admin seats (Users)']);
+    expect(await options('cppo-metered')).toEqual([
+      'api_calls=API calls (Requests)',
+      'storage_gb=Storage (GB)',
+    ]);
+    await page.getByLabel('Upfront commitment').check();
+    expect(await page.getByLabel('Dimension 1').first().getAttribute('list')).toBe('cppo-entitled');
+
+    await page.getByRole('link', { name: 'Opportunities', exact: true }).click();
+    const id = opportunityUrl.split('/').pop()!;
+    const row = page.getByRole('row').filter({ has: page.locator(`a[href="#/opportunities/${id}"]`) });
+    await expectText(row, `Partner X Cloud (${PARTNER})`);
+    await expectText(row, 'Acme Analytics');
+    await page.goto(opportunityUrl);
+  }, 60_000);
+
   it('the chain page follows the partner offer, the entitlement, then usage and its overage, without reloading', async () => {
     const id = opportunityUrl.split('/').pop()!;
     const { body: opportunity } = await stack.call('opportunity', `/v1/opportunities/${id}`);

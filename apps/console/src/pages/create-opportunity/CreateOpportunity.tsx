@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { opportunityProblems, today, type OpportunityTerms } from '@cppo/contracts/browser';
 import { api, ApiError, type Opportunity } from '../../api';
-import { Check, Document, Errors, Field, Rows } from './fields';
+import { useDirectory } from '../../directory';
+import { Check, Document, Errors, Field, Rows, Suggestions } from './fields';
 
 interface Grant {
   dimensionKey: string;
@@ -48,6 +49,10 @@ export function CreateOpportunity() {
   const [installments, setInstallments] = useState<Installment[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const directory = useDirectory();
+  const product = directory.product(productId.trim());
+  const dimensionLabel = (d: { key: string; name?: string; unit?: string }) =>
+    `${d.name ?? d.key}${d.unit ? ` (${d.unit})` : ''}`;
 
   /** Messages about `path` (class-validator's start with the property path). */
   const about = (path: string) => errors.filter((m) => m.split(' ')[0].startsWith(path));
@@ -153,20 +158,64 @@ export function CreateOpportunity() {
       </Field>
       <Field label="Product id (AWS Marketplace)" errors={messages('productId').concat(messages('product'))}>
         {(props) => (
-          <input {...props} value={productId} onChange={(e) => setProductId(e.target.value)} required />
+          <input
+            {...props}
+            list="cppo-products"
+            value={productId}
+            onChange={(e) => setProductId(e.target.value)}
+            required
+          />
         )}
       </Field>
+      <Suggestions
+        id="cppo-products"
+        options={directory.products.map((p) => ({
+          value: p.id,
+          label: `${p.title ?? p.id}${p.visibility ? ` — ${p.visibility}` : ''}`,
+        }))}
+      />
+      {product && (
+        <p className="muted" data-testid="chosen-product">
+          {product.title} ({product.productCode}): contract dimensions{' '}
+          {product.dimensions
+            .filter((d) => d.entitled)
+            .map(dimensionLabel)
+            .join(', ') || 'none'}
+          ; usage dimensions{' '}
+          {product.dimensions
+            .filter((d) => d.metered)
+            .map(dimensionLabel)
+            .join(', ') || 'none'}
+        </p>
+      )}
       <Field label="Reseller (partner) AWS account" errors={messages('resellerAccountId')}>
         {(props) => (
           <input
             {...props}
             inputMode="numeric"
+            list="cppo-partners"
             value={resellerAccountId}
             onChange={(e) => setReseller(e.target.value)}
             required
           />
         )}
       </Field>
+      <Suggestions
+        id="cppo-partners"
+        options={directory.partners.map((p) => ({ value: p.awsAccountId, label: p.name }))}
+      />
+      <Suggestions
+        id="cppo-entitled"
+        options={(product?.dimensions ?? [])
+          .filter((d) => d.entitled)
+          .map((d) => ({ value: d.key, label: dimensionLabel(d) }))}
+      />
+      <Suggestions
+        id="cppo-metered"
+        options={(product?.dimensions ?? [])
+          .filter((d) => d.metered)
+          .map((d) => ({ value: d.key, label: dimensionLabel(d) }))}
+      />
       <Field
         label="Buyer AWS accounts (comma-separated; empty: any buyer)"
         errors={messages('buyerAccountIds')}
@@ -244,6 +293,7 @@ export function CreateOpportunity() {
                 ['quantity', 'Quantity'],
                 ['unitPrice', 'Unit price (optional)'],
               ]}
+              lists={{ dimensionKey: 'cppo-entitled' }}
             />
             <Errors messages={messages('commitAmount')} />
           </>
@@ -258,6 +308,7 @@ export function CreateOpportunity() {
           ['dimensionKey', 'Dimension'],
           ['price', 'Price per unit'],
         ]}
+        lists={{ dimensionKey: 'cppo-metered' }}
       />
       <Errors messages={messages('usageDimensionPrices')} />
       <div className="row">

@@ -100,12 +100,15 @@ export function Rows<T extends Record<string, string>>({
   setRows,
   empty,
   columns,
+  lists = {},
 }: {
   legend: string;
   rows: T[];
   setRows: (rows: T[]) => void;
   empty: T;
   columns: [keyof T & string, string][];
+  /** A column's suggestions: the id of a datalist (the dimensions of the chosen product, by name). */
+  lists?: Partial<Record<keyof T & string, string>>;
 }) {
   return (
     <fieldset>
@@ -117,6 +120,7 @@ export function Rows<T extends Record<string, string>>({
               {`${label} ${i + 1}`}
               <input
                 type={key === 'chargeDate' ? 'date' : 'text'}
+                list={lists[key]}
                 value={row[key]}
                 onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, [key]: e.target.value } : r)))}
               />
@@ -133,5 +137,16 @@ export function Rows<T extends Record<string, string>>({
         </button>
       </div>
     </fieldset>
+  );
+}
+
+/** Suggestions for a text field: each option's value is what is sent, its label what a person reads. */
+export function Suggestions({ id, options }: { id: string; options: { value: string; label: string }[] }) {
+  return (
+    <datalist id={id}>
+      {options.map((o) => (
+        <option key={o.value} value={o.value} label={o.label} />
+      ))}
+    </datalist>
   );
 }

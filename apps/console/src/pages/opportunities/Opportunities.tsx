@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { daysUntil } from '@cppo/contracts/browser';
 import type { Opportunity } from '../../api';
 import { Listing, StatusSelect, usePaged } from '../../components/Listing';
+import { useDirectory } from '../../directory';
 
 /** When the partner's authorization ends: soon (30 days or less) stands out; a used-up single use says so. */
 function expires(o: Opportunity) {
@@ -19,6 +20,7 @@ export function Opportunities() {
   const [soon, setSoon] = useState(false);
   const [status, setStatus] = useState('');
   const [reseller, setReseller] = useState('');
+  const directory = useDirectory();
   const list = usePaged<Opportunity>('opportunity', '/v1/opportunities', {
     status,
     resellerAccountId: /^\d{12}$/.test(reseller) ? reseller : '',
@@ -49,8 +51,8 @@ export function Opportunities() {
         .map((o) => [
           <a href={`#/opportunities/${o.id}`}>{o.name}</a>,
           o.status,
-          o.productId,
-          o.resellerAccountId,
+          directory.productLabel(o.productId),
+          directory.partnerLabel(o.resellerAccountId),
           String(o.offerCount),
           expires(o),
           new Date(o.createdAt).toLocaleString(),

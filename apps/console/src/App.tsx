@@ -7,6 +7,7 @@ import { MeteringReports } from './pages/metering-reports/MeteringReports';
 import { Opportunities } from './pages/opportunities/Opportunities';
 import { Partners } from './pages/partners/Partners';
 import { Quarantine } from './pages/quarantine/Quarantine';
+import { Renewals } from './pages/renewals/Renewals';
 import { Settings } from './pages/settings/Settings';
 import { SignIn } from './pages/sign-in/SignIn';
 import { Webhooks } from './pages/webhooks/Webhooks';
@@ -43,6 +44,7 @@ export function App() {
           <a href="#/opportunities">Opportunities</a>
           <a href="#/opportunities/new">Create CPPO</a>
           <a href="#/partners">Partners</a>
+          <a href="#/renewals">Renewals</a>
           <a href="#/entitlements">Entitlements</a>
           <a href="#/metering-reports">Metering reports</a>
           <a href="#/quarantine">Quarantine</a>
@@ -61,8 +63,13 @@ export function App() {
         </button>
       </header>
       <main>
-        {route === '/opportunities/new' ? (
-          <CreateOpportunity />
+        {route.split('?')[0] === '/opportunities/new' ? (
+          <CreateOpportunity
+            key={route}
+            renew={new URLSearchParams(route.split('?')[1] ?? '').get('renew') ?? undefined}
+          />
+        ) : route === '/renewals' ? (
+          <Renewals />
         ) : route.split('?')[0] === '/entitlements' ? (
           <Entitlements query={new URLSearchParams(route.split('?')[1] ?? '')} />
         ) : route === '/partners' ? (

@@ -181,6 +181,54 @@ describe('console in Chromium (five services, simulator, SQS, RabbitMQ, Mongo)',
     await page.goto(opportunityUrl);
   }, 60_000);
 
+  it('renewals (#29): a deal ending within 90 days is listed with its partner and buyer; its renewal opportunity is prefilled', async () => {
+    const opportunity = await stack.activeOpportunity('Console renewal source');
+    const buyer = '555566667777';
+    const offer = await stack.sim.scenario('POST', '/_sim/partner/offers', {
+      resaleAuthorizationId: opportunity.marketplace.resaleAuthorizationId,
+      partnerAccountId: PARTNER,
+      buyerAccountIds: [buyer],
+    });
+    const endTime = new Date(Date.now() + 40 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await stack.sim.scenario('POST', '/_sim/buyer/accept', {
+      offerId: offer.body.id,
+      buyerAccountId: buyer,
+      endTime,
+    });
+    const ending = await waitFor(
+      async () => {
+        const { body } = await stack.call('entitlement', '/v1/entitlements?endingWithinDays=90');
+        return body.items.find((e: any) => e.buyerAccountId === buyer && e.status === 'ACTIVE');
+      },
+      { timeoutMs: 30_000, what: 'the deal ending in 40 days, listed' },
+    );
+    const { body: within30 } = await stack.call('entitlement', '/v1/entitlements?endingWithinDays=30');
+    expect(within30.items.map((e: any) => e.id)).not.toContain(ending.id);
+
+    await page.getByRole('link', { name: 'Renewals' }).click();
+    const row = page.getByRole('row').filter({ hasText: buyer });
+    await expectText(row, `${endTime.slice(0, 10)} (in 40 days)`);
+    await expectText(row, `Partner X Cloud (${PARTNER})`);
+    await expectText(row, 'Acme Analytics');
+    await row.getByRole('link', { name: `Renewal opportunity for ${buyer}` }).click();
+    await expectText(
+      page.getByTestId('renewing'),
+      `Renewing agreement ${ending.agreementId} of buyer ${buyer}`,
+    );
+    expect(await page.getByLabel('Product id (AWS Marketplace)').inputValue()).toBe(PRODUCT);
+    expect(await page.getByLabel('Reseller (partner) AWS account').inputValue()).toBe(PARTNER);
+    expect(await page.getByLabel(/Buyer AWS accounts/).inputValue()).toBe(buyer);
+    expect(await page.getByLabel('This offer renews an existing agreement').isChecked()).toBe(true);
+    await waitFor(
+      async () => ((await page.getByLabel('Amount', { exact: true }).inputValue()) ? true : undefined),
+      {
+        what: "the source opportunity's terms",
+      },
+    );
+    expect(await page.getByLabel('Amount', { exact: true }).inputValue()).toBe('1200.00');
+    await page.goto(opportunityUrl);
+  }, 90_000);
+
   it('the chain page follows the partner offer, the entitlement, then usage and its overage, without reloading', async () => {
     const id = opportunityUrl.split('/').pop()!;
     const { body: opportunity } = await stack.call('opportunity', `/v1/opportunities/${id}`);

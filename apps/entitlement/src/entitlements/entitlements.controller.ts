@@ -15,8 +15,12 @@ export class EntitlementsController {
   @Get()
   @ApiOkResponse({ type: EntitlementPage })
   async list(@OrgId() orgId: string, @Query() query: EntitlementListQuery): Promise<EntitlementPage> {
-    const { limit, cursor, ...filter } = query;
-    return viewPage(await this.entitlements.list(orgId, filter, { limit, cursor }), EntitlementView.from);
+    const { limit, cursor, endingWithinDays, ...filter } = query;
+    const endingBefore = endingWithinDays ? new Date(Date.now() + endingWithinDays * 86_400_000) : undefined;
+    return viewPage(
+      await this.entitlements.list(orgId, { ...filter, endingBefore }, { limit, cursor }),
+      EntitlementView.from,
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { EntitlementStatus } from '@cppo/contracts';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import { when } from '../condition';
@@ -21,7 +22,10 @@ export type EntitlementFilter = Partial<
     | 'productId'
     | 'offerSetId'
   >
->;
+> & {
+  /** In force (ACTIVE or PENDING_CANCELLATION) and ending between now and then. */
+  endingBefore?: Date;
+};
 
 /** The state derived from an entitlement's facts (everything a refresh rewrites). */
 export type EntitlementState = Omit<
@@ -73,9 +77,20 @@ export class EntitlementRepository {
   }
 
   /** The org's entitlements (those an agreement event has given a status), newest first. */
-  list(orgId: string, filter: EntitlementFilter, page: PageRequest): Promise<Page<Entitlement>> {
+  list(
+    orgId: string,
+    { endingBefore, ...filter }: EntitlementFilter,
+    page: PageRequest,
+  ): Promise<Page<Entitlement>> {
     const query: Record<string, unknown> = { orgId: str(orgId, 'orgId'), status: { $ne: null } };
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) query[key] = str(value, key);
+    if (endingBefore) {
+      if (!(endingBefore instanceof Date)) throw new TypeError('endingBefore must be a date');
+      query['endTime'] = { $gte: new Date(), $lte: endingBefore };
+      query['status'] = filter.status
+        ? str(filter.status, 'status')
+        : { $in: [EntitlementStatus.ACTIVE, EntitlementStatus.PENDING_CANCELLATION] };
+    }
     return findPage(this.model, query as FilterQuery<Entitlement>, page);
   }
 

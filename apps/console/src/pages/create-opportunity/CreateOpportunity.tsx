@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { opportunityProblems, today, type OpportunityTerms } from '@cppo/contracts/browser';
-import { api, ApiError, type Opportunity } from '../../api';
+import { api, ApiError, type Entitlement, type Opportunity } from '../../api';
 import { useDirectory } from '../../directory';
 import { Check, Document, Errors, Field, Rows, Suggestions } from './fields';
 
@@ -27,7 +27,7 @@ const DECIMAL = /^\d+(\.\d+)?$/;
  * Every field of POST /v1/opportunities. Before sending, the fields' formats are checked here and AWS's
  * rules by the same functions the API runs (`@cppo/contracts/browser`); the rest is the API's 400.
  */
-export function CreateOpportunity() {
+export function CreateOpportunity({ renew }: { renew?: string } = {}) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [productId, setProductId] = useState('');
@@ -51,6 +51,52 @@ export function CreateOpportunity() {
   const [busy, setBusy] = useState(false);
   const directory = useDirectory();
   const product = directory.product(productId.trim());
+  const [renewing, setRenewing] = useState<Entitlement>();
+
+  // A renewal opportunity (from Renewals): the ending deal's product, partner and buyer, renewal ticked, and
+  // the terms of the opportunity it came from, to change as the renewal needs.
+  useEffect(() => {
+    if (!renew) return;
+    let live = true;
+    void (async () => {
+      try {
+        const ending = await api<Entitlement>('entitlement', `/v1/entitlements/${encodeURIComponent(renew)}`);
+        if (!live) return;
+        setRenewing(ending);
+        setName(
+          `Renewal: ${ending.buyerAccountId ?? ''} via ${ending.resellerAccountId ?? ''}`.slice(0, 100),
+        );
+        setProductId(ending.productId ?? '');
+        setReseller(ending.resellerAccountId ?? '');
+        setBuyers(ending.buyerAccountId ?? '');
+        setRenewal(true);
+        setChannel('AwsMarketplace');
+        if (!ending.opportunityId) return;
+        const source = await api<Opportunity>('opportunity', `/v1/opportunities/${ending.opportunityId}`);
+        if (!live) return;
+        const terms = (source.terms ?? {}) as Partial<OpportunityTerms>;
+        if (terms.commitAmount) {
+          setCommit(true);
+          setAmount(terms.commitAmount.amount);
+          setCurrency(terms.commitAmount.currency);
+          setDuration(terms.commitAmount.duration);
+          setGrants(
+            terms.commitAmount.grants.map((g) => ({
+              dimensionKey: g.dimensionKey,
+              quantity: String(g.quantity),
+              unitPrice: g.unitPrice ?? '',
+            })),
+          );
+        }
+        if (terms.usageDimensionPrices) setPrices(terms.usageDimensionPrices.map((p) => ({ ...p })));
+      } catch (caught) {
+        if (live) setErrors([`the ending deal ${renew} could not be read: ${(caught as Error).message}`]);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [renew]);
   const dimensionLabel = (d: { key: string; name?: string; unit?: string }) =>
     `${d.name ?? d.key}${d.unit ? ` (${d.unit})` : ''}`;
 
@@ -343,6 +389,12 @@ export function CreateOpportunity() {
   return (
     <>
       <h1>Create a resell opportunity (CPPO)</h1>
+      {renewing && (
+        <p className="muted" data-testid="renewing">
+          Renewing agreement {renewing.agreementId} of buyer {renewing.buyerAccountId}, ending{' '}
+          {(renewing.endTime ?? '').slice(0, 10)}.
+        </p>
+      )}
       <form onSubmit={submit} noValidate>
         {form}
         {rest.length > 0 && (

@@ -1,5 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { EntitlementStatus, EntitlementType, IsAwsAccountId } from '@cppo/contracts';
 import { PageQuery } from '@cppo/platform';
 
@@ -45,6 +56,18 @@ export class EntitlementListQuery extends PageQuery {
   @IsOptional()
   @Matches(ID, { message: 'offerSetId must be an offer set id' })
   offerSetId?: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 366,
+    description: 'renewals: in force (ACTIVE or PENDING_CANCELLATION) and ending within this many days',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  endingWithinDays?: number;
 }
 
 /** Exactly one way of asking: a licence, a buyer account with a product, or the ISV's tenant id. */

@@ -466,6 +466,50 @@ describe('console in Chromium (five services, simulator, SQS, RabbitMQ, Mongo)',
     expect(shift).toBeLessThan(0.1); // Web Vitals' "good" cumulative layout shift
   }, 30_000);
 
+  it('axe (#29): no accessibility violations on any page (WCAG 2.1 A and AA, and best practices)', async () => {
+    const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const found: string[] = [];
+    const pages = [
+      '#/opportunities',
+      '#/opportunities/new',
+      '#/partners',
+      '#/renewals',
+      '#/entitlements',
+      '#/metering-reports',
+      '#/quarantine',
+      '#/webhooks',
+      '#/finance',
+      '#/settings',
+      opportunityUrl.slice(opportunityUrl.indexOf('#')),
+    ];
+    const check = async (on: Page, where: string) => {
+      await on.addScriptTag({ content: source });
+      const violations = await on.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: { run(options: object): Promise<any> } }).axe;
+        const result = await axe.run({
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+        });
+        return result.violations.map(
+          (v: any) => `${v.id} (${v.impact}): ${v.nodes.length}× e.g. ${v.nodes[0]?.target?.join(' ')}`,
+        );
+      });
+      found.push(...violations.map((v: string) => `${where}: ${v}`));
+    };
+    for (const hash of pages) {
+      await page.goto(`${origin}/${hash}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForTimeout(500); // the page's first answers
+      await check(page, hash);
+    }
+    const signIn = await browser.newPage(); // not signed in: the sign-in page
+    await signIn.goto(origin);
+    await signIn.getByLabel('API key').waitFor();
+    await check(signIn, 'sign-in');
+    await signIn.close();
+    expect(found).toEqual([]);
+    await page.goto(opportunityUrl);
+  }, 120_000);
+
   it("another org's opportunity is 'not found'; signing out forgets the key", async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect(await page.evaluate('sessionStorage.length')).toBe(0);

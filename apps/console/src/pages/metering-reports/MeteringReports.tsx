@@ -37,7 +37,7 @@ export function MeteringReports() {
         'Status',
         'Attempts',
         'AWS record / error',
-        '',
+        'Actions',
       ]}
       rows={list.items.map((r) => [
         r.hour.slice(0, 16).replace('T', ' '),

@@ -59,7 +59,7 @@ export function Partners() {
             <input value={tag} onChange={(e) => setTag(e.target.value)} />
           </label>
         }
-        headers={['Name', 'AWS account', 'Contact', 'Tags', '']}
+        headers={['Name', 'AWS account', 'Contact', 'Tags', 'Actions']}
         rows={list.items.map((p) => [
           p.name,
           p.awsAccountId,

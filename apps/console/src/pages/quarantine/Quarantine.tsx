@@ -32,7 +32,7 @@ export function Quarantine() {
       )}
       <Listing
         title="Quarantined notifications"
-        headers={['Received', 'Type', 'Account', 'Reason', 'Replays', 'Notification', '']}
+        headers={['Received', 'Type', 'Account', 'Reason', 'Replays', 'Notification', 'Actions']}
         rows={list.items.map((q) => [
           new Date(q.receivedAt).toLocaleString(),
           q.detailType ?? '—',

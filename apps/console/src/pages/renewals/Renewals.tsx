@@ -14,7 +14,7 @@ export function Renewals() {
   return (
     <Listing
       title="Renewals"
-      headers={['Ends', 'Buyer', 'Partner', 'Product', 'Status', 'Agreement', '']}
+      headers={['Ends', 'Buyer', 'Partner', 'Product', 'Status', 'Agreement', 'Renew']}
       rows={ending.map((e) => {
         const day = (e.endTime ?? '').slice(0, 10);
         const left = day ? daysUntil(day) : undefined;

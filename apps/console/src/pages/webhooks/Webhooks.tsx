@@ -231,7 +231,7 @@ function Messages({ endpointId }: { endpointId: string }) {
           </select>
         </label>
       }
-      headers={['Created', 'Type', 'Status', 'Attempts', 'Next attempt', 'webhook-id', '']}
+      headers={['Created', 'Type', 'Status', 'Attempts', 'Next attempt', 'webhook-id', 'Actions']}
       rows={list.items.map((m) => [
         new Date(m.createdAt).toLocaleString(),
         m.type,

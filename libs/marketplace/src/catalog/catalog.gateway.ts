@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-marketplace-catalog';
 import { LRUCache } from 'lru-cache';
 import type { OpportunityTerms } from '@cppo/contracts';
-import { AwsServiceEnv } from '@cppo/runtime';
+import { AwsServiceEnv, forEachLimited } from '@cppo/runtime';
 import { accountOfArn, AwsGateway } from '../aws-gateway';
 import { createCatalogClient } from '../clients';
 import { OrgAwsAccess } from '../org-aws-access';
@@ -82,17 +82,15 @@ export class CatalogGateway extends AwsGateway<MarketplaceCatalogClient> {
       nextToken = listed.NextToken;
       if (!nextToken) break;
     }
-    const products: CatalogProduct[] = new Array(summaries.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < summaries.length) {
-        const i = next++;
-        const entity = await this.describeEntity(orgId, summaries[i].id);
-        products[i] = catalogProductOf(summaries[i].id, summaries[i].name, entity.DetailsDocument);
-      }
+    const products = new Map<string, CatalogProduct>();
+    await forEachLimited(summaries, 4, async ({ id, name }) => {
+      const entity = await this.describeEntity(orgId, id);
+      products.set(id, catalogProductOf(id, name, entity.DetailsDocument));
+    });
+    const answer = {
+      fetchedAt: new Date(),
+      products: summaries.map(({ id }) => products.get(id) as CatalogProduct),
     };
-    await Promise.all(Array.from({ length: Math.min(4, summaries.length) }, worker));
-    const answer = { fetchedAt: new Date(), products };
     this.catalogs.set(orgId, answer);
     return answer;
   }

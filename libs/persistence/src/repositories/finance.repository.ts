@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, FilterQuery, Model } from 'mongoose';
+import { forEachLimited } from '@cppo/runtime';
 import { OutboxDispatcher } from '../outbox-dispatcher';
 import {
   FinanceBook,
@@ -181,18 +182,13 @@ export class FinanceRepository {
    */
   async readBooks(orgId: string, agreementIds: string[]): Promise<Map<string, string>> {
     const books = new Map<string, string>();
-    let next = 0;
-    const worker = async () => {
-      while (next < agreementIds.length) {
-        const agreementId = agreementIds[next++];
-        const found = await this.books
-          .findById(financeId('fbk', str(orgId, 'orgId'), str(agreementId, 'agreementId')), { book: 1 })
-          .lean()
-          .exec();
-        if (found) books.set(agreementId, found.book ?? '');
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(16, agreementIds.length) }, worker));
+    await forEachLimited(agreementIds, 16, async (agreementId) => {
+      const found = await this.books
+        .findById(financeId('fbk', str(orgId, 'orgId'), str(agreementId, 'agreementId')), { book: 1 })
+        .lean()
+        .exec();
+      if (found) books.set(agreementId, found.book ?? '');
+    });
     return books;
   }
 

@@ -58,6 +58,7 @@ export class EntitlementListQuery extends PageQuery {
   offerSetId?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 366,
     description: 'renewals: in force (ACTIVE or PENDING_CANCELLATION) and ending within this many days',
